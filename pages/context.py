@@ -1,0 +1,11 @@
+"""Stage 1 · Sales context: business model, organization, performance and challenges, one aspect at a time."""
+
+from salesopt.summary import context_figures
+from ui import widgets
+
+stage = widgets.require_stage("context")
+assessment = widgets.require_assessment()
+widgets.page_header(stage)
+if widgets.stepper(stage, assessment):
+    widgets.figures(context_figures(assessment))
+    widgets.stage_output(stage, assessment)

@@ -1,0 +1,9 @@
+"""Stage 4 · Enablement and tools: content, playbooks, tech stack, training, process documentation."""
+
+from ui import widgets
+
+stage = widgets.require_stage("enablement")
+assessment = widgets.require_assessment()
+widgets.page_header(stage)
+if widgets.stepper(stage, assessment):
+    widgets.stage_output(stage, assessment)

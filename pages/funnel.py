@@ -1,0 +1,9 @@
+"""Stage 2 · Funnel analysis: funnel stages, metrics, health, conversions, losses and scoring."""
+
+from ui import widgets
+
+stage = widgets.require_stage("funnel")
+assessment = widgets.require_assessment()
+widgets.page_header(stage)
+if widgets.stepper(stage, assessment):
+    widgets.stage_output(stage, assessment)

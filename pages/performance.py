@@ -1,0 +1,9 @@
+"""Stage 5 · Performance management: metrics, dashboards, forecasting, people, improvement cadence."""
+
+from ui import widgets
+
+stage = widgets.require_stage("performance")
+assessment = widgets.require_assessment()
+widgets.page_header(stage)
+if widgets.stepper(stage, assessment):
+    widgets.stage_output(stage, assessment)

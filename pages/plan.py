@@ -1,0 +1,34 @@
+"""Plan: the Sales Process Optimization Plan built from the assessment so far, with its downloads."""
+
+import streamlit as st
+
+from salesopt.assessment import to_json
+from salesopt.plan import render_markdown
+from ui import state, widgets
+
+assessment = widgets.require_assessment()
+markdown = render_markdown(assessment, state.catalog())
+
+st.title("Sales Process Optimization Plan")
+st.caption("Built from the answers so far. Sections without data say what is missing and which stage collects it.")
+c1, c2 = st.columns(2)
+c1.download_button(
+    "Download plan (Markdown)",
+    markdown,
+    "sales-process-optimization-plan.md",
+    "text/markdown",
+    icon=":material/download:",
+    on_click="ignore",
+    width="stretch",
+)
+c2.download_button(
+    "Download assessment (JSON)",
+    to_json(assessment),
+    "assessment.json",
+    "application/json",
+    icon=":material/download:",
+    on_click="ignore",
+    width="stretch",
+)
+with st.container(border=True):
+    st.markdown(markdown)

@@ -1,0 +1,9 @@
+"""Stage 3 · Qualification and methodology: BANT, MEDDIC/MEDDPICC, SPIN, value selling, objections."""
+
+from ui import widgets
+
+stage = widgets.require_stage("qualification")
+assessment = widgets.require_assessment()
+widgets.page_header(stage)
+if widgets.stepper(stage, assessment):
+    widgets.stage_output(stage, assessment)

@@ -1,0 +1,5 @@
+import sys
+
+from salesopt.cli import main
+
+sys.exit(main())

@@ -1,0 +1,212 @@
+"""The Assessment: one engagement's answers and figures, the single source of truth.
+
+JSON and YAML round-trip exactly (:func:`to_json`/:func:`from_json`, :func:`to_yaml`/:func:`from_yaml`).
+Files carry ``schema_version``; :data:`MIGRATIONS` upgrades older versions step by step, and a file
+that cannot be read is refused with an :class:`AssessmentFileError` that says why.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from salesopt.answers import AnswerValue
+from salesopt.frameworks import STAGE_IDS, Stage
+
+SCHEMA_VERSION = 1
+
+# version n -> function turning a version-n dict into a version-(n+1) dict
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+class AssessmentFileError(ValueError):
+    """An assessment file that cannot be used; the message says what and where."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StageSection(_Model):
+    """The answers of one dialogue stage."""
+
+    answers: dict[str, AnswerValue] = Field(default_factory=dict, description="Answer per question id.")
+    closing_answer: str = Field("", description="Answer to the stage's closing question.")
+    step: int = Field(0, ge=0, description="The aspect the dialogue is on, so a resume returns there.")
+
+
+class ContextSection(StageSection):
+    """Stage 1: sales context."""
+
+
+class FunnelSection(StageSection):
+    """Stage 2: funnel analysis."""
+
+
+class QualificationSection(StageSection):
+    """Stage 3: qualification and methodology."""
+
+
+class EnablementSection(StageSection):
+    """Stage 4: enablement and tools."""
+
+
+class PerformanceSection(StageSection):
+    """Stage 5: performance management."""
+
+
+class Scenario(_Model):
+    """A named what-if scenario: lever values that differ from the baseline."""
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
+    name: str = Field(min_length=1)
+    levers: dict[str, float] = Field(default_factory=dict)
+    notes: str = ""
+
+
+class WhatIfSection(_Model):
+    """What-if inputs that no dialogue question collects."""
+
+    open_opportunities: float | None = Field(None, ge=0, description="Open opportunities in the pipeline today.")
+
+
+class Assessment(_Model):
+    """One sales process optimization engagement."""
+
+    schema_version: int = Field(SCHEMA_VERSION, description="File format version.")
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    title: str = Field("Sales process assessment", min_length=1, max_length=200)
+    company: str = Field("", max_length=200)
+    currency: str = Field("USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code used for money.")
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+    context: ContextSection = Field(default_factory=ContextSection)
+    funnel: FunnelSection = Field(default_factory=FunnelSection)
+    qualification: QualificationSection = Field(default_factory=QualificationSection)
+    enablement: EnablementSection = Field(default_factory=EnablementSection)
+    performance: PerformanceSection = Field(default_factory=PerformanceSection)
+    whatif: WhatIfSection = Field(default_factory=WhatIfSection)
+    scenarios: list[Scenario] = Field(default_factory=list)
+
+    def section(self, stage_id: str) -> StageSection:
+        if stage_id not in STAGE_IDS:
+            raise KeyError(stage_id)
+        return getattr(self, stage_id)
+
+    def with_section(self, stage_id: str, **changes: Any) -> Assessment:
+        """A copy with one stage's section changed (answers, closing_answer, step)."""
+        section = self.section(stage_id).model_copy(update=changes)
+        return self.model_copy(update={stage_id: section, "updated_at": _now()})
+
+    def with_answer(self, stage_id: str, question_id: str, value: AnswerValue) -> Assessment:
+        answers = dict(self.section(stage_id).answers)
+        if value is None:
+            answers.pop(question_id, None)
+        else:
+            answers[question_id] = value
+        return self.with_section(stage_id, answers=answers)
+
+
+def stage_progress(assessment: Assessment, stage: Stage) -> tuple[int, int]:
+    """(answered, total) for a stage, the closing question counted as one."""
+    section = assessment.section(stage.id)
+    ids = [q.id for q in stage.questions()]
+    answered = sum(1 for qid in ids if section.answers.get(qid) not in (None, "", []))
+    return answered + (1 if section.closing_answer.strip() else 0), len(ids) + 1
+
+
+# ---- files -------------------------------------------------------------------------------------
+
+
+def to_dict(assessment: Assessment) -> dict[str, Any]:
+    return assessment.model_dump(mode="json")
+
+
+def to_json(assessment: Assessment) -> str:
+    return json.dumps(to_dict(assessment), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_yaml(assessment: Assessment) -> str:
+    return yaml.safe_dump(to_dict(assessment), sort_keys=False, allow_unicode=True)
+
+
+def from_dict(data: Any, source: str = "assessment") -> Assessment:
+    """Validate a parsed file, migrating older schema versions first."""
+    if not isinstance(data, dict):
+        raise AssessmentFileError(f"{source}: not an assessment file (expected a mapping of fields at the top level)")
+    if "schema_version" not in data or "context" not in data:
+        raise AssessmentFileError(
+            f"{source}: not a salesopt assessment file (no 'schema_version' or 'context' field); "
+            "export one from the app's Home page or with 'salesopt demo -o FILE'"
+        )
+    version = data["schema_version"]
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise AssessmentFileError(f"{source}: schema_version: expected a whole number, got {version!r}")
+    if version > SCHEMA_VERSION:
+        raise AssessmentFileError(
+            f"{source}: written by a newer salesopt (schema {version}); this one reads up to "
+            f"schema {SCHEMA_VERSION}: upgrade salesopt to open it"
+        )
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise AssessmentFileError(
+                f"{source}: schema {version} is too old for this salesopt (reads {SCHEMA_VERSION}); "
+                "open it with an older release and export it again"
+            )
+        data = step(dict(data))
+        version += 1
+        data["schema_version"] = version
+    try:
+        return Assessment.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{source}: not a valid assessment ({exc.error_count()} problem(s)):"]
+        for e in exc.errors()[:20]:
+            field = ".".join(str(p) for p in e["loc"]) or "(top level)"
+            msg = "unknown field" if e["type"] == "extra_forbidden" else str(e["msg"])
+            lines.append(f"  {field}: {msg}")
+        raise AssessmentFileError("\n".join(lines)) from None
+
+
+def from_json(text: str | bytes, source: str = "assessment.json") -> Assessment:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise AssessmentFileError(f"{source}: not valid JSON{where}: {getattr(exc, 'msg', exc)}") from None
+    return from_dict(data, source)
+
+
+def from_yaml(text: str | bytes, source: str = "assessment.yaml") -> Assessment:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise AssessmentFileError(f"{source}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    return from_dict(data, source)
+
+
+def from_file_bytes(raw: bytes, name: str) -> Assessment:
+    """Read an uploaded or saved assessment file, JSON or YAML, decided by its content."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AssessmentFileError(
+            f"{name}: not a text file (byte {exc.start} is not UTF-8); choose a .json or .yaml assessment file"
+        ) from None
+    if "\x00" in text:
+        raise AssessmentFileError(f"{name}: binary content; choose a .json or .yaml assessment file")
+    if text.lstrip().startswith(("{", "[")):
+        return from_json(text, name)
+    return from_yaml(text, name)

@@ -1,0 +1,235 @@
+"""Framework files: YAML content in frameworks/, validated by pydantic.
+
+Each sub-folder of frameworks/ holds one kind of file (``dialogue/`` holds the five stages'
+questions); :data:`KINDS` maps the folder to its schema. Loading never raises on bad content:
+it returns the valid files and a list of :class:`Problem` (file, line, field, what is wrong),
+so the app can start with what is valid and show the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+FRAMEWORKS_DIR = Path(
+    os.environ.get("SALESOPT_FRAMEWORKS_DIR") or Path(__file__).resolve().parent.parent / "frameworks"
+)
+SCHEMA_FILE = "_schema.json"
+
+AnswerType = Literal["text", "choice", "number", "money", "percent", "duration"]
+StageId = Literal["context", "funnel", "qualification", "enablement", "performance"]
+STAGE_IDS: tuple[str, ...] = ("context", "funnel", "qualification", "enablement", "performance")
+
+
+class _Content(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Question(_Content):
+    """One question of the dialogue, with the kind of answer it needs."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id, the key of the answer in the assessment.")
+    prompt: str = Field(min_length=1, description="The question as the facilitator asks it.")
+    type: AnswerType = Field(description="Kind of answer: text, choice, number, money, percent or duration.")
+    help: str = Field("", description="One line under the question: what a good answer looks like.")
+    options: tuple[str, ...] = Field((), description="Choices, for type 'choice' only.")
+    multiple: bool = Field(False, description="For type 'choice': more than one option may be picked.")
+    min: float | None = Field(None, description="Smallest accepted value (percent in points, duration in days).")
+    max: float | None = Field(None, description="Largest accepted value (percent in points, duration in days).")
+    integer: bool = Field(False, description="For type 'number': whole numbers only.")
+    note: str = Field("", description="Facilitator note: what to listen for, what to ask next.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Question:
+        if self.type == "choice" and not self.options:
+            raise ValueError("a 'choice' question needs options")
+        if self.type != "choice" and self.options:
+            raise ValueError(f"options are only for 'choice' questions, not '{self.type}'")
+        if self.multiple and self.type != "choice":
+            raise ValueError("multiple is only for 'choice' questions")
+        if self.integer and self.type != "number":
+            raise ValueError("integer is only for 'number' questions")
+        if len(set(self.options)) != len(self.options):
+            raise ValueError("options must be unique")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        if self.type in ("text", "choice") and (self.min is not None or self.max is not None):
+            raise ValueError(f"min/max do not apply to '{self.type}' questions")
+        return self
+
+
+class Aspect(_Content):
+    """One aspect of a stage, asked as one step of the dialogue."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id of the aspect.")
+    title: str = Field(min_length=1, description="Heading shown for the step.")
+    questions: tuple[Question, ...] = Field(min_length=1, description="The questions, in the order asked.")
+
+
+class Stage(_Content):
+    """One dialogue stage: its goal, aspects in order, and closing question."""
+
+    id: StageId = Field(description="Which stage this file describes.")
+    number: int = Field(ge=1, le=5, description="Position in the engagement, 1-5.")
+    title: str = Field(min_length=1, description="Stage title.")
+    goal: str = Field(min_length=1, description="The stage's goal, from the seed.")
+    approach: str = Field("", description="How the stage is run (the seed's 'Important' line).")
+    minutes: int = Field(ge=1, description="Typical time the stage takes in a workshop, in minutes.")
+    aspects: tuple[Aspect, ...] = Field(min_length=1, description="Aspects in the order asked.")
+    output: str = Field(min_length=1, description="What the stage's output presents.")
+    closing_question: str = Field(min_length=1, description="The question that ends the stage.")
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Stage:
+        seen: set[str] = set()
+        for aspect in self.aspects:
+            for q in aspect.questions:
+                if q.id in seen:
+                    raise ValueError(f"question id '{q.id}' is used twice")
+                seen.add(q.id)
+        return self
+
+    def questions(self) -> list[Question]:
+        return [q for a in self.aspects for q in a.questions]
+
+    def question(self, qid: str) -> Question:
+        for q in self.questions():
+            if q.id == qid:
+                return q
+        raise KeyError(qid)
+
+
+KINDS: dict[str, type[BaseModel]] = {"dialogue": Stage}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one framework file."""
+
+    file: str
+    field: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field or '(file)'}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What loaded: the valid content by kind and id, and every problem found."""
+
+    items: dict[str, dict[str, Any]]
+    problems: tuple[Problem, ...]
+
+    def stages(self) -> list[Stage]:
+        return sorted(self.items.get("dialogue", {}).values(), key=lambda s: s.number)
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return self.items.get("dialogue", {}).get(stage_id)
+
+
+def _node_line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the YAML node at a pydantic error location (best effort)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == str(part)), None)
+            if match is None:
+                key = next((k for k, _ in node.value if k.value == str(part)), None)
+                return key.start_mark.line + 1 if key is not None else line
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _describe(err: dict[str, Any]) -> str:
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        return "unknown field (check the spelling; see _schema.json for the fields allowed)"
+    if err["type"] == "missing":
+        return "required field is missing"
+    return msg
+
+
+def validate_file(
+    path: Path, model: type[BaseModel], label: str | None = None
+) -> tuple[BaseModel | None, list[Problem]]:
+    """Parse and validate one YAML file; never raises for bad content."""
+    name = label or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(name, "", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
+    except OSError as exc:
+        return None, [Problem(name, "", f"cannot be read: {exc.strerror}")]
+    return validate_text(text, model, name)
+
+
+def validate_text(text: str, model: type[BaseModel], name: str) -> tuple[BaseModel | None, list[Problem]]:
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [Problem(name, "", f"not valid YAML: {problem}", mark.line + 1 if mark else None)]
+    if not isinstance(data, dict):
+        return None, [Problem(name, "", "expected a mapping of fields at the top level")]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = [
+            Problem(name, ".".join(str(p) for p in e["loc"]), _describe(e), _node_line(root, tuple(e["loc"])))
+            for e in exc.errors()
+        ]
+        return None, problems
+
+
+def load_catalog(directory: Path | None = None) -> Catalog:
+    """Load every YAML file under the kind folders of ``directory``."""
+    base = Path(directory or FRAMEWORKS_DIR)
+    items: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
+    problems: list[Problem] = []
+    if not base.is_dir():
+        return Catalog(items, (Problem(str(base), "", "framework folder not found"),))
+    for kind, model in KINDS.items():
+        for path in sorted((base / kind).glob("*.y*ml")):
+            label = str(path.relative_to(base.parent)) if base.parent in path.parents else str(path)
+            item, found = validate_file(path, model, label)
+            problems.extend(found)
+            if item is None:
+                continue
+            key = getattr(item, "id", path.stem)
+            if key in items[kind]:
+                problems.append(Problem(label, "id", f"'{key}' is already defined by another file"))
+                continue
+            items[kind][key] = item
+    return Catalog(items, tuple(problems))
+
+
+def schema_json(kind: str) -> str:
+    """The JSON Schema of a kind of file, as written beside its YAML files."""
+    return json.dumps(KINDS[kind].model_json_schema(), indent=2, sort_keys=True) + "\n"
+
+
+def write_schemas(directory: Path | None = None) -> list[Path]:
+    base = Path(directory or FRAMEWORKS_DIR)
+    written = []
+    for kind in KINDS:
+        path = base / kind / SCHEMA_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(schema_json(kind), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,137 @@
+"""The Sales Process Optimization Plan, following the seed's "Output Format" section by section.
+
+Each section is filled from the assessment. A section without data says what is missing and
+which stage collects it; nothing is invented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from salesopt.assessment import Assessment
+from salesopt.frameworks import Catalog
+from salesopt.summary import aspect_summaries, context_figures
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a section's content comes from: aspects of a stage, and/or its closing answer."""
+
+    stage: str
+    aspects: tuple[str, ...] = ()
+    closing: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    level: int
+    title: str
+    sources: tuple[Source, ...] = ()
+    missing: str = ""  # shown when the section cannot be filled from any stage yet
+    figures: bool = False  # the Stage 1 headline figures
+
+
+ROADMAP_MISSING = (
+    "not generated in this version: the roadmap is drawn from prioritized recommendations, "
+    "which salesopt does not compute yet; record priorities in each stage's closing question"
+)
+
+OUTLINE: tuple[Section, ...] = (
+    Section(2, "Executive Summary"),
+    Section(3, "Current sales performance", figures=True),
+    Section(
+        3, "Key findings and gaps", (Source("context", ("challenges",), closing=True), Source("funnel", closing=True))
+    ),
+    Section(3, "Recommended improvements", missing=ROADMAP_MISSING),
+    Section(3, "Expected impact", missing="needs a what-if scenario (What-if page) built on Stage 2 figures"),
+    Section(2, "Current State Analysis"),
+    Section(3, "Sales Model and Organization", (Source("context", ("business_model", "organization")),)),
+    Section(3, "Performance Metrics", (Source("context", ("performance",)),)),
+    Section(3, "Funnel Analysis", (Source("funnel", ("metrics", "health")),)),
+    Section(3, "Key Challenges", (Source("context", ("challenges",)),)),
+    Section(2, "Sales Funnel Optimization"),
+    Section(3, "Funnel Definition", (Source("funnel", ("stages",)),)),
+    Section(3, "Conversion Analysis", (Source("funnel", ("conversion", "losses")),)),
+    Section(3, "Opportunity Prioritization", (Source("funnel", ("scoring",), closing=True),)),
+    Section(2, "Sales Methodology"),
+    Section(3, "Qualification Framework", (Source("qualification", ("bant", "meddpicc")),)),
+    Section(3, "SPIN Selling Guide", (Source("qualification", ("spin",)),)),
+    Section(3, "Value Selling Approach", (Source("qualification", ("value_selling",)),)),
+    Section(3, "Objection Handling", (Source("qualification", ("objections",), closing=True),)),
+    Section(2, "Sales Enablement"),
+    Section(3, "Content and Collateral", (Source("enablement", ("content",)),)),
+    Section(3, "Sales Playbooks", (Source("enablement", ("playbooks",)),)),
+    Section(3, "Technology Stack", (Source("enablement", ("tech_stack",)),)),
+    Section(3, "Training Program", (Source("enablement", ("training", "process_docs"), closing=True),)),
+    Section(2, "Performance Management"),
+    Section(3, "Metrics Framework", (Source("performance", ("metrics",)),)),
+    Section(3, "Dashboards", (Source("performance", ("dashboards",)),)),
+    Section(3, "Forecasting Process", (Source("performance", ("forecasting",)),)),
+    Section(3, "Compensation Plan", (Source("performance", ("people", "optimization"), closing=True),)),
+    Section(2, "Implementation Roadmap"),
+    Section(3, "Quick Wins (Month 1)", missing=ROADMAP_MISSING),
+    Section(3, "Foundation (Months 2-3)", missing=ROADMAP_MISSING),
+    Section(3, "Optimization (Months 4-6)", missing=ROADMAP_MISSING),
+    Section(3, "Scale (Months 7-12)", missing=ROADMAP_MISSING),
+    Section(2, "Expected Impact"),
+    Section(3, "Performance Improvements", missing="needs a what-if scenario (What-if page) built on Stage 2 figures"),
+    Section(3, "ROI Calculation", missing="needs a business case (Stage 3, value selling) and a what-if scenario"),
+    Section(3, "Success Metrics", (Source("performance", ("metrics",), closing=True),)),
+)
+
+
+def _quote(text: str) -> str:
+    """User text on one line, so it stays inside its list item."""
+    return " ".join(text.split())
+
+
+def _section_body(section: Section, assessment: Assessment, catalog: Catalog) -> list[str]:
+    lines: list[str] = []
+    if section.figures:
+        shown = [f for f in context_figures(assessment) if f.value != "—"]
+        lines += [f"- **{f.label}:** {f.value}" for f in shown]
+        if not shown:
+            lines.append("_Missing: the current performance figures. Stage 1 (Sales context) collects them._")
+        return lines
+    stages_missing = []
+    for src in section.sources:
+        stage = catalog.stage(src.stage)
+        if stage is None:
+            continue
+        summaries = {a.id: s for a, s in zip(stage.aspects, aspect_summaries(assessment, stage), strict=True)}
+        found = False
+        for aspect_id in src.aspects:
+            for prompt, answer in summaries[aspect_id].items if aspect_id in summaries else ():
+                lines.append(f"- **{_quote(prompt)}** {_quote(answer)}")
+                found = True
+        closing = assessment.section(src.stage).closing_answer.strip()
+        if src.closing and closing:
+            lines.append(f"- **{_quote(stage.closing_question)}** {_quote(closing)}")
+            found = True
+        if not found:
+            stages_missing.append(f"Stage {stage.number} ({stage.title})")
+    if not lines:
+        if section.missing:
+            lines.append(f"_Missing: {section.missing}._")
+        elif stages_missing:
+            lines.append(f"_Missing: no answers yet. {' and '.join(stages_missing)} collects them._")
+    return lines
+
+
+def render_markdown(assessment: Assessment, catalog: Catalog) -> str:
+    """The whole plan as Markdown."""
+    title = assessment.company or assessment.title
+    out = [
+        f"# Sales Process Optimization Plan: {_quote(title)}",
+        "",
+        f'_Assessment "{_quote(assessment.title)}", last updated {assessment.updated_at:%Y-%m-%d}._',
+        "",
+    ]
+    for section in OUTLINE:
+        out.append(f"{'#' * section.level} {section.title}")
+        out.append("")
+        if section.level == 2 and not section.sources and not section.missing:
+            continue
+        body = _section_body(section, assessment, catalog)
+        out += [*body, ""]
+    return "\n".join(out).rstrip() + "\n"

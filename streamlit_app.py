@@ -1,0 +1,36 @@
+"""salesopt: the router and frame. Pages live in pages/, calculations in salesopt/."""
+
+import streamlit as st
+
+from ui import state, widgets
+
+st.set_page_config(
+    page_title="salesopt · Sales process optimization",
+    page_icon=":material/trending_up:",
+    layout="wide" if state.workshop_mode() else "centered",
+)
+
+state.sync_with_url()
+stages = state.catalog().stages()
+
+page = st.navigation(
+    {
+        "": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
+        "Engagement": [
+            st.Page("pages/context.py", title="1 · Sales context", icon=":material/storefront:"),
+            st.Page("pages/funnel.py", title="2 · Funnel analysis", icon=":material/filter_alt:"),
+            st.Page("pages/qualification.py", title="3 · Qualification", icon=":material/fact_check:"),
+            st.Page("pages/enablement.py", title="4 · Enablement", icon=":material/school:"),
+            st.Page("pages/performance.py", title="5 · Performance", icon=":material/monitoring:"),
+        ],
+        "Results": [
+            st.Page("pages/whatif.py", title="What-if", icon=":material/tune:"),
+            st.Page("pages/plan.py", title="Plan", icon=":material/description:"),
+        ],
+    }
+)
+widgets.sidebar(stages)
+widgets.workshop_style()
+widgets.flash_message()
+widgets.conflict_banner()
+page.run()

@@ -1,0 +1,242 @@
+"""The state adapter: the only module that knows session-state keys.
+
+The Assessment lives in session state as its JSON dump (``so.assessment``) with the storage
+version it was loaded or last saved at (``so.version``). Every change goes through
+:func:`update`, which saves at once; a save over a newer version is kept as a conflict
+(``so.conflict``) for the user to resolve, never overwritten silently and never lost.
+The private resume token sits in session state and in the URL (``?a=TOKEN``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import streamlit as st
+
+from salesopt.assessment import Assessment, AssessmentFileError, from_file_bytes, to_dict
+from salesopt.demo import demo_assessment
+from salesopt.frameworks import Catalog, load_catalog
+from salesopt.storage import Conflict, NotFound, StorageError, Store, default_url
+
+K_ASSESSMENT = "so.assessment"
+K_VERSION = "so.version"
+K_TOKEN = "so.token"  # noqa: S105 - a session-state key, not a secret
+K_STATUS = "so.status"
+K_CONFLICT = "so.conflict"
+K_FLASH = "so.flash"
+K_ERRORS = "so.errors"
+K_WORKSHOP = "so.workshop"
+QUERY_TOKEN = "a"  # noqa: S105 - the query parameter name
+WIDGET_PREFIX = "q."
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+def store() -> Store:
+    return _store(default_url())
+
+
+@st.cache_resource(show_spinner=False)
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+# ---- reading ------------------------------------------------------------------------------------
+
+
+def current() -> Assessment | None:
+    data = st.session_state.get(K_ASSESSMENT)
+    return Assessment.model_validate(data) if data else None
+
+
+def version() -> int | None:
+    return st.session_state.get(K_VERSION)
+
+
+def token() -> str | None:
+    return st.session_state.get(K_TOKEN)
+
+
+def status() -> dict[str, Any]:
+    return st.session_state.get(K_STATUS, {"state": "idle"})
+
+
+def conflict() -> dict[str, Any] | None:
+    return st.session_state.get(K_CONFLICT)
+
+
+def field_errors() -> dict[str, str]:
+    return st.session_state.setdefault(K_ERRORS, {})
+
+
+def workshop_mode() -> bool:
+    return bool(st.session_state.get(K_WORKSHOP, False))
+
+
+def flash(message: str, kind: str = "info") -> None:
+    st.session_state[K_FLASH] = (kind, message)
+
+
+def pop_flash() -> tuple[str, str] | None:
+    return st.session_state.pop(K_FLASH, None)
+
+
+# ---- switching the current assessment ----------------------------------------------------------
+
+
+def _clear_widgets() -> None:
+    for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
+        del st.session_state[key]
+    st.session_state[K_ERRORS] = {}
+
+
+def _set_current(assessment: Assessment, version: int, token: str | None) -> None:
+    _clear_widgets()
+    st.session_state[K_ASSESSMENT] = to_dict(assessment)
+    st.session_state[K_VERSION] = version
+    st.session_state[K_CONFLICT] = None
+    st.session_state[K_STATUS] = {"state": "saved", "at": datetime.now(UTC).isoformat()}
+    if token:
+        st.session_state[K_TOKEN] = token
+        st.query_params[QUERY_TOKEN] = token
+
+
+def _create(assessment: Assessment) -> bool:
+    try:
+        stored, tok = store().create(assessment)
+    except StorageError as exc:
+        flash(f"Could not save the new assessment: {exc}", "error")
+        return False
+    _set_current(stored.assessment, stored.version, tok)
+    return True
+
+
+def start_new(title: str, company: str) -> bool:
+    title = title.strip() or "Sales process assessment"
+    return _create(Assessment(title=title[:200], company=company.strip()[:200]))
+
+
+def open_demo() -> bool:
+    return _create(demo_assessment())
+
+
+def import_file(raw: bytes, name: str) -> str | None:
+    """Import an assessment file as a new assessment; returns an error message or None."""
+    try:
+        imported = from_file_bytes(raw, name)
+    except AssessmentFileError as exc:
+        return str(exc)
+    # a fresh id: importing never touches another stored assessment
+    fresh = imported.model_copy(update={"id": Assessment().id})
+    return None if _create(fresh) else "the database refused the import; see the message above"
+
+
+def resume(tok: str) -> bool:
+    tok = tok.strip()
+    if QUERY_TOKEN + "=" in tok:  # a whole resume link was pasted
+        tok = tok.split(QUERY_TOKEN + "=", 1)[1].split("&", 1)[0]
+    try:
+        stored = store().load_by_token(tok)
+    except NotFound:
+        flash(
+            "That resume link does not match any assessment. Check that it was copied whole; "
+            "the assessment may also have been deleted.",
+            "error",
+        )
+        return False
+    except (StorageError, AssessmentFileError) as exc:
+        flash(f"Could not load the assessment: {exc}", "error")
+        return False
+    _set_current(stored.assessment, stored.version, tok)
+    return True
+
+
+def close() -> None:
+    for key in (K_ASSESSMENT, K_VERSION, K_TOKEN, K_CONFLICT, K_STATUS):
+        st.session_state.pop(key, None)
+    _clear_widgets()
+    st.query_params.pop(QUERY_TOKEN, None)
+
+
+def sync_with_url() -> None:
+    """Called by the entry script on every run: the URL's resume token decides what is open."""
+    url_token = st.query_params.get(QUERY_TOKEN)
+    if url_token and url_token != token():
+        resume(url_token)
+        if token() != url_token:
+            st.query_params.pop(QUERY_TOKEN, None)
+    elif token() and not url_token:
+        st.query_params[QUERY_TOKEN] = token()  # page switches drop query params; put it back
+
+
+# ---- saving -------------------------------------------------------------------------------------
+
+
+def update(assessment: Assessment) -> bool:
+    """Keep the change in the session and save it at once; False when it could not be saved."""
+    st.session_state[K_ASSESSMENT] = to_dict(assessment)
+    if conflict():
+        st.session_state[K_CONFLICT]["mine"] = to_dict(assessment)
+        return False
+    try:
+        st.session_state[K_VERSION] = store().save(assessment, version())
+    except Conflict as exc:
+        st.session_state[K_CONFLICT] = {"mine": to_dict(assessment), "current_version": exc.current_version}
+        st.session_state[K_STATUS] = {"state": "conflict"}
+        return False
+    except NotFound:
+        st.session_state[K_STATUS] = {
+            "state": "error",
+            "message": "this assessment was deleted from the database; export it from Home to keep your answers",
+        }
+        return False
+    except StorageError as exc:
+        st.session_state[K_STATUS] = {"state": "error", "message": str(exc)}
+        return False
+    st.session_state[K_STATUS] = {"state": "saved", "at": datetime.now(UTC).isoformat()}
+    return True
+
+
+def resolve_conflict(choice: str) -> None:
+    """'reload' takes the stored version; 'overwrite' saves mine over it; 'copy' saves mine as a new one."""
+    pending = conflict()
+    if not pending:
+        return
+    mine = Assessment.model_validate(pending["mine"])
+    if choice == "reload":
+        stored = store().load(mine.id)
+        _set_current(stored.assessment, stored.version, token())
+    elif choice == "overwrite":
+        new_version = store().save(mine, None)
+        _set_current(mine, new_version, token())
+    elif choice == "copy":
+        stored, tok = store().save_as_copy(mine)
+        _set_current(stored.assessment, stored.version, tok)
+        flash("Your version was saved as a new assessment with its own resume link (below).", "success")
+    else:
+        raise ValueError(choice)
+
+
+def resume_link() -> str | None:
+    """The private link that reopens the current assessment: the app's address with ?a=TOKEN."""
+    tok = token()
+    if not tok:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(st.context.url or "")
+    base = f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else "/"
+    return f"{base}?{QUERY_TOKEN}={tok}"
+
+
+def duplicate_current() -> None:
+    assessment = current()
+    if assessment is None:
+        return
+    stored, tok = store().duplicate(assessment.id)
+    _set_current(stored.assessment, stored.version, tok)
+    flash("This is a copy with its own resume link; the original is unchanged.", "success")

@@ -1,0 +1,263 @@
+"""Shared widgets: the sidebar, the conflict banner, typed question inputs and the stage stepper."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+
+from salesopt.answers import display, editable, parse
+from salesopt.assessment import Assessment, stage_progress
+from salesopt.frameworks import Question, Stage
+from salesopt.summary import Figure, aspect_summaries
+from ui import state
+
+PLACEHOLDERS = {
+    "money": "e.g. 50k or $50,000",
+    "percent": "e.g. 20%",
+    "duration": "e.g. 9 months, 6 weeks or 45 days",
+    "number": "e.g. 10",
+}
+
+
+# ---- frame --------------------------------------------------------------------------------------
+
+
+def flash_message() -> None:
+    message = state.pop_flash()
+    if message:
+        kind, text = message
+        {"error": st.error, "success": st.success, "warning": st.warning}.get(kind, st.info)(text)
+
+
+def conflict_banner() -> None:
+    pending = state.conflict()
+    if not pending:
+        return
+    with st.container(border=True):
+        st.error(
+            f"Someone else saved this assessment (now version {pending['current_version']}) while you were "
+            "editing. Your latest answers are kept here, not saved yet. Choose what to do:",
+            icon=":material/sync_problem:",
+        )
+        c1, c2, c3 = st.columns(3)
+        c1.button(
+            "Reload theirs (drop my changes)",
+            on_click=state.resolve_conflict,
+            args=("reload",),
+            key="conflict.reload",
+            width="stretch",
+        )
+        c2.button(
+            "Overwrite with mine",
+            on_click=state.resolve_conflict,
+            args=("overwrite",),
+            key="conflict.overwrite",
+            width="stretch",
+        )
+        c3.button(
+            "Save mine as a copy",
+            on_click=state.resolve_conflict,
+            args=("copy",),
+            key="conflict.copy",
+            type="primary",
+            width="stretch",
+        )
+
+
+def save_indicator() -> None:
+    s = state.status()
+    if s["state"] == "saved":
+        at = datetime.fromisoformat(s["at"]).strftime("%H:%M:%S UTC")
+        st.caption(f":material/cloud_done: All answers saved · {at}")
+    elif s["state"] == "conflict":
+        st.caption(":material/sync_problem: Not saved: resolve the conflict at the top of the page")
+    elif s["state"] == "error":
+        st.caption(f":material/error: Not saved: {s.get('message', '')}")
+
+
+def sidebar(stages: list[Stage]) -> None:
+    assessment = state.current()
+    with st.sidebar:
+        st.toggle(
+            "Workshop mode",
+            key=state.K_WORKSHOP,
+            help="Large type for a projector: wide layout, bigger text and charts.",
+        )
+        if assessment is None:
+            st.caption("No assessment open. Start one, resume one or open the demo from Home.")
+            return
+        st.markdown(f"**{assessment.title}**" + (f"  \n{assessment.company}" if assessment.company else ""))
+        for stage in stages:
+            done, total = stage_progress(assessment, stage)
+            st.progress(done / total, text=f"{stage.number}. {stage.title}: {done}/{total}")
+        save_indicator()
+
+
+def page_header(stage: Stage) -> None:
+    st.title(f"Stage {stage.number} · {stage.title}")
+    st.caption(f"**Goal:** {stage.goal} {stage.approach}")
+
+
+def require_assessment() -> Assessment:
+    """The open assessment; otherwise a pointer to Home, and the page stops."""
+    assessment = state.current()
+    if assessment is None:
+        st.info(
+            "No assessment is open. Start a new one, resume one with its link, or open the demo.",
+            icon=":material/info:",
+        )
+        st.page_link("pages/home.py", label="Go to Home", icon=":material/home:")
+        st.stop()
+    return assessment
+
+
+def figures(items: list[Figure], per_row: int = 4) -> None:
+    for start in range(0, len(items), per_row):
+        cols = st.columns(per_row)
+        for col, fig in zip(cols, items[start : start + per_row], strict=False):
+            col.metric(fig.label, fig.value, help=fig.help)
+
+
+# ---- questions ----------------------------------------------------------------------------------
+
+
+def _key(stage_id: str, qid: str) -> str:
+    return f"{state.WIDGET_PREFIX}{stage_id}.{qid}"
+
+
+def _on_answer(stage_id: str, q: Question) -> None:
+    key = _key(stage_id, q.id)
+    parsed = parse(q, st.session_state.get(key))
+    errors = state.field_errors()
+    if not parsed.ok:
+        errors[key] = parsed.error or ""
+        return
+    errors.pop(key, None)
+    assessment = state.current()
+    if assessment is not None and assessment.section(stage_id).answers.get(q.id) != parsed.value:
+        state.update(assessment.with_answer(stage_id, q.id, parsed.value))
+
+
+def question_input(stage_id: str, q: Question, assessment: Assessment) -> None:
+    key = _key(stage_id, q.id)
+    stored = assessment.section(stage_id).answers.get(q.id)
+    kwargs = dict(key=key, on_change=_on_answer, args=(stage_id, q), help=q.help or None)
+    if q.type == "choice":
+        default = stored if isinstance(stored, list) else ([stored] if stored else [])
+        st.session_state.setdefault(key, default if q.multiple else (default[0] if default else None))
+        st.pills(q.prompt, q.options, selection_mode="multi" if q.multiple else "single", **kwargs)
+    elif q.type == "text":
+        st.session_state.setdefault(key, stored or "")
+        st.text_area(q.prompt, height=90, max_chars=5000, **kwargs)
+    else:
+        st.session_state.setdefault(key, editable(q, stored))
+        st.text_input(q.prompt, placeholder=PLACEHOLDERS[q.type], **kwargs)
+    error = state.field_errors().get(key)
+    if error:
+        st.error(f"**{q.prompt}** {error}. Not saved; correct it and press Enter.", icon=":material/error:")
+    elif q.type not in ("text", "choice") and stored is not None:
+        st.caption(f"Saved as {display(q, stored, assessment.currency)}")
+    if q.note and state.workshop_mode():
+        st.caption(f":material/record_voice_over: Facilitator: {q.note}")
+
+
+# ---- the stage stepper --------------------------------------------------------------------------
+
+
+def _go(stage_id: str, step: int) -> None:
+    assessment = state.current()
+    if assessment is not None:
+        state.update(assessment.with_section(stage_id, step=step))
+
+
+def _on_closing(stage_id: str) -> None:
+    assessment = state.current()
+    value = st.session_state.get(_key(stage_id, "closing"), "") or ""
+    if assessment is not None:
+        state.update(assessment.with_section(stage_id, closing_answer=value.strip()[:5000]))
+
+
+def stepper(stage: Stage, assessment: Assessment) -> bool:
+    """One aspect at a time with back/next; True when the stage's output step is showing."""
+    total = len(stage.aspects)
+    step = min(assessment.section(stage.id).step, total)
+    labels = [a.title for a in stage.aspects] + ["Output"]
+    st.progress(step / total, text=f"Step {step + 1} of {total + 1}: {labels[step]}")
+    if step < total:
+        aspect = stage.aspects[step]
+        st.subheader(aspect.title)
+        for q in aspect.questions:
+            question_input(stage.id, q, assessment)
+    back, _, nxt = st.columns([1, 2, 1])
+    back.button(
+        "Back",
+        on_click=_go,
+        args=(stage.id, step - 1),
+        disabled=step == 0,
+        key=f"{stage.id}.back",
+        icon=":material/arrow_back:",
+        width="stretch",
+    )
+    nxt.button(
+        "Next" if step < total - 1 else "Stage output",
+        on_click=_go,
+        args=(stage.id, step + 1),
+        disabled=step >= total,
+        key=f"{stage.id}.next",
+        type="primary",
+        icon=":material/arrow_forward:",
+        width="stretch",
+    )
+    return step >= total
+
+
+def stage_output(stage: Stage, assessment: Assessment) -> None:
+    """The stage's answers by aspect, and its closing question."""
+    st.subheader("Stage output")
+    st.caption(stage.output)
+    for summary in aspect_summaries(assessment, stage):
+        with st.container(border=True):
+            st.markdown(f"**{summary.title}**")
+            if summary.items:
+                for prompt, answer in summary.items:
+                    st.markdown(f"- *{prompt}*  \n  {answer}")
+            if summary.unanswered:
+                st.caption(f"{summary.unanswered} question(s) not answered yet; go Back to answer them.")
+    key = _key(stage.id, "closing")
+    st.session_state.setdefault(key, assessment.section(stage.id).closing_answer)
+    st.text_area(
+        f"**{stage.closing_question}**", key=key, on_change=_on_closing, args=(stage.id,), height=120, max_chars=5000
+    )
+
+
+def require_stage(stage_id: str) -> Stage:
+    """The stage's dialogue content; if its YAML file is broken, say so and stop the page."""
+    stage = state.catalog().stage(stage_id)
+    if stage is None:
+        problems = [str(p) for p in state.catalog().problems]
+        st.error(
+            "This stage's question file could not be loaded, so the stage is unavailable:\n\n"
+            + "\n".join(f"- `{p}`" for p in problems),
+            icon=":material/error:",
+        )
+        st.stop()
+    return stage
+
+
+WORKSHOP_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
+[data-testid="stWidgetLabel"] p, textarea, input { font-size: 1.35rem !important; line-height: 1.45; }
+h1 { font-size: 3rem !important; } h2, h3 { font-size: 2.1rem !important; }
+[data-testid="stMetricValue"] { font-size: 3rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
+</style>
+"""
+
+
+def workshop_style() -> None:
+    """Large type for a projector when workshop mode is on (fixed CSS, no user text)."""
+    if state.workshop_mode():
+        st.html(WORKSHOP_CSS)
