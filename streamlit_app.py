@@ -1,17 +1,19 @@
-"""salesopt: the router and frame. Pages live in pages/, calculations in salesopt/."""
+"""salesopt: the router. Pages live in pages/, calculations in salesopt/.
+
+Each page opens with ``widgets.frame()`` (URL sync, sidebar, banners) rather than this script
+drawing them: AppTest (Streamlit 1.67) runs only the page script after a page switch, and the
+frame must be there for the tests too.
+"""
 
 import streamlit as st
 
-from ui import state, widgets
+from ui import state
 
 st.set_page_config(
     page_title="salesopt · Sales process optimization",
     page_icon=":material/trending_up:",
     layout="wide" if state.workshop_mode() else "centered",
 )
-
-state.sync_with_url()
-stages = state.catalog().stages()
 
 page = st.navigation(
     {
@@ -29,8 +31,4 @@ page = st.navigation(
         ],
     }
 )
-widgets.sidebar(stages)
-widgets.workshop_style()
-widgets.flash_message()
-widgets.conflict_banner()
 page.run()

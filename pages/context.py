@@ -3,6 +3,8 @@
 from salesopt.summary import context_figures
 from ui import widgets
 
+widgets.frame()
+
 stage = widgets.require_stage("context")
 assessment = widgets.require_assessment()
 widgets.page_header(stage)

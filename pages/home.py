@@ -3,7 +3,9 @@
 import streamlit as st
 
 from salesopt.assessment import stage_progress, to_json, to_yaml
-from ui import state
+from ui import state, widgets
+
+widgets.frame()
 
 catalog = state.catalog()
 stages = catalog.stages()

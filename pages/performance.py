@@ -2,6 +2,8 @@
 
 from ui import widgets
 
+widgets.frame()
+
 stage = widgets.require_stage("performance")
 assessment = widgets.require_assessment()
 widgets.page_header(stage)

@@ -6,6 +6,8 @@ from salesopt.assessment import to_json
 from salesopt.plan import render_markdown
 from ui import state, widgets
 
+widgets.frame()
+
 assessment = widgets.require_assessment()
 markdown = render_markdown(assessment, state.catalog())
 

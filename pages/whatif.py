@@ -7,6 +7,8 @@ from salesopt.assessment import Scenario
 from salesopt.whatif import LEVER_LABELS, Change, apply, baseline_from, difference, outcome
 from ui import state, widgets
 
+widgets.frame()
+
 assessment = widgets.require_assessment()
 st.title("What-if: sales velocity")
 st.caption(

@@ -136,8 +136,21 @@ def to_json(assessment: Assessment) -> str:
     return json.dumps(to_dict(assessment), indent=2, ensure_ascii=False) + "\n"
 
 
+class _Dumper(yaml.SafeDumper):
+    """Readable Unicode, but strings holding a character YAML reads as a line break are quoted
+    (escaped), so every string round-trips exactly."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if any(c in value for c in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def to_yaml(assessment: Assessment) -> str:
-    return yaml.safe_dump(to_dict(assessment), sort_keys=False, allow_unicode=True)
+    return yaml.dump(to_dict(assessment), Dumper=_Dumper, sort_keys=False, allow_unicode=True)
 
 
 def from_dict(data: Any, source: str = "assessment") -> Assessment:

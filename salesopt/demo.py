@@ -170,7 +170,7 @@ def generate_crm(n: int = 620, seed: int = 7, as_of: date = AS_OF) -> pd.DataFra
     cycle = np.where(won, cycle, cycle * rng.uniform(0.6, 1.0, size=n))
     cycle = np.maximum(np.round(cycle), 7).astype(int)
     close = np.array([c + timedelta(days=int(d)) for c, d in zip(created, cycle, strict=True)])
-    is_open = np.array([c > as_of for c in close])
+    is_open = np.array([c > as_of for c in close], dtype=bool)
     elapsed = np.array([(as_of - c).days for c in created])
     span = np.where(won, last, furthest + 1)
     open_stage = np.minimum(np.floor(elapsed / cycle * span).astype(int), np.minimum(furthest, last - 1))

@@ -160,6 +160,8 @@ def _describe(err: dict[str, Any]) -> str:
         return "unknown field (check the spelling; see _schema.json for the fields allowed)"
     if err["type"] == "missing":
         return "required field is missing"
+    if err["type"] == "string_type" and isinstance(err.get("input"), bool):
+        return f"{msg} (YAML reads an unquoted yes/no/on/off as {err['input']}: put it in quotes)"
     return msg
 
 
@@ -190,9 +192,20 @@ def validate_text(text: str, model: type[BaseModel], name: str) -> tuple[BaseMod
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
+        errors = exc.errors()
+        # a failed item also makes its list "too short": report the item, not the echo
+        locs = [tuple(e["loc"]) for e in errors]
+        errors = [
+            e
+            for e in errors
+            if not (
+                e["type"] == "too_short"
+                and any(loc[: len(e["loc"])] == tuple(e["loc"]) and loc != tuple(e["loc"]) for loc in locs)
+            )
+        ]
         problems = [
             Problem(name, ".".join(str(p) for p in e["loc"]), _describe(e), _node_line(root, tuple(e["loc"])))
-            for e in exc.errors()
+            for e in errors
         ]
         return None, problems
 

@@ -23,6 +23,15 @@ PLACEHOLDERS = {
 # ---- frame --------------------------------------------------------------------------------------
 
 
+def frame() -> None:
+    """What every page starts with: the URL's assessment, the sidebar, messages and conflicts."""
+    state.sync_with_url()
+    sidebar(state.catalog().stages())
+    workshop_style()
+    flash_message()
+    conflict_banner()
+
+
 def flash_message() -> None:
     message = state.pop_flash()
     if message:

@@ -1,0 +1,191 @@
+"""Every page renders; Stage 1 answers survive page switches, reloads and bad input; conflicts show."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from salesopt.storage import Store
+from tests.app.conftest import PAGES, ROOT, open_demo
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.info]
+    parts += [e.value for e in at.error] + [e.value for e in at.title] + [e.value for e in at.subheader]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_home_renders_with_the_five_stages(app):
+    body = texts(app)
+    assert "Sales process optimization" in body
+    for title in (
+        "Sales context",
+        "Funnel analysis",
+        "Qualification and methodology",
+        "Enablement and tools",
+        "Performance management",
+    ):
+        assert title in body
+
+
+@pytest.mark.parametrize("page", PAGES[1:])
+def test_every_page_without_an_assessment_points_to_home(app, page):
+    app.switch_page(page).run()
+    assert not app.exception
+    assert "No assessment is open" in texts(app)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_the_demo(app, page):
+    open_demo(app)
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+
+
+def test_demo_opens_on_the_stage_one_summary_with_its_figures(app):
+    open_demo(app)
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Average deal size"] == "$50K"
+    assert metrics["Win rate"] == "20%"
+    assert metrics["Quota attainment"] == "60%"
+    assert metrics["Sales cycle"] == "270 days (9 months)"
+    assert "What's the #1 sales problem" in app.text_area(key="q.context.closing").label
+
+
+def _start(app: AppTest, title: str = "Workshop") -> AppTest:
+    app.text_input[0].input(title)
+    app.button[0].click()  # the form's submit button is the first button on Home
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_stage_one_flow_survives_page_switch_and_resume(app, db_path):
+    _start(app, "ACME review")
+    assert "Stage 1 · Sales context" in texts(app)
+    app.text_area(key="q.context.products").input("Payroll software").run()
+    app.text_input(key="q.context.avg_deal_size").input("50k").run()
+    app.text_input(key="q.context.sales_cycle").input("9 months").run()
+    app.button(key="context.next").click().run()
+    app.text_input(key="q.context.rep_count").input("12").run()
+    assert not app.exception
+
+    app.switch_page("pages/plan.py").run()
+    app.switch_page("pages/context.py").run()
+    assert app.text_input(key="q.context.rep_count").value == "12"
+    app.button(key="context.back").click().run()
+    assert app.text_area(key="q.context.products").value == "Payroll software"
+    assert app.text_input(key="q.context.avg_deal_size").value == "50,000"
+
+    token = app.session_state["so.token"]
+    stored = Store(f"sqlite:///{db_path}").load_by_token(token)
+    assert stored.assessment.title == "ACME review"
+    assert stored.assessment.context.answers == {
+        "products": "Payroll software",
+        "avg_deal_size": 50000.0,
+        "sales_cycle": 270.0,
+        "rep_count": 12,
+    }
+    assert stored.assessment.context.step == 0
+
+    # a new browser session through the resume link sees the same answers
+    again = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
+    again.query_params["a"] = token
+    again.run()
+    again.switch_page("pages/context.py").run()
+    assert again.text_area(key="q.context.products").value == "Payroll software"
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "message"),
+    [
+        ("q.context.avg_deal_size", "-5000", "must not be negative"),
+        ("q.context.avg_deal_size", "lots", "is not an amount of money"),
+        ("q.context.sales_cycle", "forever", "is not a duration"),
+    ],
+)
+def test_bad_values_get_an_inline_message_and_are_not_saved(app, db_path, key, raw, message):
+    _start(app)
+    app.text_input(key=key).input(raw).run()
+    assert any(message in e.value for e in app.error)
+    assert app.text_input(key=key).value == raw  # what the user typed stays on screen
+    [summary] = Store(f"sqlite:///{db_path}").list()
+    assert Store(f"sqlite:///{db_path}").load(summary.id).assessment.context.answers == {}
+
+
+def test_percent_over_100_and_text_in_a_number_are_refused(app, db_path):
+    _start(app)
+    app.button(key="context.next").click().run()
+    app.text_input(key="q.context.rep_count").input("ten").run()
+    app.button(key="context.next").click().run()
+    app.text_input(key="q.context.win_rate").input("140%").run()
+    errors = " ".join(e.value for e in app.error)
+    assert "must be at most 100%" in errors
+    [summary] = Store(f"sqlite:///{db_path}").list()
+    assert Store(f"sqlite:///{db_path}").load(summary.id).assessment.context.answers == {}
+
+
+def test_a_save_over_a_newer_version_shows_the_conflict_and_keeps_my_answer(app, db_path):
+    _start(app)
+    store = Store(f"sqlite:///{db_path}")
+    [summary] = store.list()
+    theirs = store.load(summary.id)
+    store.save(theirs.assessment.with_answer("context", "products", "theirs"), theirs.version)
+
+    app.text_area(key="q.context.products").input("mine").run()
+    assert any("Someone else saved this assessment" in e.value for e in app.error)
+    assert store.load(summary.id).assessment.context.answers["products"] == "theirs"
+
+    app.button(key="conflict.copy").click().run()
+    assert not app.exception
+    assert store.count() == 2
+    copies = [store.load(s.id).assessment for s in store.list() if s.id != summary.id]
+    assert copies[0].context.answers["products"] == "mine"
+    assert not any("Someone else saved" in e.value for e in app.error)
+
+
+def test_conflict_overwrite_and_reload(app, db_path):
+    _start(app)
+    store = Store(f"sqlite:///{db_path}")
+    [summary] = store.list()
+    theirs = store.load(summary.id)
+    store.save(theirs.assessment.with_answer("context", "products", "theirs"), theirs.version)
+    app.text_area(key="q.context.products").input("mine").run()
+    app.button(key="conflict.overwrite").click().run()
+    assert store.load(summary.id).assessment.context.answers["products"] == "mine"
+
+    current = store.load(summary.id)
+    store.save(current.assessment.with_answer("context", "products", "theirs again"), current.version)
+    app.text_area(key="q.context.products").input("mine again").run()
+    app.button(key="conflict.reload").click().run()
+    assert app.text_area(key="q.context.products").value == "theirs again"
+
+
+def test_a_wrong_resume_link_says_so(db_path):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
+    at.query_params["a"] = "not-a-real-token"
+    at.run()
+    assert not at.exception
+    assert any("does not match any assessment" in e.value for e in at.error)
+
+
+def test_closing_question_answer_is_kept(app):
+    open_demo(app)
+    app.text_area(key="q.context.closing").input("Fix qualification first").run()
+    app.switch_page("pages/plan.py").run()
+    assert "Fix qualification first" in texts(app)
+
+
+def test_whatif_levers_use_stage_one_and_the_open_pipeline(app):
+    open_demo(app)
+    app.switch_page("pages/whatif.py").run()
+    assert "open opportunities" in texts(app)
+    app.number_input(key="whatif.open").set_value(100).run()
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Revenue per 30 days"] == "$111.1K"  # 100 x 20% x $50,000 / 270 x 30
+    app.slider(key="whatif.win").set_value(5).run()
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Revenue per 30 days"] == "$138.9K"  # 100 x 25% x $50,000 / 270 x 30
+    app.text_input[0].input("Five more points")
+    app.button[-1].click().run()
+    assert not app.exception

@@ -1,0 +1,45 @@
+"""The command line (../shared/spec/CLI.md): demo, plan, and errors as one line with exit 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+
+from salesopt.assessment import from_file_bytes
+from salesopt.cli import main
+from salesopt.demo import demo_assessment
+
+
+def test_demo_writes_the_assessment_and_its_crm_export(tmp_path):
+    assert main(["demo", "-o", str(tmp_path / "demo.yaml"), "--crm", str(tmp_path / "crm.csv")]) == 0
+    loaded = from_file_bytes((tmp_path / "demo.yaml").read_bytes(), "demo.yaml")
+    assert loaded.context == demo_assessment().context
+    crm = pd.read_csv(tmp_path / "crm.csv")
+    assert len(crm) == 620
+    assert {"Stage", "Amount", "Created Date", "Close Date"} <= set(crm.columns)
+
+
+def test_plan_writes_markdown(tmp_path):
+    main(["demo", "-o", str(tmp_path / "demo.json")])
+    assert main(["plan", str(tmp_path / "demo.json"), "-o", str(tmp_path / "plan.md")]) == 0
+    assert (tmp_path / "plan.md").read_text(encoding="utf-8").startswith("# Sales Process Optimization Plan")
+
+
+def test_errors_are_one_line_exit_2_and_no_traceback(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b"\x00\x01binary")
+    cases = [
+        ["plan", str(tmp_path / "missing.json"), "-o", str(tmp_path / "p.md")],
+        ["plan", str(bad), "-o", str(tmp_path / "p.md")],
+        ["demo", "-o", str(tmp_path / "demo.txt")],
+    ]
+    main(["demo", "-o", str(tmp_path / "ok.json")])
+    cases.append(["plan", str(tmp_path / "ok.json"), "-o", str(tmp_path / "plan.docx")])
+    for args in cases:
+        proc = subprocess.run([sys.executable, "-m", "salesopt", *args], capture_output=True, text=True, check=False)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert proc.stderr.startswith("error: "), proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in proc.stderr

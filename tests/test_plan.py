@@ -1,0 +1,76 @@
+"""The plan follows the seed's Output Format and says what is missing instead of inventing it."""
+
+from __future__ import annotations
+
+import re
+
+from salesopt.assessment import Assessment
+from salesopt.demo import demo_assessment
+from salesopt.frameworks import load_catalog
+from salesopt.plan import OUTLINE, render_markdown
+
+SEED_HEADINGS = [
+    "Executive Summary",
+    "Current State Analysis",
+    "Sales Model and Organization",
+    "Performance Metrics",
+    "Funnel Analysis",
+    "Key Challenges",
+    "Sales Funnel Optimization",
+    "Funnel Definition",
+    "Conversion Analysis",
+    "Opportunity Prioritization",
+    "Sales Methodology",
+    "Qualification Framework",
+    "SPIN Selling Guide",
+    "Value Selling Approach",
+    "Objection Handling",
+    "Sales Enablement",
+    "Content and Collateral",
+    "Sales Playbooks",
+    "Technology Stack",
+    "Training Program",
+    "Performance Management",
+    "Metrics Framework",
+    "Dashboards",
+    "Forecasting Process",
+    "Compensation Plan",
+    "Implementation Roadmap",
+    "Quick Wins (Month 1)",
+    "Foundation (Months 2-3)",
+    "Optimization (Months 4-6)",
+    "Scale (Months 7-12)",
+    "Expected Impact",
+    "Performance Improvements",
+    "ROI Calculation",
+    "Success Metrics",
+]
+
+
+def test_plan_has_every_seed_section_in_order():
+    md = render_markdown(demo_assessment(), load_catalog())
+    headings = [h for h in re.findall(r"^#{2,3} (.+)$", md, flags=re.M)]
+    seed_only = [h for h in headings if h in SEED_HEADINGS]
+    assert seed_only == SEED_HEADINGS
+    assert md.startswith("# Sales Process Optimization Plan: Demo SaaS Inc.")
+
+
+def test_demo_plan_carries_the_demo_figures():
+    md = render_markdown(demo_assessment(), load_catalog())
+    assert "- **Average deal size:** $50K" in md
+    assert "- **Win rate:** 20%" in md
+    assert "- **Quota attainment:** 60%" in md
+    assert "What's the #1 sales problem" in md
+
+
+def test_empty_assessment_plan_names_the_stage_that_fills_each_section():
+    md = render_markdown(Assessment(), load_catalog())
+    assert "_Missing: the current performance figures. Stage 1 (Sales context) collects them._" in md
+    assert "Stage 2 (Funnel analysis) collects them" in md
+    assert "Stage 3 (Qualification and methodology) collects them" in md
+    assert "$" not in md.split("## Current State Analysis")[1]  # no invented money
+
+
+def test_outline_has_no_duplicate_titles():
+    titles = [s.title for s in OUTLINE]
+    assert len(titles) == len(set(titles))
