@@ -8,6 +8,4 @@ widgets.frame()
 stage = widgets.require_stage("context")
 assessment = widgets.require_assessment()
 widgets.page_header(stage)
-if widgets.stepper(stage, assessment):
-    widgets.figures(context_figures(assessment))
-    widgets.stage_output(stage, assessment)
+widgets.dialogue(stage, assessment, context_figures(assessment))

@@ -7,5 +7,4 @@ widgets.frame()
 stage = widgets.require_stage("performance")
 assessment = widgets.require_assessment()
 widgets.page_header(stage)
-if widgets.stepper(stage, assessment):
-    widgets.stage_output(stage, assessment)
+widgets.dialogue(stage, assessment)

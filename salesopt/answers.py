@@ -81,7 +81,7 @@ def parse_money(text: str) -> float | None:
 
 def parse_duration(text: str) -> float | None:
     """'9 months' -> 270, '6 weeks' -> 42, '45' -> 45 (days); None when not a duration."""
-    m = re.match(r"^\s*([0-9.,]+)\s*([a-z]*)\s*$", text.strip().lower())
+    m = re.match(r"^\s*([+-]?[0-9.,]+)\s*([a-z]*)\s*$", text.strip().lower())
     if not m:
         return None
     n = _number(m.group(1))

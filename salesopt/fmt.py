@@ -40,13 +40,15 @@ def percent(fraction: float | None, digits: int = 1) -> str:
     return f"{text}%"
 
 
-def days(value: float | None) -> str:
+def days(value: float | None, months: bool = True) -> str:
     """Days, with the months beside them when that reads better: ``270 days (9 months)``."""
     if value is None:
         return DASH
     n = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
     unit = "day" if value == 1 else "days"
     text = f"{n} {unit}"
+    if not months:
+        return text
     if value >= 60 and value % DAYS_PER_MONTH == 0:
         months = int(value // DAYS_PER_MONTH)
         text += f" ({months} months)"

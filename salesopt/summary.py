@@ -72,8 +72,8 @@ def context_figures(assessment: Assessment) -> list[Figure]:
         ),
         Figure(
             "Sales cycle",
-            fmt.days(_num(assessment, "sales_cycle")),
-            "Stage 1 answer: typical days from qualified conversation to signature.",
+            fmt.days(_num(assessment, "sales_cycle"), months=False),
+            "Stage 1 answer: typical days from qualified conversation to signature (30 days a month).",
         ),
         Figure(
             "Quota-carrying reps",

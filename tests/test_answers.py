@@ -47,6 +47,7 @@ def test_money_is_read_from_the_usual_ways_of_writing_it(raw, value):
         (PERCENT, "abc", "'abc' is not a percent"),
         (DURATION, "9 fortnights", "is not a duration"),
         (DURATION, "20 years", "must be at most 3650 days"),
+        (DURATION, "-3 days", "must not be negative"),
         (REPS, "ten", "'ten' is not a number"),
         (REPS, "10.5", "must be a whole number"),
         (REPS, "-1", "must not be negative"),

@@ -25,7 +25,7 @@ def test_stage_one_figures_of_the_demo():
     assert revenue_per_rep(demo) == 300_000  # $3M / 10 reps
     shown = {f.label: f.value for f in context_figures(demo)}
     assert shown["Average deal size"] == "$50K"
-    assert shown["Sales cycle"] == "270 days (9 months)"
+    assert shown["Sales cycle"] == "270 days"
     assert shown["Win rate"] == "20%"
     assert shown["Implied team quota"] == "$5M"
 

@@ -15,7 +15,6 @@ from typing import Any
 import streamlit as st
 
 from salesopt.assessment import Assessment, AssessmentFileError, from_file_bytes, to_dict
-from salesopt.demo import demo_assessment
 from salesopt.frameworks import Catalog, load_catalog
 from salesopt.storage import Conflict, NotFound, StorageError, Store, default_url
 
@@ -121,6 +120,8 @@ def start_new(title: str, company: str) -> bool:
 
 
 def open_demo() -> bool:
+    from salesopt.demo import demo_assessment  # numpy/pandas: imported when needed, not at start-up
+
     return _create(demo_assessment())
 
 

@@ -187,8 +187,17 @@ def _on_closing(stage_id: str) -> None:
         state.update(assessment.with_section(stage_id, closing_answer=value.strip()[:5000]))
 
 
-def stepper(stage: Stage, assessment: Assessment) -> bool:
-    """One aspect at a time with back/next; True when the stage's output step is showing."""
+NEXT_PAGE = {
+    "context": ("pages/funnel.py", "Stage 2 · Funnel analysis"),
+    "funnel": ("pages/qualification.py", "Stage 3 · Qualification"),
+    "qualification": ("pages/enablement.py", "Stage 4 · Enablement"),
+    "enablement": ("pages/performance.py", "Stage 5 · Performance"),
+    "performance": ("pages/plan.py", "The plan"),
+}
+
+
+def dialogue(stage: Stage, assessment: Assessment, output_figures: list[Figure] | None = None) -> None:
+    """The stage one aspect at a time with back/next, ending on its output and closing question."""
     total = len(stage.aspects)
     step = min(assessment.section(stage.id).step, total)
     labels = [a.title for a in stage.aspects] + ["Output"]
@@ -198,7 +207,11 @@ def stepper(stage: Stage, assessment: Assessment) -> bool:
         st.subheader(aspect.title)
         for q in aspect.questions:
             question_input(stage.id, q, assessment)
-    back, _, nxt = st.columns([1, 2, 1])
+    else:
+        if output_figures:
+            figures(output_figures)
+        stage_output(stage, assessment)
+    back, _, nxt = st.columns([1, 1, 1])
     back.button(
         "Back",
         on_click=_go,
@@ -208,17 +221,19 @@ def stepper(stage: Stage, assessment: Assessment) -> bool:
         icon=":material/arrow_back:",
         width="stretch",
     )
-    nxt.button(
-        "Next" if step < total - 1 else "Stage output",
-        on_click=_go,
-        args=(stage.id, step + 1),
-        disabled=step >= total,
-        key=f"{stage.id}.next",
-        type="primary",
-        icon=":material/arrow_forward:",
-        width="stretch",
-    )
-    return step >= total
+    if step < total:
+        nxt.button(
+            "Next" if step < total - 1 else "Stage output",
+            on_click=_go,
+            args=(stage.id, step + 1),
+            key=f"{stage.id}.next",
+            type="primary",
+            icon=":material/arrow_forward:",
+            width="stretch",
+        )
+    else:
+        target, label = NEXT_PAGE[stage.id]
+        nxt.page_link(target, label=label, icon=":material/arrow_forward:", width="stretch")
 
 
 def stage_output(stage: Stage, assessment: Assessment) -> None:

@@ -1,0 +1,61 @@
+# Two commands on a fresh Debian machine with python3 and pip: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: run test lint format browser bench schemas clean
+
+# ---- environment ---------------------------------------------------------------------------------
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "python3 -m venv is missing: installing Debian's python3-venv"; \
+	    apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); \
+	  else echo "error: python3 -m venv failed; install it with: sudo apt-get install python3-venv"; exit 1; fi; }
+	@$(PIP) install --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@echo "installing salesopt into $(VENV)"
+	@$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	@echo "installing salesopt with its test tools into $(VENV)"
+	@$(PIP) install -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+# ---- the two commands ----------------------------------------------------------------------------
+run: $(VENV)/.installed
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
+
+test: $(VENV)/.installed-dev browser lint
+	$(BIN)/python -m pytest
+
+# ---- parts -----------------------------------------------------------------------------------------
+# The browser test drives Debian's chromium (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "error: the browser test needs Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m salesopt frameworks check
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+schemas: $(VENV)/.installed
+	$(BIN)/python -m salesopt frameworks schema
+
+bench: $(VENV)/.installed-dev browser
+	$(BIN)/python bench/startup.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis tests/e2e/artifacts
