@@ -91,7 +91,7 @@ with upload:
         max_upload_size=5,
         key="home.upload",
     )
-    if file is not None and st.button("Import as a new assessment", icon=":material/upload:"):
+    if file is not None and st.button("Import as a new assessment", icon=":material/upload:", key="home.import"):
         error = state.import_file(file.getvalue(), file.name)
         if error:
             st.error(f"Nothing was imported. {error}", icon=":material/error:")

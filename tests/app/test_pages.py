@@ -189,3 +189,65 @@ def test_whatif_levers_use_stage_one_and_the_open_pipeline(app):
     app.text_input[0].input("Five more points")
     app.button[-1].click().run()
     assert not app.exception
+
+
+def test_importing_an_assessment_file_creates_a_new_private_copy(app, db_path):
+    from salesopt.assessment import to_json
+    from salesopt.demo import demo_assessment
+
+    demo = demo_assessment()
+    app.file_uploader(key="home.upload").upload("client.json", to_json(demo).encode(), "application/json").run()
+    app.button(key="home.import").click().run()
+    assert not app.exception
+    store = Store(f"sqlite:///{db_path}")
+    [summary] = store.list()
+    imported = store.load(summary.id).assessment
+    assert imported.id != demo.id  # never overwrites or reaches the original's record
+    assert imported.context == demo.context
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.json", b"\x00\x01\x02 binary", "binary content"),
+        ("deals.yaml", b"name,stage\nA,Won\n", "not an assessment file"),
+        ("newer.json", b'{"schema_version": 7, "context": {}}', "newer salesopt (schema 7)"),
+    ],
+)
+def test_a_bad_assessment_file_is_refused_and_changes_nothing(app, db_path, name, content, message):
+    open_demo(app)
+    before = app.session_state["so.assessment"]
+    app.switch_page("pages/home.py").run()
+    app.file_uploader(key="home.upload").upload(name, content).run()
+    app.button(key="home.import").click().run()
+    assert not app.exception
+    assert any(message in e.value and "Nothing was imported" in e.value for e in app.error)
+    assert app.session_state["so.assessment"] == before
+    assert Store(f"sqlite:///{db_path}").count() == 1
+
+
+def test_a_broken_framework_file_is_listed_on_home_and_the_app_still_runs(db_path, tmp_path, monkeypatch):
+    import shutil
+
+    import streamlit as st
+
+    import salesopt.frameworks as fw
+
+    shutil.copytree(fw.FRAMEWORKS_DIR, tmp_path / "fw")
+    (tmp_path / "fw" / "dialogue" / "2_funnel.yaml").write_text("id: funnel\nnumber: 2\ncolour: red\n")
+    monkeypatch.setattr(fw, "FRAMEWORKS_DIR", tmp_path / "fw")
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
+        at.run()
+        assert not at.exception
+        problems = "\n".join(c.value for c in at.code)
+        assert "2_funnel.yaml:3: colour: unknown field" in problems
+        open_demo(at)
+        at.switch_page("pages/funnel.py").run()
+        assert not at.exception
+        assert any("could not be loaded" in e.value for e in at.error)
+        at.switch_page("pages/context.py").run()
+        assert not at.error
+    finally:
+        st.cache_resource.clear()
