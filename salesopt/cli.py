@@ -7,6 +7,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -56,6 +57,80 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from salesopt import fmt
+    from salesopt.crm import CrmError
+    from salesopt.funnel import as_json
+    from salesopt.pipeline import evaluate, load, stage_map_for
+
+    overrides = {}
+    for item in args.map:
+        fld, sep, col = item.partition("=")
+        if not sep:
+            raise UsageError(f"--map {item}: expected FIELD=COLUMN, e.g. --map created_date=engage_date")
+        overrides[fld.strip()] = col.strip()
+    raw = _read(args.path)
+    history = (_read(args.history), args.history) if args.history else None
+    benchmark = None
+    if args.benchmark and args.benchmark != "none":
+        sets = load_catalog().benchmarks()
+        if args.benchmark not in sets:
+            raise UsageError(f"--benchmark {args.benchmark}: unknown; choose one of {', '.join(sets)} or none")
+        benchmark = sets[args.benchmark]
+    try:
+        imported = load(raw, args.path, overrides=overrides, dayfirst=args.dayfirst, history=history)
+    except CrmError as exc:
+        raise UsageError(str(exc)) from None
+    order = [s for s in args.stages.split(",")] if args.stages else None
+    stage_map = stage_map_for(imported, order, args.won, args.lost)
+    result = evaluate(
+        imported, stage_map, target=args.target, closed_only=args.closed_only, basis=args.win_rate, benchmark=benchmark
+    )
+    data = as_json(result.analysis, imported.report, result.cohort("owner"))
+    if args.json:
+        print(json.dumps(data, indent=2, default=str))
+        return 0
+    a = result.analysis
+    lines = [
+        f"{args.path}: {data['rows_read']:,} rows read, {data['rows_rejected']:,} rejected",
+        f"opportunities {a.opportunities:,}: won {a.won:,}, lost {a.lost:,}, open {a.open:,}",
+        f"win rate {fmt.percent(a.win_rate)} ({'won / (won + lost)' if a.win_rate_basis == 'closed' else 'won / all'})"
+        f", by value {fmt.percent(a.win_rate_value)}",
+        f"average deal size {fmt.money(a.avg_deal_size)}; sales cycle mean {fmt.number(a.cycle_days_mean, 1)} days,"
+        f" median {fmt.number(a.cycle_days_median, 1)} days",
+        f"open pipeline {fmt.money(a.pipeline_value)}, weighted {fmt.money(a.weighted_pipeline)}; coverage "
+        f"{fmt.times(a.coverage_ratio)}, required {fmt.times(a.required_coverage)}",
+        "stages: "
+        + " > ".join(
+            f"{s.stage} {s.reached:,}"
+            + (f" ({fmt.percent(s.conversion_to_next)})" if s.conversion_to_next is not None else "")
+            for s in a.stages
+        ),
+    ]
+    if a.biggest_leak:
+        lk = a.biggest_leak
+        lines.append(
+            f"biggest leak: {lk.from_stage} > {lk.to_stage} at {fmt.percent(lk.conversion)}"
+            + (
+                f" (benchmark {fmt.percent(lk.benchmark)}, revenue at stake {fmt.money(lk.revenue_at_stake)})"
+                if lk.benchmark is not None
+                else ""
+            )
+        )
+    lines += [f"undefined: {k}: {v}" for k, v in a.reasons.items()]
+    lines += [f"warning: {w}" for w in data["warnings"]]
+    lines += [f"rejected line {r['line']}: {r['reason']}" for r in data["rejected"][:10]]
+    print("\n".join(lines))
+    return 0
+
+
 def cmd_frameworks_check(args: argparse.Namespace) -> int:
     directory = Path(args.dir) if args.dir else FRAMEWORKS_DIR
     if not directory.is_dir():
@@ -92,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("-o", "--output", required=True, help="plan file to write (.md)")
     plan.set_defaults(func=cmd_plan)
 
+    analyze = verbs.add_parser("analyze", help="Stage 2 figures of a CRM export")
+    _analyze_args(analyze)
+    analyze.set_defaults(func=cmd_analyze)
+
     frameworks = verbs.add_parser("frameworks", help="framework YAML files")
     fverbs = frameworks.add_subparsers(dest="fverb", required=True)
     check = fverbs.add_parser("check", help="validate every framework YAML in DIR")
@@ -113,3 +192,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
         return 2
+
+
+def _analyze_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", help="CRM export (CSV or XLSX; the content decides)")
+    parser.add_argument("--history", help="a separate stage-history file (one row per stage entry)")
+    parser.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN", help="force one column mapping")
+    parser.add_argument("--stages", help="the funnel stages in order, won stage last, comma-separated")
+    parser.add_argument("--won", action="append", default=[], help="stage value meaning won (repeatable)")
+    parser.add_argument("--lost", action="append", default=[], help="stage value meaning lost (repeatable)")
+    parser.add_argument("--dayfirst", action="store_true", help="read ambiguous dates as day first")
+    parser.add_argument("--target", type=float, help="revenue target, for coverage")
+    parser.add_argument("--closed-only", action="store_true", help="stage conversions over won and lost deals only")
+    parser.add_argument(
+        "--win-rate",
+        choices=["closed", "all"],
+        default="closed",
+        help="win rate denominator: won+lost (default) or all opportunities",
+    )
+    parser.add_argument("--benchmark", default="b2b", help="benchmark set id from frameworks/benchmarks (or 'none')")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")

@@ -74,6 +74,7 @@ CRM_COLUMNS = (
     "Segment",
     "Region",
     "Product",
+    "Lost At Stage",
     "Loss Reason",
     "Competitor",
 )
@@ -201,6 +202,7 @@ def generate_crm(n: int = 620, seed: int = 7, as_of: date = AS_OF) -> pd.DataFra
             "Segment": _pick(rng, SEGMENTS, n),
             "Region": np.array(REGIONS, dtype=object)[rng.integers(0, 3, n)],
             "Product": _pick(rng, PRODUCTS, n),
+            "Lost At Stage": np.where(lost, np.array(DEMO_STAGES, dtype=object)[np.minimum(furthest, last - 1)], ""),
             "Loss Reason": reason,
             "Competitor": competitor,
         },

@@ -63,3 +63,10 @@ def number(value: float | None, digits: int = 0) -> str:
     if value == int(value) and digits == 0:
         return f"{int(value):,}"
     return f"{value:,.{digits or 1}f}"
+
+
+def times(value: float | None) -> str:
+    """A ratio as a multiple: ``2.5`` -> ``2.5x``."""
+    if value is None:
+        return DASH
+    return f"{value:,.1f}x"

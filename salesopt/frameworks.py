@@ -105,7 +105,42 @@ class Stage(_Content):
         raise KeyError(qid)
 
 
-KINDS: dict[str, type[BaseModel]] = {"dialogue": Stage}
+class Range(_Content):
+    """A benchmark range with its source."""
+
+    low: float = Field(description="Low end of the typical range.")
+    high: float = Field(description="High end of the typical range.")
+    source: str = Field(min_length=1, description="Where the figure comes from.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) is greater than high ({self.high})")
+        return self
+
+
+class ConversionBenchmark(_Content):
+    """The expected conversion from one funnel stage to the next."""
+
+    from_stages: tuple[str, ...] = Field(min_length=1, description="Names the 'from' stage goes by in CRMs.")
+    to_stages: tuple[str, ...] = Field(min_length=1, description="Names the 'to' stage goes by in CRMs.")
+    value: float = Field(ge=0, le=1, description="Expected conversion, a fraction (0.7 = 70%).")
+    source: str = Field(min_length=1, description="Where the figure comes from.")
+
+
+class BenchmarkSet(_Content):
+    """Benchmarks for one segment; each figure carries its source."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id of the set.")
+    title: str = Field(min_length=1, description="Name shown to the user.")
+    segment: str = Field(min_length=1, description="Which businesses the figures describe.")
+    win_rate: Range | None = Field(None, description="Win rate, won / (won + lost), as fractions.")
+    coverage: Range | None = Field(None, description="Pipeline coverage ratio, pipeline / target.")
+    sales_cycle_days: Range | None = Field(None, description="Sales cycle in days.")
+    conversions: tuple[ConversionBenchmark, ...] = Field((), description="Stage-to-stage conversions.")
+
+
+KINDS: dict[str, type[BaseModel]] = {"dialogue": Stage, "benchmarks": BenchmarkSet}
 
 
 @dataclass(frozen=True)
@@ -134,6 +169,9 @@ class Catalog:
 
     def stage(self, stage_id: str) -> Stage | None:
         return self.items.get("dialogue", {}).get(stage_id)
+
+    def benchmarks(self) -> dict[str, BenchmarkSet]:
+        return dict(self.items.get("benchmarks", {}))
 
 
 def _node_line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from salesopt.assessment import from_file_bytes
 from salesopt.cli import main
@@ -43,3 +44,43 @@ def test_errors_are_one_line_exit_2_and_no_traceback(tmp_path):
         assert proc.stderr.startswith("error: "), proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1
         assert "Traceback" not in proc.stderr
+
+
+def test_analyze_the_demo_export_finds_the_demo_to_proposal_leak(tmp_path):
+    import json
+
+    main(["demo", "-o", str(tmp_path / "d.json"), "--crm", str(tmp_path / "crm.csv")])
+    proc = subprocess.run(
+        [sys.executable, "-m", "salesopt", "analyze", str(tmp_path / "crm.csv"), "--json", "--target", "5000000"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(proc.stdout)
+    assert [s["stage"] for s in data["stages"]] == ["Qualification", "Demo", "Proposal", "Negotiation", "Closed Won"]
+    leak = data["biggest_leak"]
+    assert (leak["from"], leak["to"], leak["benchmark"]) == ("Demo", "Proposal", 0.7)
+    assert 0.4 < leak["conversion"] < 0.6
+    assert leak["revenue_at_stake"] > 0
+    assert 0.17 < data["win_rate"] < 0.24
+    assert data["coverage_ratio"] == pytest.approx(data["pipeline_value"] / 5_000_000)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"Stage,Amount\n", "only a header"),
+        (b"Name,Amount\nA,1\n", "no stage column"),
+        (b"\x00\x00binary", "binary content"),
+    ],
+)
+def test_analyze_bad_files_exit_2_with_one_line(tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    proc = subprocess.run(
+        [sys.executable, "-m", "salesopt", "analyze", str(path)], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"error: {path}: ") and message in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

@@ -1,0 +1,193 @@
+"""Stage 2 figures against hand-worked examples (METRICS.md §2, §3) and edge cases."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from salesopt.frameworks import BenchmarkSet, ConversionBenchmark
+from salesopt.funnel import analyze, cohorts
+from salesopt.stages import StageMap, classify, detect, from_names
+
+STAGES = from_names(["Qualification", "Proposal", "Closed Won"], lost=["Closed Lost"])
+
+
+def deals_frame(rows):
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "opportunity_id",
+            "stage",
+            "amount",
+            "created_date",
+            "close_date",
+            "probability",
+            "forecast_category",
+            "lost_at_stage",
+            "owner",
+        ],
+    )
+    for c in ("created_date", "close_date"):
+        df[c] = pd.to_datetime(df[c])
+    return df
+
+
+HAND = deals_frame(
+    [
+        ("A", "Closed Won", 50_000, "2024-01-01", "2024-03-01", None, None, None, "Ana"),  # 60 days
+        ("B", "Closed Won", 30_000, "2024-01-01", "2024-01-31", None, None, None, "Ana"),  # 30 days
+        ("C", "Closed Lost", 20_000, "2024-01-01", "2024-02-01", None, None, "Proposal", "Ben"),
+        ("D", "Closed Lost", 0, "2024-01-01", "2024-02-01", None, None, None, "Ben"),
+        ("E", "Proposal", 40_000, "2024-02-01", "2024-06-30", 0.5, None, None, "Ana"),
+        ("F", "Qualification", 10_000, "2024-02-01", "2024-06-30", None, "Commit", None, "Ben"),
+    ]
+)
+BENCH = BenchmarkSet(
+    id="t",
+    title="t",
+    segment="t",
+    conversions=(ConversionBenchmark(from_stages=("Proposal",), to_stages=("Closed Won",), value=0.75, source="test"),),
+)
+
+
+def run(df=HAND, **kw):
+    return analyze(classify(df, STAGES), STAGES, **kw)
+
+
+def test_outcome_metrics_hand_worked():
+    a = run(target=100_000)
+    assert (a.opportunities, a.won, a.lost, a.open) == (6, 2, 2, 2)
+    assert a.win_rate == 0.5  # 2 / (2 + 2)
+    assert a.win_rate_value == pytest.approx(0.8)  # 80,000 / (80,000 + 20,000)
+    assert a.avg_deal_size == 40_000  # 80,000 / 2
+    assert (a.cycle_days_mean, a.cycle_days_median) == (45, 45)
+    assert a.pipeline_value == 50_000
+    assert a.weighted_pipeline == pytest.approx(29_000)  # 40,000 x 0.5 + 10,000 x 0.9 (Commit)
+    assert a.coverage_ratio == pytest.approx(0.5)  # 50,000 / 100,000
+    assert a.required_coverage == pytest.approx(1.25)  # 1 / 0.8
+    assert a.sales_velocity_per_day == pytest.approx(2 * 0.5 * 40_000 / 45)
+    assert a.sales_velocity_per_30_days == pytest.approx(2 * 0.5 * 40_000 / 45 * 30)
+
+
+def test_win_rate_denominator_switch():
+    assert run(win_rate_basis="all").win_rate == pytest.approx(2 / 6)
+
+
+def test_stage_conversions_hand_worked():
+    a = run()
+    assert [(s.stage, s.reached) for s in a.stages] == [("Qualification", 5), ("Proposal", 4), ("Closed Won", 2)]
+    assert [s.conversion_to_next for s in a.stages] == [0.8, 0.5, None]
+    assert a.unknown_lost_stage == 1
+    assert any("1 lost deal(s) have no known lost_at_stage" in w for w in a.warnings)
+
+
+def test_closed_only_conversions():
+    a = run(closed_only=True)
+    assert [s.reached for s in a.stages] == [3, 3, 2]
+    assert a.stages[1].conversion_to_next == pytest.approx(2 / 3)
+
+
+def test_leak_against_benchmark_and_revenue_at_stake():
+    a = run(benchmark=BENCH)
+    leak = a.biggest_leak
+    assert (leak.from_stage, leak.to_stage, leak.conversion, leak.benchmark) == ("Proposal", "Closed Won", 0.5, 0.75)
+    assert leak.shortfall == pytest.approx(0.25)
+    assert leak.revenue_at_stake == pytest.approx(40_000)  # 80,000 x (0.75 / 0.5 - 1)
+
+
+def test_biggest_leak_without_benchmarks_is_the_lowest_conversion():
+    leak = run().biggest_leak
+    assert (leak.from_stage, leak.conversion, leak.benchmark, leak.revenue_at_stake) == ("Proposal", 0.5, None, None)
+
+
+def test_zero_closed_deals_leave_rates_undefined_with_reasons():
+    a = run(HAND[HAND["stage"].isin(["Proposal", "Qualification"])])
+    assert a.win_rate is None and a.reasons["win_rate"] == "no closed deals yet"
+    assert a.win_rate_value is None and a.avg_deal_size is None and a.cycle_days_mean is None
+    assert a.sales_velocity_per_day is None
+    assert a.required_coverage is None
+    assert a.coverage_ratio is None and a.reasons["coverage_ratio"] == "no revenue target given"
+
+
+def test_lost_deals_with_zero_amounts_make_value_win_rate_undefined():
+    df = HAND.copy()
+    df.loc[df["stage"] == "Closed Lost", "amount"] = 0
+    a = run(df)
+    assert a.win_rate_value is None
+    assert a.reasons["win_rate_value"] == "all 2 lost deals have amount 0"
+    assert a.required_coverage == 2.0  # falls back to 1 / count win rate
+
+
+def test_negative_cycles_are_excluded_and_reported():
+    df = HAND.copy()
+    df.loc[df["opportunity_id"] == "A", "close_date"] = pd.Timestamp("2023-12-01")
+    a = run(df)
+    assert a.cycle_days_mean == 30
+    assert any("1 won deal(s) close before they were created" in w for w in a.warnings)
+
+
+def test_empty_stage_and_one_row():
+    one = run(HAND.iloc[[0]])
+    assert one.win_rate == 1.0 and [s.reached for s in one.stages] == [1, 1, 1]
+    empty_stage = run(HAND[HAND["stage"] != "Qualification"])
+    assert empty_stage.stages[0].reached == 4
+
+
+def test_cohorts_by_owner_with_small_groups_marked():
+    table = cohorts(classify(HAND, STAGES), "owner").set_index("owner")
+    assert table.loc["Ana", ["opportunities", "won", "lost", "open"]].tolist() == [3, 2, 0, 1]
+    assert table.loc["Ana", "win_rate"] == 1.0 and table.loc["Ana", "avg_deal_size"] == 40_000
+    assert table.loc["Ben", "win_rate"] == 0.0 and table.loc["Ben", "avg_deal_size"] is None
+    assert table["small"].all()
+
+
+def test_stage_detection_from_known_crm_lists():
+    m = detect(["Closed Won", "Negotiation/Review", "Prospecting", "Closed Lost", "Id. Decision Makers"])
+    assert m.funnel == ("Prospecting", "Id. Decision Makers", "Negotiation/Review", "Closed Won")
+    assert m.lost == frozenset({"Closed Lost"})
+    unknown = detect(["Beta", "Alpha"])
+    assert any("not recognised" in n for n in unknown.notes)
+    assert any("no won stage" in n for n in unknown.notes)
+
+
+def test_status_from_crm_flags_wins_over_stage_names():
+    df = pd.DataFrame(
+        {
+            "opportunity_id": ["1", "2", "3"],
+            "stage": ["Signed", "Dropped", "Talking"],
+            "is_won": pd.array([True, False, False], dtype="boolean"),
+            "is_closed": pd.array([True, True, False], dtype="boolean"),
+        }
+    )
+    out = classify(df, StageMap(("Talking", "Signed"), frozenset({"Signed"}), frozenset()))
+    assert out["status"].tolist() == ["won", "lost", "open"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Qualification", "Proposal", "Closed Won", "Closed Lost"]),
+            st.sampled_from([None, "Qualification", "Proposal"]),
+            st.floats(min_value=0, max_value=1e6),
+        ),
+        max_size=40,
+    )
+)
+def test_rates_stay_in_0_1_and_reach_never_increases(rows):
+    df = pd.DataFrame(
+        {
+            "opportunity_id": [str(i) for i in range(len(rows))],
+            "stage": [r[0] for r in rows],
+            "lost_at_stage": [r[1] for r in rows],
+            "amount": [r[2] for r in rows],
+        }
+    )
+    for closed_only in (False, True):
+        a = analyze(classify(df, STAGES), STAGES, closed_only=closed_only)
+        reached = [s.reached for s in a.stages]
+        assert reached == sorted(reached, reverse=True)
+        for value in [a.win_rate, a.win_rate_value, *[s.conversion_to_next for s in a.stages]]:
+            assert value is None or 0 <= value <= 1
