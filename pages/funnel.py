@@ -1,10 +1,24 @@
-"""Stage 2 · Funnel analysis: funnel stages, metrics, health, conversions, losses and scoring."""
+"""Stage 2 · Funnel analysis: the data (CRM export or workshop volumes), the funnel, cohorts and losses,
+and the stage's questions ending on its output and closing question."""
 
-from ui import widgets
+import streamlit as st
+
+from salesopt.summary import funnel_figures
+from ui import funnel_ui, widgets
 
 widgets.frame()
-
 stage = widgets.require_stage("funnel")
 assessment = widgets.require_assessment()
 widgets.page_header(stage)
-widgets.dialogue(stage, assessment)
+result, problem = funnel_ui.current_result(assessment)
+
+data_tab, funnel_tab, cohorts_tab, questions_tab = st.tabs(["Data", "Funnel", "Cohorts and losses", "Questions"])
+with data_tab:
+    funnel_ui.source_panel(assessment)
+with funnel_tab:
+    funnel_ui.figures_panel(assessment, result, problem)
+with cohorts_tab:
+    funnel_ui.cohorts_panel(assessment, result, problem)
+with questions_tab:
+    output = funnel_figures(result.analysis, assessment.currency) if result is not None else None
+    widgets.dialogue(stage, assessment, output)

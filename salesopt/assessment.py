@@ -11,7 +11,7 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -49,8 +49,40 @@ class ContextSection(StageSection):
     """Stage 1: sales context."""
 
 
+class CrmSource(_Model):
+    """An uploaded CRM export (kept in storage by its SHA-256) and how to read it."""
+
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    name: str = Field(min_length=1, max_length=300)
+    size: int = Field(ge=0)
+    history_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+    history_name: str | None = None
+    overrides: dict[str, str] = Field(default_factory=dict, description="field -> column ('' = not mapped)")
+    dayfirst: bool = False
+    stage_order: list[str] = Field(default_factory=list, description="Funnel stages in order, won last; [] = detected")
+    won: list[str] = Field(default_factory=list)
+    lost: list[str] = Field(default_factory=list)
+
+
+class WorkshopRow(_Model):
+    """One funnel stage typed in during a workshop (aggregate mode, METRICS.md §3)."""
+
+    stage: str = Field(min_length=1, max_length=100)
+    volume: int = Field(ge=0, description="Deals that entered the stage in the period.")
+    days_in_stage: float | None = Field(None, ge=0)
+    value: float | None = Field(None, ge=0, description="Value of the deals that entered the stage.")
+
+
 class FunnelSection(StageSection):
     """Stage 2: funnel analysis."""
+
+    source: Literal["crm", "workshop"] = "crm"
+    crm: CrmSource | None = None
+    workshop: list[WorkshopRow] = Field(default_factory=list)
+    target: float | None = Field(None, ge=0, description="Revenue target the open pipeline should cover.")
+    closed_only: bool = False
+    win_rate_basis: Literal["closed", "all"] = "closed"
+    benchmark_id: str | None = "b2b"
 
 
 class QualificationSection(StageSection):

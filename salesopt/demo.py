@@ -118,6 +118,7 @@ def demo_assessment() -> Assessment:
         step=4,  # opens on the stage output: the sales context summary
     )
     funnel = FunnelSection(
+        target=5_000_000.0,
         answers={
             "tofu_stages": ["Lead", "MQL"],
             "mofu_stages": ["SQL", "Opportunity", "Proposal/Quote"],
@@ -138,6 +139,13 @@ def demo_assessment() -> Assessment:
         funnel=funnel,
         qualification=qualification,
     )
+
+
+def demo_crm_csv(n: int = 620, seed: int = 7) -> bytes:
+    """The demo's CRM export as CSV bytes, amounts written as money strings like a CRM report."""
+    frame = generate_crm(n, seed)
+    frame["Amount"] = frame["Amount"].map(lambda v: f"${v:,.2f}")
+    return frame.to_csv(index=False).encode("utf-8")
 
 
 def _pick(rng: np.random.Generator, options: tuple[tuple[str, float], ...], n: int) -> np.ndarray:

@@ -387,3 +387,53 @@ def as_json(a: Analysis, report: Any, owners: pd.DataFrame) -> dict[str, Any]:
         "undefined": a.reasons,
         "warnings": list(report.warnings) + a.warnings,
     }
+
+
+@dataclass
+class VolumeAnalysis:
+    """Aggregate mode (METRICS.md §3): figures from stage volumes typed in a workshop."""
+
+    stages: list[StageRow]
+    overall_conversion: float | None
+    biggest_leak: Leak | None
+    leaks: list[Leak]
+    won_revenue: float | None
+    reasons: dict[str, str] = field(default_factory=dict)
+
+
+def analyze_volumes(
+    rows: list[tuple[str, int, float | None, float | None]], benchmark: BenchmarkSet | None = None
+) -> VolumeAnalysis:
+    """``rows`` = (stage, volume entered, days in stage or None, value or None), in funnel order,
+    the won stage last. c_k = V_{k+1} / V_k; overall = V_last / V_first; revenue at stake uses the
+    last stage's value as won revenue."""
+    reasons: dict[str, str] = {}
+    out: list[StageRow] = []
+    leaks: list[Leak] = []
+    won_revenue = rows[-1][3] if rows else None
+    for k, (stage, volume, days, _value) in enumerate(rows):
+        conv = ratio(rows[k + 1][1], volume) if k + 1 < len(rows) else None
+        bench = src = None
+        if benchmark is not None and k + 1 < len(rows):
+            hit = conversion_benchmark(benchmark, stage, rows[k + 1][0])
+            if hit:
+                bench, src = hit
+        shortfall = None if bench is None or conv is None else bench - conv
+        out.append(StageRow(stage, int(volume), conv, bench, shortfall, days, days))
+        if conv is not None:
+            stake = None
+            if bench is not None and conv > 0 and shortfall and shortfall > 0 and won_revenue is not None:
+                stake = won_revenue * (bench / conv - 1)
+            leaks.append(Leak(stage, rows[k + 1][0], conv, bench, shortfall, stake, src or ""))
+    overall = ratio(rows[-1][1], rows[0][1]) if len(rows) >= 2 else None
+    if overall is None:
+        reasons["overall_conversion"] = "needs at least two stages and a first-stage volume above 0"
+    below = [lk for lk in leaks if lk.shortfall is not None and lk.shortfall > 0]
+    biggest = (
+        max(below, key=lambda lk: lk.shortfall or 0)
+        if below
+        else (min(leaks, key=lambda lk: lk.conversion) if leaks else None)
+    )
+    if won_revenue is None:
+        reasons["revenue_at_stake"] = "type the value of the last (won) stage to see revenue at stake"
+    return VolumeAnalysis(out, overall, biggest, below, won_revenue, reasons)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -36,7 +37,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from salesopt.assessment import Assessment, from_json, to_json
 
@@ -56,6 +57,17 @@ assessments = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
+files = Table(
+    "files",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 
@@ -255,6 +267,29 @@ class Store:
             deleted = conn.execute(delete(assessments).where(assessments.c.id == assessment_id)).rowcount
         if not deleted:
             raise NotFound(assessment_id)
+
+    def put_file(self, data: bytes, name: str) -> str:
+        """Keep an uploaded file by its content hash (idempotent); returns the SHA-256."""
+        digest = hashlib.sha256(data).hexdigest()
+        try:
+            with self.engine.begin() as conn:
+                exists = conn.execute(select(files.c.sha256).where(files.c.sha256 == digest)).first()
+                if exists is None:
+                    conn.execute(
+                        insert(files).values(
+                            sha256=digest, name=name[:300], size=len(data), data=data, created_at=datetime.now(UTC)
+                        )
+                    )
+        except IntegrityError:
+            pass  # the same file, stored by another session a moment ago
+        return digest
+
+    def get_file(self, digest: str) -> bytes:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(files.c.data).where(files.c.sha256 == digest)).first()
+        if row is None:
+            raise NotFound(digest)
+        return bytes(row.data)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from salesopt import fmt
 from salesopt.answers import display
 from salesopt.assessment import Assessment
 from salesopt.frameworks import Stage
+from salesopt.funnel import Analysis
 
 
 @dataclass(frozen=True)
@@ -106,3 +109,117 @@ def context_figures(assessment: Assessment) -> list[Figure]:
             "Revenue / quota-carrying reps.",
         ),
     ]
+
+
+def _undefined(value: str, reason: str | None) -> str:
+    return value if value != fmt.DASH or not reason else f"{fmt.DASH} ({reason})"
+
+
+def _leak_figure(a: Analysis) -> Figure:
+    leak = a.biggest_leak
+    if leak is None:
+        return Figure("Biggest leak", fmt.DASH, "Needs at least two stages with deals in the first.")
+    against = (
+        f"below the benchmark of {fmt.percent(leak.benchmark)}"
+        if leak.benchmark is not None
+        else "the lowest stage conversion (no benchmark for it)"
+    )
+    return Figure(
+        f"Leak: {leak.from_stage} → {leak.to_stage}",
+        fmt.percent(leak.conversion),
+        f"Biggest leak: conversion {against}.",
+    )
+
+
+def funnel_figures(a: Analysis, currency: str = "USD") -> list[Figure]:
+    """The Stage 2 headline figures with their definitions; undefined ones say why."""
+    r = a.reasons
+    basis = "won / (won + lost)" if a.win_rate_basis == "closed" else "won / all opportunities"
+    closed = a.won + a.lost
+    return [
+        Figure("Opportunities", fmt.number(a.opportunities), f"{a.won:,} won, {a.lost:,} lost, {a.open:,} open."),
+        Figure(
+            "Win rate",
+            fmt.percent(a.win_rate),
+            f"{basis}, from {closed:,} closed deals. " + (r.get("win_rate") or "B2B benchmark 20-30%."),
+        ),
+        Figure(
+            "Win rate by value", fmt.percent(a.win_rate_value), r.get("win_rate_value") or "Won amount / closed amount."
+        ),
+        Figure(
+            "Average deal size",
+            fmt.money(a.avg_deal_size, currency, compact=True),
+            r.get("avg_deal_size") or "Won amount / won deals with an amount.",
+        ),
+        Figure(
+            "Sales cycle (median)",
+            fmt.days(a.cycle_days_median, months=False),
+            r.get("cycle_days") or f"Close date - created date, won deals; mean {fmt.number(a.cycle_days_mean, 1)}.",
+        ),
+        Figure("Open pipeline", fmt.money(a.pipeline_value, currency, compact=True), "Sum of open deals' amounts."),
+        Figure(
+            "Weighted pipeline",
+            fmt.money(a.weighted_pipeline, currency, compact=True),
+            r.get("weighted_pipeline") or "Sum of amount x probability (else forecast category weight), open deals.",
+        ),
+        Figure(
+            "Coverage",
+            fmt.times(a.coverage_ratio),
+            r.get("coverage_ratio") or "Open pipeline / target; the seed's rule of thumb is 3-5x.",
+        ),
+        Figure(
+            "Required coverage",
+            fmt.times(a.required_coverage),
+            r.get("required_coverage") or "1 / win rate by value (by count when value is undefined).",
+        ),
+        Figure(
+            "Sales velocity (30 days)",
+            fmt.money(a.sales_velocity_per_30_days, currency, compact=True),
+            r.get("sales_velocity") or "Open deals x win rate x average deal size / mean cycle days, x 30.",
+        ),
+        _leak_figure(a),
+        Figure(
+            "Revenue at stake",
+            fmt.money(a.biggest_leak.revenue_at_stake if a.biggest_leak else None, currency, compact=True),
+            "Won revenue x (benchmark / conversion - 1) at the biggest leak.",
+        ),
+    ]
+
+
+def stage_table(a: Analysis, currency: str = "USD") -> pd.DataFrame:
+    """Stage by stage, formatted: reached, conversion, benchmark, shortfall, time in stage."""
+    rows = []
+    for s in a.stages:
+        rows.append(
+            {
+                "Stage": s.stage,
+                "Reached": f"{s.reached:,}",
+                "Conversion to next": fmt.percent(s.conversion_to_next),
+                "Benchmark": fmt.percent(s.benchmark),
+                "Against benchmark": fmt.DASH
+                if s.shortfall is None
+                else f"{abs(s.shortfall) * 100:.1f} pts {'below' if s.shortfall > 0 else 'above'}",
+                "Median days in stage": fmt.number(s.time_median_days, 1),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def cohort_table(table: pd.DataFrame, key: str, currency: str = "USD") -> pd.DataFrame:
+    """A cohorts table (salesopt.funnel.cohorts) formatted for people."""
+    return pd.DataFrame(
+        {
+            key.replace("_", " ").capitalize(): table[key].astype(str),
+            "Opportunities": table["opportunities"].map(fmt.number),
+            "Won": table["won"].map(fmt.number),
+            "Lost": table["lost"].map(fmt.number),
+            "Open": table["open"].map(fmt.number),
+            "Win rate": table["win_rate"].map(fmt.percent),
+            "Avg deal size": table["avg_deal_size"].map(lambda v: fmt.money(v, currency)),
+            "Median cycle (days)": table["cycle_days_median"].map(fmt.number),
+            "Note": [
+                "outlier" if o else ("small group" if s else "")
+                for o, s in zip(table["outlier"], table["small"], strict=True)
+            ],
+        }
+    )

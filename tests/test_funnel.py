@@ -191,3 +191,37 @@ def test_rates_stay_in_0_1_and_reach_never_increases(rows):
         assert reached == sorted(reached, reverse=True)
         for value in [a.win_rate, a.win_rate_value, *[s.conversion_to_next for s in a.stages]]:
             assert value is None or 0 <= value <= 1
+
+
+def test_workshop_volumes_hand_worked():
+    from salesopt.funnel import analyze_volumes
+
+    bench = BenchmarkSet(
+        id="t",
+        title="t",
+        segment="t",
+        conversions=(ConversionBenchmark(from_stages=("Demo",), to_stages=("Proposal",), value=0.7, source="seed"),),
+    )
+    # 1,000 leads -> 200 demos -> 100 proposals -> 40 won worth $2,000,000
+    v = analyze_volumes(
+        [
+            ("Lead", 1000, None, None),
+            ("Demo", 200, 20, None),
+            ("Proposal", 100, 30, None),
+            ("Closed Won", 40, None, 2_000_000),
+        ],
+        bench,
+    )
+    assert [s.conversion_to_next for s in v.stages] == [0.2, 0.5, 0.4, None]
+    assert v.overall_conversion == 0.04
+    assert v.biggest_leak.from_stage == "Demo" and v.biggest_leak.shortfall == pytest.approx(0.2)
+    assert v.biggest_leak.revenue_at_stake == pytest.approx(2_000_000 * (0.7 / 0.5 - 1))  # $800,000
+
+
+def test_workshop_edge_cases():
+    from salesopt.funnel import analyze_volumes
+
+    empty = analyze_volumes([("Lead", 0, None, None), ("Won", 0, None, None)])
+    assert empty.stages[0].conversion_to_next is None and empty.overall_conversion is None
+    one = analyze_volumes([("Lead", 10, None, None)])
+    assert one.overall_conversion is None and one.biggest_leak is None

@@ -120,9 +120,19 @@ def start_new(title: str, company: str) -> bool:
 
 
 def open_demo() -> bool:
-    from salesopt.demo import demo_assessment  # numpy/pandas: imported when needed, not at start-up
+    """The seed's example with its generated CRM export already loaded in Stage 2."""
+    from salesopt.assessment import CrmSource
+    from salesopt.demo import demo_assessment, demo_crm_csv  # numpy/pandas: imported when needed
 
-    return _create(demo_assessment())
+    demo = demo_assessment()
+    try:
+        data = demo_crm_csv()
+        digest = store().put_file(data, "demo-crm-export.csv")
+    except StorageError as exc:
+        flash(f"Could not save the demo: {exc}", "error")
+        return False
+    crm = CrmSource(sha256=digest, name="demo-crm-export.csv", size=len(data))
+    return _create(demo.model_copy(update={"funnel": demo.funnel.model_copy(update={"crm": crm})}))
 
 
 def import_file(raw: bytes, name: str) -> str | None:
@@ -241,3 +251,53 @@ def duplicate_current() -> None:
     stored, tok = store().duplicate(assessment.id)
     _set_current(stored.assessment, stored.version, tok)
     flash("This is a copy with its own resume link; the original is unchanged.", "success")
+
+
+# ---- uploaded files and the Stage 2 figures ------------------------------------------------------
+
+
+def put_file(data: bytes, name: str) -> str:
+    """Keep an upload in storage by its SHA-256 (never only in a widget)."""
+    return store().put_file(data, name)
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def _file(digest: str) -> bytes:
+    return store().get_file(digest)
+
+
+@st.cache_resource(max_entries=6, show_spinner="Reading the export…")
+def imported(
+    digest: str, name: str, overrides: tuple[tuple[str, str], ...], dayfirst: bool, history: tuple[str, str] | None
+) -> Any:
+    """The import of a stored file (shared and never mutated: cache_resource avoids copying big frames)."""
+    from salesopt.pipeline import load
+
+    hist = (_file(history[0]), history[1]) if history else None
+    return load(_file(digest), name, overrides=dict(overrides), dayfirst=dayfirst, history=hist)
+
+
+@st.cache_resource(max_entries=12, show_spinner="Computing the funnel…")
+def evaluated(
+    import_key: tuple,
+    order: tuple[str, ...],
+    won: tuple[str, ...],
+    lost: tuple[str, ...],
+    target: float | None,
+    closed_only: bool,
+    basis: str,
+    benchmark_id: str | None,
+) -> Any:
+    from salesopt.pipeline import evaluate, stage_map_for
+
+    result = imported(*import_key)
+    stage_map = stage_map_for(result, list(order) or None, list(won), list(lost))
+    bench = catalog().benchmarks().get(benchmark_id or "")
+    return evaluate(
+        result,
+        stage_map,
+        target=target,
+        closed_only=closed_only,
+        basis=basis,  # type: ignore[arg-type]
+        benchmark=bench,
+    )

@@ -1,0 +1,225 @@
+"""Altair chart builders: colour-blind-safe (Okabe-Ito), large type for a projector.
+
+Each takes results from salesopt (no I/O, no streamlit) and returns an Altair chart.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import altair as alt
+import pandas as pd
+
+from salesopt import fmt
+from salesopt.funnel import StageRow
+
+BLUE, ORANGE, VERMILLION, SKY, GREEN, GREY = "#0072B2", "#E69F00", "#D55E00", "#56B4E9", "#009E73", "#999999"
+FONT = 15
+
+
+def _style(chart: alt.Chart, height: int = 320) -> alt.Chart:
+    return (
+        chart.properties(height=height)
+        .configure_axis(labelFontSize=FONT, titleFontSize=FONT + 1, labelLimit=260)
+        .configure_legend(labelFontSize=FONT, titleFontSize=FONT, labelLimit=400)
+        .configure_title(fontSize=FONT + 3)
+        .configure_view(strokeWidth=0)
+    )
+
+
+def funnel(rows: list[StageRow]) -> alt.Chart:
+    """Deals reaching each stage, with the conversion to the next stage as a label."""
+    data = pd.DataFrame(
+        {
+            "stage": [r.stage for r in rows],
+            "reached": [r.reached for r in rows],
+            "label": [
+                f"{r.reached:,}"
+                + (f"  →  {fmt.percent(r.conversion_to_next)}" if r.conversion_to_next is not None else "")
+                for r in rows
+            ],
+            "order": range(len(rows)),
+        }
+    )
+    y = alt.Y("stage:N", sort=list(data["stage"]), title=None)
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=BLUE, cornerRadiusEnd=3)
+        .encode(
+            x=alt.X(
+                "reached:Q",
+                title="Deals that reached the stage",
+                scale=alt.Scale(domain=[0, max(data["reached"].max(), 1) * 1.35]),
+            ),
+            y=y,
+            tooltip=[
+                alt.Tooltip("stage:N", title="Stage"),
+                alt.Tooltip("reached:Q", title="Reached", format=","),
+                alt.Tooltip("label:N", title="Reached → next"),
+            ],
+        )
+    )
+    text = bars.mark_text(align="left", dx=6, fontSize=FONT, color="#222").encode(text="label:N")
+    return _style(bars + text, height=max(60 * len(rows), 160))
+
+
+def conversion_vs_benchmark(rows: list[StageRow]) -> alt.Chart:
+    """Each transition's conversion; a tick at its benchmark; below-benchmark bars in vermillion."""
+    data = pd.DataFrame(
+        [
+            {
+                "transition": f"{r.stage} → {nxt.stage}",
+                "conversion": r.conversion_to_next,
+                "benchmark": r.benchmark,
+                "status": "below benchmark"
+                if r.shortfall is not None and r.shortfall > 0
+                else "at or above / no benchmark",
+                "order": i,
+            }
+            for i, (r, nxt) in enumerate(itertools.pairwise(rows))
+            if r.conversion_to_next is not None
+        ]
+    )
+    if data.empty:
+        data = pd.DataFrame(columns=["transition", "conversion", "benchmark", "status", "order"])
+    y = alt.Y("transition:N", sort=list(data["transition"]), title=None)
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("conversion:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]), title="Conversion"),
+            y=y,
+            color=alt.Color(
+                "status:N",
+                scale=alt.Scale(domain=["below benchmark", "at or above benchmark, or none"], range=[VERMILLION, BLUE]),
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("transition:N"),
+                alt.Tooltip("conversion:Q", format=".1%"),
+                alt.Tooltip("benchmark:Q", format=".1%"),
+            ],
+        )
+    )
+    ticks = (
+        alt.Chart(data)
+        .mark_tick(color="#111", thickness=3, size=34)
+        .encode(x="benchmark:Q", y=y, tooltip=[alt.Tooltip("benchmark:Q", format=".1%", title="Benchmark")])
+    )
+    return _style(bars + ticks, height=max(60 * len(data), 160))
+
+
+def time_in_stage(rows: list[StageRow]) -> alt.Chart:
+    data = pd.DataFrame(
+        [
+            {"stage": r.stage, "median": r.time_median_days, "mean": r.time_mean_days, "order": i}
+            for i, r in enumerate(rows)
+            if r.time_median_days is not None
+        ]
+    )
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color=SKY)
+        .encode(
+            x=alt.X("median:Q", title="Median days in stage"),
+            y=alt.Y("stage:N", sort=list(data["stage"]) if "stage" in data else None, title=None),
+            tooltip=[
+                alt.Tooltip("stage:N"),
+                alt.Tooltip("median:Q", format=".1f"),
+                alt.Tooltip("mean:Q", format=".1f"),
+            ],
+        )
+    )
+    return _style(chart, height=max(50 * len(data), 140))
+
+
+def pipeline_by_stage(deals: pd.DataFrame, funnel_order: tuple[str, ...], by: str = "count") -> alt.Chart:
+    """Open deals per stage, by count or by value."""
+    open_deals = deals[deals["status"] == "open"]
+    grouped = open_deals.groupby("stage").agg(
+        count=("stage", "size"), value=("amount", "sum") if "amount" in open_deals else ("stage", "size")
+    )
+    order = {s: i for i, s in enumerate(funnel_order)}
+    data = grouped.reset_index().assign(order=lambda d: d["stage"].map(order)).sort_values("order")
+    field = "count" if by == "count" else "value"
+    title = "Open deals" if by == "count" else "Open pipeline value"
+    fmt_ = "," if by == "count" else "$,.0f"
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color=BLUE if by == "count" else GREEN)
+        .encode(
+            x=alt.X(f"{field}:Q", title=title, axis=alt.Axis(format="$~s" if by != "count" else ",.0f")),
+            y=alt.Y("stage:N", sort=list(data["stage"]), title=None),
+            tooltip=[alt.Tooltip("stage:N"), alt.Tooltip("count:Q", format=","), alt.Tooltip("value:Q", format=fmt_)],
+        )
+    )
+    return _style(chart, height=max(50 * len(data), 140))
+
+
+def cohort_win_rates(table: pd.DataFrame, key: str, overall: float | None) -> alt.Chart:
+    """Win rate per cohort; small groups pale; outliers in vermillion; the overall rate as a rule."""
+    data = table.copy()
+    data["win_rate"] = pd.to_numeric(data["win_rate"], errors="coerce")
+    data["group"] = [
+        "outlier" if o else ("small group" if s else "cohort")
+        for o, s in zip(data["outlier"], data["small"], strict=True)
+    ]
+    data[key] = data[key].astype(str)
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("win_rate:Q", axis=alt.Axis(format="%"), title="Win rate, won / (won + lost)"),
+            y=alt.Y(f"{key}:N", sort="-x", title=None),
+            color=alt.Color(
+                "group:N",
+                scale=alt.Scale(domain=["cohort", "outlier", "small group"], range=[BLUE, VERMILLION, "#c9dcea"]),
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip(f"{key}:N"),
+                alt.Tooltip("win_rate:Q", format=".1%"),
+                alt.Tooltip("won:Q"),
+                alt.Tooltip("lost:Q"),
+                alt.Tooltip("opportunities:Q", format=","),
+            ],
+        )
+    )
+    layers = bars
+    if overall is not None:
+        rule = (
+            alt.Chart(pd.DataFrame({"overall": [overall]}))
+            .mark_rule(color=ORANGE, strokeWidth=3)
+            .encode(x="overall:Q", tooltip=[alt.Tooltip("overall:Q", format=".1%", title="All deals")])
+        )
+        layers = bars + rule
+    return _style(layers, height=max(42 * len(data), 160))
+
+
+def loss_pareto(deals: pd.DataFrame, column: str = "loss_reason", blanks: str | None = "(not given)") -> alt.Chart:
+    """Lost deals per value of ``column``, largest first, with the cumulative share as a line.
+    ``blanks=None`` leaves out lost deals without a value (e.g. no competitor named)."""
+    lost = deals[deals["status"] == "lost"]
+    values = lost[column].fillna(blanks) if blanks is not None else lost[column].dropna()
+    counts = values.value_counts().reset_index()
+    counts.columns = ["reason", "lost"]
+    counts["cumulative"] = counts["lost"].cumsum() / counts["lost"].sum()
+    counts["order"] = range(len(counts))
+    x = alt.X("reason:N", sort=list(counts["reason"]), title=None, axis=alt.Axis(labelAngle=-30))
+    bars = (
+        alt.Chart(counts)
+        .mark_bar(color=VERMILLION)
+        .encode(x=x, y=alt.Y("lost:Q", title="Lost deals"), tooltip=["reason", alt.Tooltip("lost:Q", format=",")])
+    )
+    line = (
+        alt.Chart(counts)
+        .mark_line(color="#111", point=True)
+        .encode(
+            x=x,
+            y=alt.Y("cumulative:Q", axis=alt.Axis(format="%"), title="Cumulative share"),
+            tooltip=[alt.Tooltip("cumulative:Q", format=".0%")],
+        )
+    )
+    return _style(alt.layer(bars, line).resolve_scale(y="independent"))

@@ -1,0 +1,113 @@
+"""Stage 2 page: the demo's export, an upload with a column override, bad uploads, workshop numbers."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from salesopt.assessment import Assessment, WorkshopRow
+from salesopt.storage import Store
+from tests.app.conftest import ROOT, open_demo
+from tests.conftest import REAL_DATA
+
+SMALL = (
+    b"Opportunity ID,Stage,Amount,Created Date,Close Date,Owner\n"
+    b'1,Closed Won,"$50,000",2024-01-01,2024-03-01,Ana\n2,Closed Lost,"$10,000",2024-01-01,2024-02-01,Ben\n'
+    b'3,Closed Won,"$30,000",2024-01-01,2024-01-31,Ana\n4,Negotiation,"$40,000",2024-02-01,2024-09-01,Ben\n'
+)
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_demo_opens_with_its_crm_export_analysed(app):
+    open_demo(app)
+    app.switch_page("pages/funnel.py").run()
+    assert not app.exception
+    m = metrics(app)
+    assert m["Opportunities"] == "620"
+    assert m["Win rate"] == "21%"
+    assert m["Coverage"] == "2.1x"  # $10.7M open pipeline / $5M target
+    assert "Leak: Demo → Proposal" in m
+
+
+def test_upload_maps_columns_and_shows_the_figures(app, db_path):
+    open_demo(app)
+    app.switch_page("pages/funnel.py").run()
+    app.file_uploader(key="funnel.export").upload("mine.csv", SMALL, "text/csv").run()
+    assert not app.exception
+    m = metrics(app)
+    assert m["Opportunities"] == "4"
+    assert m["Win rate"] == "66.7%"  # 2 / (2 + 1)
+    assert m["Average deal size"] == "$40K"  # (50,000 + 30,000) / 2
+    assert m["Sales cycle (median)"] == "45 days"
+    store = Store(f"sqlite:///{db_path}")
+    saved = store.load(app.session_state["so.assessment"]["id"]).assessment
+    assert saved.funnel.crm.name == "mine.csv"
+    assert store.get_file(saved.funnel.crm.sha256) == SMALL  # kept in storage, not only in the widget
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x00\x01binary\x00", "binary content"),
+        (b"Name,Amount\nA,1\n", "no stage column"),
+        (b"", "the file is empty"),
+    ],
+)
+def test_a_bad_upload_says_why_and_keeps_the_previous_data(app, content, message):
+    open_demo(app)
+    app.switch_page("pages/funnel.py").run()
+    before = app.session_state["so.assessment"]["funnel"]["crm"]
+    app.file_uploader(key="funnel.export").upload("bad.csv", content, "text/csv").run()
+    assert not app.exception
+    errors = " ".join(e.value for e in app.error)
+    assert message in errors and "The previous data (demo-crm-export.csv) stays loaded" in errors
+    assert app.session_state["so.assessment"]["funnel"]["crm"] == before
+    assert metrics(app)["Opportunities"] == "620"
+
+
+def test_a_column_override_on_the_mapping_screen(app):
+    open_demo(app)
+    app.switch_page("pages/funnel.py").run()
+    app.file_uploader(key="funnel.export").upload("mine.csv", SMALL, "text/csv").run()
+    app.selectbox(key="funnel.map.created_date").select("(not mapped)").run()
+    assert not app.exception
+    assert app.session_state["so.assessment"]["funnel"]["crm"]["overrides"] == {"created_date": ""}
+    assert metrics(app)["Sales cycle (median)"] == "—"
+
+
+def test_workshop_numbers_give_conversions(db_path):
+    rows = [
+        WorkshopRow(stage="Lead", volume=1000),
+        WorkshopRow(stage="Demo", volume=200),
+        WorkshopRow(stage="Proposal", volume=100),
+        WorkshopRow(stage="Closed Won", volume=40, value=2_000_000),
+    ]
+    a = Assessment()
+    a = a.model_copy(update={"funnel": a.funnel.model_copy(update={"source": "workshop", "workshop": rows})})
+    _, token = Store(f"sqlite:///{db_path}").create(a)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
+    at.query_params["a"] = token
+    at.run()
+    at.switch_page("pages/funnel.py").run()
+    assert not at.exception
+    m = metrics(at)
+    assert m["Overall conversion"] == "4%"
+    assert m["Biggest leak"] == "Demo → Proposal"
+
+
+@pytest.mark.skipif(not REAL_DATA.is_dir(), reason="../shared/data/real is not here")
+def test_the_maven_export_through_the_ui_with_one_override(app):
+    open_demo(app)
+    app.switch_page("pages/funnel.py").run()
+    raw = (REAL_DATA / "maven-crm-opportunities" / "sales_pipeline.csv").read_bytes()
+    app.file_uploader(key="funnel.export").upload("sales_pipeline.csv", raw, "text/csv").run()
+    app.selectbox(key="funnel.map.created_date").select("engage_date").run()
+    assert not app.exception
+    m = metrics(app)
+    assert m["Opportunities"] == "8,800"
+    assert m["Win rate"] == "63.2%"
+    assert m["Average deal size"] == "$2.4K"
+    assert m["Win rate by value"] == "—"

@@ -1,0 +1,425 @@
+"""Stage 2 widgets: the data source (CRM upload with mapping screens, or workshop volumes),
+the funnel figures and charts, and cohorts and losses. Calculations are all in salesopt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from salesopt import charts, fmt
+from salesopt.answers import parse_money
+from salesopt.assessment import Assessment, CrmSource, WorkshopRow
+from salesopt.crm import COHORT_FIELDS, FIELDS, CrmError
+from salesopt.funnel import analyze_volumes
+from salesopt.summary import cohort_table, funnel_figures, stage_table
+from ui import state
+
+UPLOAD_LIMIT_MB = 100
+NOT_MAPPED = "(not mapped)"
+ROLES = ("Funnel", "Won", "Lost", "Not in funnel")
+DEFAULT_WORKSHOP = [
+    ("Lead", 0),
+    ("MQL", 0),
+    ("SQL", 0),
+    ("Opportunity", 0),
+    ("Proposal/Quote", 0),
+    ("Negotiation", 0),
+    ("Closed-Won", 0),
+]
+
+
+def _save_funnel(**changes: Any) -> None:
+    current = state.current()
+    if current is not None:
+        state.update(current.model_copy(update={"funnel": current.funnel.model_copy(update=changes)}))
+
+
+def import_key(crm: CrmSource) -> tuple:
+    history = (crm.history_sha256, crm.history_name or "history") if crm.history_sha256 else None
+    return crm.sha256, crm.name, tuple(sorted(crm.overrides.items())), crm.dayfirst, history
+
+
+def current_result(assessment: Assessment) -> tuple[Any, str | None]:
+    """(Result, None), or (None, the message saying why there is no result)."""
+    crm = assessment.funnel.crm
+    if crm is None:
+        return None, "Upload a CRM export on the Data tab, or type stage volumes there as workshop numbers."
+    f = assessment.funnel
+    try:
+        result = state.evaluated(
+            import_key(crm),
+            tuple(crm.stage_order),
+            tuple(crm.won),
+            tuple(crm.lost),
+            f.target,
+            f.closed_only,
+            f.win_rate_basis,
+            f.benchmark_id,
+        )
+    except CrmError as exc:
+        return None, f"The saved export cannot be read with the current mapping: {exc}"
+    return result, None
+
+
+# ---- data source --------------------------------------------------------------------------------
+
+
+def _on_upload(kind: str) -> None:
+    file = st.session_state.get(f"funnel.{kind}")
+    assessment = state.current()
+    if file is None or assessment is None:
+        return
+    data = file.getvalue()
+    try:
+        from salesopt.pipeline import load
+
+        crm = assessment.funnel.crm
+        if kind == "history":
+            if crm is None:
+                raise CrmError(f"{file.name}: upload the opportunity export first, then its stage history")
+            load(
+                state._file(crm.sha256),
+                crm.name,
+                overrides=crm.overrides,
+                dayfirst=crm.dayfirst,
+                history=(data, file.name),
+            )
+        else:
+            load(data, file.name)
+    except CrmError as exc:
+        st.session_state["funnel.upload_error"] = str(exc)
+        return
+    st.session_state.pop("funnel.upload_error", None)
+    digest = state.put_file(data, file.name)
+    if kind == "history":
+        _save_funnel(crm=assessment.funnel.crm.model_copy(update={"history_sha256": digest, "history_name": file.name}))
+    else:
+        _save_funnel(source="crm", crm=CrmSource(sha256=digest, name=file.name, size=len(data)))
+
+
+def source_panel(assessment: Assessment) -> None:
+    choice = st.segmented_control(
+        "Data from",
+        ["CRM export", "Workshop numbers"],
+        key="funnel.source",
+        default="CRM export" if assessment.funnel.source == "crm" else "Workshop numbers",
+    )
+    if choice == "Workshop numbers":
+        if assessment.funnel.source != "workshop":
+            _save_funnel(source="workshop")
+        workshop_editor(assessment)
+        return
+    if assessment.funnel.source != "crm":
+        _save_funnel(source="crm")
+    crm = assessment.funnel.crm
+    st.file_uploader(
+        f"CRM export (CSV or XLSX, up to {UPLOAD_LIMIT_MB} MB): Salesforce, HubSpot, Pipedrive or any "
+        "table with a stage column",
+        type=["csv", "xlsx", "txt", "tsv"],
+        key="funnel.export",
+        on_change=_on_upload,
+        args=("export",),
+        max_upload_size=UPLOAD_LIMIT_MB,
+    )
+    error = st.session_state.get("funnel.upload_error")
+    if error:
+        kept = f" The previous data ({crm.name}) stays loaded." if crm else ""
+        st.error(f"{error}.{kept}", icon=":material/error:")
+    if crm is None:
+        st.info(
+            "No export yet. Export opportunities from your CRM with stage, amount, created and close dates "
+            "(owner, segment, region, loss reason if you have them), or switch to workshop numbers.",
+            icon=":material/upload_file:",
+        )
+        return
+    st.caption(
+        f"Loaded: **{crm.name}** ({crm.size / 1e6:.1f} MB)"
+        + (f" with stage history **{crm.history_name}**" if crm.history_name else "")
+    )
+    with st.expander("Stage history (optional)"):
+        st.file_uploader(
+            "Stage history file (e.g. Salesforce OpportunityHistory: id, stage, date per row)",
+            type=["csv", "xlsx", "txt"],
+            key="funnel.history",
+            on_change=_on_upload,
+            args=("history",),
+            max_upload_size=UPLOAD_LIMIT_MB,
+        )
+    st.toggle(
+        "Dates are day first (31/12/2024)",
+        value=crm.dayfirst,
+        key="funnel.dayfirst",
+        on_change=lambda: _save_funnel(
+            crm=state.current().funnel.crm.model_copy(update={"dayfirst": st.session_state["funnel.dayfirst"]})
+        ),
+    )
+    result, problem = current_result(assessment)
+    mapping_screen(crm, result)
+    if result is None:
+        st.error(problem, icon=":material/error:")
+        return
+    stage_screen(crm, result)
+    import_report(result)
+
+
+def mapping_screen(crm: CrmSource, result: Any) -> None:
+    from salesopt.crm import read_table
+
+    table = read_table(state._file(crm.sha256), crm.name)
+    columns = list(table.frame.columns)
+    mapping = result.imported.report.mapping if result is not None else {}
+    with st.expander("Column mapping", expanded=result is None):
+        st.caption("Detected from the column names; change any that is wrong. Preview of the first rows below.")
+        cols = st.columns(3)
+        for i, fld in enumerate(f for f in FIELDS if f not in ("entered_at",)):
+            current = mapping.get(fld, NOT_MAPPED)
+            options = [NOT_MAPPED, *columns]
+            cols[i % 3].selectbox(
+                fld.replace("_", " "),
+                options,
+                index=options.index(current) if current in options else 0,
+                key=f"funnel.map.{fld}",
+                on_change=_on_map,
+                args=(fld,),
+            )
+        st.dataframe(table.frame.head(8), hide_index=True)
+
+
+def _on_map(fld: str) -> None:
+    value = st.session_state[f"funnel.map.{fld}"]
+    crm = state.current().funnel.crm
+    overrides = {**crm.overrides, fld: "" if value == NOT_MAPPED else value}
+    _save_funnel(crm=crm.model_copy(update={"overrides": overrides, "stage_order": [], "won": [], "lost": []}))
+
+
+def stage_screen(crm: CrmSource, result: Any) -> None:
+    sm = result.stage_map
+    seen = list(dict.fromkeys([*sm.order, *sorted(sm.lost), *result.imported.deals["stage"].dropna().astype(str)]))
+    rows = []
+    for s in seen:
+        role = "Won" if s in sm.won else "Lost" if s in sm.lost else "Funnel" if s in sm.order else "Not in funnel"
+        rows.append({"Stage": s, "Role": role, "Position": sm.order.index(s) + 1 if s in sm.order else None})
+    with st.expander("Stage mapping", expanded=bool(sm.notes)):
+        st.caption("Order the funnel stages (Position), and say which stages mean won and lost.")
+        edited = st.data_editor(
+            pd.DataFrame(rows),
+            hide_index=True,
+            key="funnel.stages",
+            disabled=["Stage"],
+            column_config={
+                "Role": st.column_config.SelectboxColumn(options=ROLES, required=True),
+                "Position": st.column_config.NumberColumn(min_value=1, step=1),
+            },
+        )
+        if st.button("Apply stage mapping", key="funnel.stages.apply", icon=":material/check:"):
+            funnel = edited[edited["Role"].isin(["Funnel", "Won"])].sort_values("Position", na_position="last")
+            order = [s for s in funnel["Stage"] if s not in set(edited.loc[edited["Role"] == "Won", "Stage"])]
+            won = edited.loc[edited["Role"] == "Won", "Stage"].tolist()
+            lost = edited.loc[edited["Role"] == "Lost", "Stage"].tolist()
+            if not won:
+                st.error("Mark at least one stage as Won.", icon=":material/error:")
+            else:
+                _save_funnel(crm=crm.model_copy(update={"stage_order": [*order, *won], "won": won, "lost": lost}))
+                st.rerun()
+
+
+def import_report(result: Any) -> None:
+    report = result.imported.report
+    with st.expander(
+        f"Import report: {report.rows_read:,} rows read, {report.rows_rejected:,} rejected",
+        expanded=bool(report.rows_rejected),
+    ):
+        if report.rejected:
+            st.dataframe(pd.DataFrame([{"Line": r.line, "Reason": r.reason} for r in report.rejected]), hide_index=True)
+            if report.rows_rejected > len(report.rejected):
+                st.caption(f"First {len(report.rejected)} of {report.rows_rejected:,} shown.")
+        if report.columns_ignored:
+            st.caption("Columns not used: " + ", ".join(report.columns_ignored))
+        for w in [*report.warnings, *result.analysis.warnings]:
+            st.warning(w, icon=":material/warning:")
+
+
+def workshop_editor(assessment: Assessment) -> None:
+    rows = assessment.funnel.workshop or [WorkshopRow(stage=s, volume=v) for s, v in DEFAULT_WORKSHOP]
+    st.caption(
+        "Type how many deals entered each stage in one period, top to bottom, won stage last. "
+        "Days in stage and value are optional (value of the last stage = won revenue)."
+    )
+    frame = pd.DataFrame(
+        [{"Stage": r.stage, "Volume": r.volume, "Days in stage": r.days_in_stage, "Value": r.value} for r in rows]
+    )
+    edited = st.data_editor(
+        frame,
+        num_rows="dynamic",
+        hide_index=True,
+        key="funnel.workshop",
+        column_config={
+            "Volume": st.column_config.NumberColumn(min_value=0, step=1, required=True),
+            "Days in stage": st.column_config.NumberColumn(min_value=0),
+            "Value": st.column_config.NumberColumn(min_value=0, format="dollar"),
+        },
+    )
+    if st.button("Save stage volumes", key="funnel.workshop.save", icon=":material/save:"):
+        clean = edited.dropna(subset=["Stage"])
+        try:
+            new_rows = [
+                WorkshopRow(
+                    stage=str(r["Stage"]),
+                    volume=int(r["Volume"] or 0),
+                    days_in_stage=None if pd.isna(r["Days in stage"]) else float(r["Days in stage"]),
+                    value=None if pd.isna(r["Value"]) else float(r["Value"]),
+                )
+                for r in clean.to_dict("records")
+            ]
+        except (ValueError, TypeError) as exc:
+            st.error(f"Not saved: {exc}", icon=":material/error:")
+            return
+        _save_funnel(workshop=new_rows, source="workshop")
+        st.rerun()
+
+
+# ---- figures ------------------------------------------------------------------------------------
+
+
+def settings(assessment: Assessment) -> None:
+    f = assessment.funnel
+    c1, c2, c3 = st.columns([2, 2, 3])
+    st.session_state.setdefault("funnel.target", "" if f.target is None else fmt.money(f.target, assessment.currency))
+    c1.text_input(
+        "Revenue target",
+        key="funnel.target",
+        on_change=_on_target,
+        placeholder="e.g. 5M",
+        help="The revenue the open pipeline should cover (coverage ratio = pipeline / target).",
+    )
+    sets = state.catalog().benchmarks()
+    options = ["none", *sets]
+    c2.selectbox(
+        "Benchmarks",
+        options,
+        index=options.index(f.benchmark_id) if f.benchmark_id in options else 0,
+        format_func=lambda k: "None" if k == "none" else sets[k].title,
+        key="funnel.benchmark",
+        on_change=lambda: _save_funnel(
+            benchmark_id=None
+            if st.session_state["funnel.benchmark"] == "none"
+            else st.session_state["funnel.benchmark"]
+        ),
+    )
+    c3.radio(
+        "Win rate",
+        ["closed", "all"],
+        index=0 if f.win_rate_basis == "closed" else 1,
+        horizontal=True,
+        format_func=lambda b: "won / (won + lost)" if b == "closed" else "won / all created",
+        key="funnel.basis",
+        on_change=lambda: _save_funnel(win_rate_basis=st.session_state["funnel.basis"]),
+    )
+    st.toggle(
+        "Stage conversions over closed deals only",
+        value=f.closed_only,
+        key="funnel.closed_only",
+        help="Leaves out open deals that have not had time to move on.",
+        on_change=lambda: _save_funnel(closed_only=st.session_state["funnel.closed_only"]),
+    )
+
+
+def _on_target() -> None:
+    raw = st.session_state["funnel.target"].strip()
+    value = parse_money(raw) if raw else None
+    if raw and (value is None or value < 0):
+        st.session_state["funnel.target_error"] = f"'{raw}' is not an amount of money; type e.g. 5M or 5,000,000"
+        return
+    st.session_state.pop("funnel.target_error", None)
+    _save_funnel(target=value)
+
+
+def figures_panel(assessment: Assessment, result: Any, problem: str | None) -> None:
+    if assessment.funnel.source == "workshop":
+        workshop_figures(assessment)
+        return
+    settings(assessment)
+    if st.session_state.get("funnel.target_error"):
+        st.error(st.session_state["funnel.target_error"], icon=":material/error:")
+    if result is None:
+        st.info(problem, icon=":material/info:")
+        return
+    a = result.analysis
+    from ui.widgets import figures
+
+    figures(funnel_figures(a, assessment.currency))
+    st.subheader("Funnel")
+    st.altair_chart(charts.funnel(a.stages), width="stretch")
+    st.caption(
+        "Deals that reached each stage (furthest stage: current if open, last if won, the stage lost at if "
+        "lost); the percent is the conversion to the next stage."
+    )
+    st.subheader("Conversion against benchmark")
+    st.altair_chart(charts.conversion_vs_benchmark(a.stages), width="stretch")
+    st.dataframe(stage_table(a, assessment.currency), hide_index=True)
+    if any(s.time_median_days is not None for s in a.stages):
+        st.subheader("Time in stage")
+        st.altair_chart(charts.time_in_stage(a.stages), width="stretch")
+    else:
+        st.caption("Time in stage needs a stage history (a history file, or one row per stage entry).")
+    if "amount" in result.deals:
+        st.subheader("Open pipeline by stage")
+        by = st.segmented_control("Show", ["count", "value"], default="count", key="funnel.pipeline_by")
+        st.altair_chart(charts.pipeline_by_stage(result.deals, result.stage_map.funnel, by or "count"), width="stretch")
+
+
+def workshop_figures(assessment: Assessment) -> None:
+    rows = assessment.funnel.workshop
+    if len(rows) < 2:
+        st.info(
+            "Type at least two stage volumes on the Data tab (workshop numbers) and save them.", icon=":material/info:"
+        )
+        return
+    bench = state.catalog().benchmarks().get(assessment.funnel.benchmark_id or "")
+    v = analyze_volumes([(r.stage, r.volume, r.days_in_stage, r.value) for r in rows], bench)
+    c1, c2 = st.columns(2)
+    c1.metric("Overall conversion", fmt.percent(v.overall_conversion), help="Last stage volume / first stage volume.")
+    if v.biggest_leak is not None:
+        lk = v.biggest_leak
+        c2.metric(
+            "Biggest leak",
+            f"{lk.from_stage} → {lk.to_stage}",
+            fmt.percent(lk.conversion),
+            delta_color="off",
+            help="Largest shortfall against benchmark, else the lowest conversion.",
+        )
+    st.altair_chart(charts.funnel(v.stages), width="stretch")
+    st.altair_chart(charts.conversion_vs_benchmark(v.stages), width="stretch")
+    for reason in v.reasons.values():
+        st.caption(reason)
+
+
+def cohorts_panel(assessment: Assessment, result: Any, problem: str | None) -> None:
+    if result is None:
+        st.info(problem, icon=":material/info:")
+        return
+    keys = [k for k in COHORT_FIELDS if k in result.deals and result.deals[k].notna().any()]
+    if not keys:
+        st.info(
+            "Cohorts need an owner, segment, region, product, lead source or team column in the export.",
+            icon=":material/info:",
+        )
+    else:
+        key = st.selectbox("Compare by", keys, format_func=lambda k: k.replace("_", " "), key="funnel.cohort")
+        table = result.cohort(key)
+        st.altair_chart(charts.cohort_win_rates(table, key, result.analysis.win_rate), width="stretch")
+        st.caption(
+            "Pale bars: fewer than 10 closed deals, too few to judge. Vermillion: more than two standard "
+            "deviations from the other groups. Orange line: all deals."
+        )
+        st.dataframe(cohort_table(table, key, assessment.currency), hide_index=True)
+    if "loss_reason" in result.deals and result.deals["loss_reason"].notna().any():
+        st.subheader("Loss reasons")
+        st.altair_chart(charts.loss_pareto(result.deals), width="stretch")
+        st.caption("Lost deals per reason, largest first; the line is the cumulative share.")
+    if "competitor" in result.deals and result.deals["competitor"].notna().any():
+        st.subheader("Lost to")
+        st.altair_chart(charts.loss_pareto(result.deals, "competitor", blanks=None), width="stretch")
+        st.caption("Lost deals that name a competitor, per competitor.")
