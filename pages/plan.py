@@ -4,12 +4,13 @@ import streamlit as st
 
 from salesopt.assessment import to_json
 from salesopt.plan import render_markdown
-from ui import state, widgets
+from ui import funnel_ui, state, widgets
 
 widgets.frame()
 
 assessment = widgets.require_assessment()
-markdown = render_markdown(assessment, state.catalog())
+result, _ = funnel_ui.current_result(assessment)
+markdown = render_markdown(assessment, state.catalog(), result.analysis if result is not None else None)
 
 st.title("Sales Process Optimization Plan")
 st.caption("Built from the answers so far. Sections without data say what is missing and which stage collects it.")

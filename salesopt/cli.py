@@ -53,7 +53,33 @@ def cmd_plan(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() != ".md":
         raise UsageError(f"{out}: this version writes the plan as Markdown only; use a .md file name")
-    out.write_text(render_markdown(assessment, load_catalog()), encoding="utf-8")
+    funnel = None
+    if args.crm:
+        from salesopt.crm import CrmError
+        from salesopt.pipeline import evaluate, load, stage_map_for
+
+        crm, f = assessment.funnel.crm, assessment.funnel
+        try:
+            imported = load(
+                _read(args.crm),
+                args.crm,
+                overrides=crm.overrides if crm else None,
+                dayfirst=crm.dayfirst if crm else False,
+            )
+        except CrmError as exc:
+            raise UsageError(str(exc)) from None
+        stage_map = stage_map_for(
+            imported, crm.stage_order if crm else None, crm.won if crm else (), crm.lost if crm else ()
+        )
+        funnel = evaluate(
+            imported,
+            stage_map,
+            target=f.target,
+            closed_only=f.closed_only,
+            basis=f.win_rate_basis,
+            benchmark=load_catalog().benchmarks().get(f.benchmark_id or ""),
+        ).analysis
+    out.write_text(render_markdown(assessment, load_catalog(), funnel), encoding="utf-8")
     return 0
 
 
@@ -165,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan = verbs.add_parser("plan", help="write the Sales Process Optimization Plan")
     plan.add_argument("assessment", help="assessment file (JSON or YAML, as the app exports it)")
     plan.add_argument("-o", "--output", required=True, help="plan file to write (.md)")
+    plan.add_argument("--crm", help="the assessment's CRM export, for the Stage 2 figures")
     plan.set_defaults(func=cmd_plan)
 
     analyze = verbs.add_parser("analyze", help="Stage 2 figures of a CRM export")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from salesopt import fmt
 from salesopt.assessment import Assessment
 from salesopt.frameworks import Catalog
-from salesopt.summary import aspect_summaries, context_figures
+from salesopt.funnel import Analysis
+from salesopt.summary import aspect_summaries, context_figures, funnel_figures, stage_table
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Section:
     sources: tuple[Source, ...] = ()
     missing: str = ""  # shown when the section cannot be filled from any stage yet
     figures: bool = False  # the Stage 1 headline figures
+    funnel: str = ""  # Stage 2 data: "figures", "stages" or "leaks"
 
 
 ROADMAP_MISSING = (
@@ -38,7 +41,7 @@ ROADMAP_MISSING = (
 
 OUTLINE: tuple[Section, ...] = (
     Section(2, "Executive Summary"),
-    Section(3, "Current sales performance", figures=True),
+    Section(3, "Current sales performance", figures=True, funnel="figures"),
     Section(
         3, "Key findings and gaps", (Source("context", ("challenges",), closing=True), Source("funnel", closing=True))
     ),
@@ -47,11 +50,11 @@ OUTLINE: tuple[Section, ...] = (
     Section(2, "Current State Analysis"),
     Section(3, "Sales Model and Organization", (Source("context", ("business_model", "organization")),)),
     Section(3, "Performance Metrics", (Source("context", ("performance",)),)),
-    Section(3, "Funnel Analysis", (Source("funnel", ("metrics", "health")),)),
+    Section(3, "Funnel Analysis", (Source("funnel", ("metrics", "health")),), funnel="stages"),
     Section(3, "Key Challenges", (Source("context", ("challenges",)),)),
     Section(2, "Sales Funnel Optimization"),
     Section(3, "Funnel Definition", (Source("funnel", ("stages",)),)),
-    Section(3, "Conversion Analysis", (Source("funnel", ("conversion", "losses")),)),
+    Section(3, "Conversion Analysis", (Source("funnel", ("conversion", "losses")),), funnel="leaks"),
     Section(3, "Opportunity Prioritization", (Source("funnel", ("scoring",), closing=True),)),
     Section(2, "Sales Methodology"),
     Section(3, "Qualification Framework", (Source("qualification", ("bant", "meddpicc")),)),
@@ -85,12 +88,38 @@ def _quote(text: str) -> str:
     return " ".join(text.split())
 
 
-def _section_body(section: Section, assessment: Assessment, catalog: Catalog) -> list[str]:
+def _funnel_lines(kind: str, a: Analysis, currency: str) -> list[str]:
+    if kind == "figures":
+        shown = [f for f in funnel_figures(a, currency) if f.value != fmt.DASH]
+        return ["", "From the CRM export (Stage 2):", ""] + [f"- **{f.label}:** {f.value}" for f in shown]
+    if kind == "stages":
+        lines = ["| Stage | Reached | Conversion to next | Benchmark | Median days in stage |", "|---|---|---|---|---|"]
+        for row in stage_table(a, currency).to_dict("records"):
+            lines.append(
+                f"| {row['Stage']} | {row['Reached']} | {row['Conversion to next']} | {row['Benchmark']} "
+                f"| {row['Median days in stage']} |"
+            )
+        return [*lines, ""]
+    if not a.leaks:
+        return ["- No stage conversion is below its benchmark."]
+    return [
+        f"- **{lk.from_stage} → {lk.to_stage}:** {fmt.percent(lk.conversion)} against a benchmark of "
+        f"{fmt.percent(lk.benchmark)}; reaching it would add {fmt.money(lk.revenue_at_stake, currency)} "
+        f"of won revenue ({lk.source})."
+        for lk in sorted(a.leaks, key=lambda x: -(x.revenue_at_stake or 0))
+    ]
+
+
+def _section_body(
+    section: Section, assessment: Assessment, catalog: Catalog, funnel: Analysis | None = None
+) -> list[str]:
     lines: list[str] = []
+    if section.funnel and funnel is not None:
+        lines += _funnel_lines(section.funnel, funnel, assessment.currency)
     if section.figures:
         shown = [f for f in context_figures(assessment) if f.value != "—"]
-        lines += [f"- **{f.label}:** {f.value}" for f in shown]
-        if not shown:
+        lines[:0] = [f"- **{f.label}:** {f.value}" for f in shown]
+        if not shown and funnel is None:
             lines.append("_Missing: the current performance figures. Stage 1 (Sales context) collects them._")
         return lines
     stages_missing = []
@@ -118,8 +147,8 @@ def _section_body(section: Section, assessment: Assessment, catalog: Catalog) ->
     return lines
 
 
-def render_markdown(assessment: Assessment, catalog: Catalog) -> str:
-    """The whole plan as Markdown."""
+def render_markdown(assessment: Assessment, catalog: Catalog, funnel: Analysis | None = None) -> str:
+    """The whole plan as Markdown; ``funnel`` is the Stage 2 analysis of the CRM export, if any."""
     title = assessment.company or assessment.title
     out = [
         f"# Sales Process Optimization Plan: {_quote(title)}",
@@ -132,6 +161,6 @@ def render_markdown(assessment: Assessment, catalog: Catalog) -> str:
         out.append("")
         if section.level == 2 and not section.sources and not section.missing:
             continue
-        body = _section_body(section, assessment, catalog)
+        body = _section_body(section, assessment, catalog, funnel)
         out += [*body, ""]
     return "\n".join(out).rstrip() + "\n"

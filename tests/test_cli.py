@@ -84,3 +84,12 @@ def test_analyze_bad_files_exit_2_with_one_line(tmp_path, content, message):
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"error: {path}: ") and message in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_plan_with_the_crm_export(tmp_path):
+    main(["demo", "-o", str(tmp_path / "d.yaml"), "--crm", str(tmp_path / "crm.csv")])
+    assert (
+        main(["plan", str(tmp_path / "d.yaml"), "--crm", str(tmp_path / "crm.csv"), "-o", str(tmp_path / "p.md")]) == 0
+    )
+    text = (tmp_path / "p.md").read_text(encoding="utf-8")
+    assert "| Demo | 401 |" in text and "From the CRM export (Stage 2):" in text

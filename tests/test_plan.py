@@ -74,3 +74,22 @@ def test_empty_assessment_plan_names_the_stage_that_fills_each_section():
 def test_outline_has_no_duplicate_titles():
     titles = [s.title for s in OUTLINE]
     assert len(titles) == len(set(titles))
+
+
+def test_plan_with_the_demo_crm_export_has_the_funnel_figures():
+    import io
+
+    from salesopt.demo import demo_crm_csv
+    from salesopt.pipeline import evaluate, load, stage_map_for
+
+    demo = demo_assessment()
+    imported = load(demo_crm_csv(), "demo.csv")
+    analysis = evaluate(
+        imported, stage_map_for(imported), target=5_000_000, benchmark=load_catalog().benchmarks()["b2b"]
+    ).analysis
+    md = render_markdown(demo, load_catalog(), analysis)
+    assert "| Demo | 401 | 44.9% | 70% |" in md
+    assert "- **Win rate:** 21%" in md
+    assert "- **Coverage:** 2.1x" in md
+    assert "**Demo → Proposal:** 44.9% against a benchmark of 70%" in md
+    assert io.StringIO(md).read().count("## ") >= 8
