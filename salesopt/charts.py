@@ -134,24 +134,21 @@ def time_in_stage(rows: list[StageRow]) -> alt.Chart:
     return _style(chart, height=max(50 * len(data), 140))
 
 
-def pipeline_by_stage(deals: pd.DataFrame, funnel_order: tuple[str, ...], by: str = "count") -> alt.Chart:
-    """Open deals per stage, by count or by value."""
-    open_deals = deals[deals["status"] == "open"]
-    grouped = open_deals.groupby("stage").agg(
-        count=("stage", "size"), value=("amount", "sum") if "amount" in open_deals else ("stage", "size")
-    )
-    order = {s: i for i, s in enumerate(funnel_order)}
-    data = grouped.reset_index().assign(order=lambda d: d["stage"].map(order)).sort_values("order")
+def pipeline_by_stage(data: pd.DataFrame, by: str = "count") -> alt.Chart:
+    """Open deals per stage (salesopt.funnel.pipeline_by_stage), by count or by value."""
     field = "count" if by == "count" else "value"
     title = "Open deals" if by == "count" else "Open pipeline value"
-    fmt_ = "," if by == "count" else "$,.0f"
     chart = (
         alt.Chart(data)
         .mark_bar(color=BLUE if by == "count" else GREEN)
         .encode(
             x=alt.X(f"{field}:Q", title=title, axis=alt.Axis(format="$~s" if by != "count" else ",.0f")),
             y=alt.Y("stage:N", sort=list(data["stage"]), title=None),
-            tooltip=[alt.Tooltip("stage:N"), alt.Tooltip("count:Q", format=","), alt.Tooltip("value:Q", format=fmt_)],
+            tooltip=[
+                alt.Tooltip("stage:N"),
+                alt.Tooltip("count:Q", format=","),
+                alt.Tooltip("value:Q", format="$,.0f"),
+            ],
         )
     )
     return _style(chart, height=max(50 * len(data), 140))
@@ -198,15 +195,8 @@ def cohort_win_rates(table: pd.DataFrame, key: str, overall: float | None) -> al
     return _style(layers, height=max(42 * len(data), 160))
 
 
-def loss_pareto(deals: pd.DataFrame, column: str = "loss_reason", blanks: str | None = "(not given)") -> alt.Chart:
-    """Lost deals per value of ``column``, largest first, with the cumulative share as a line.
-    ``blanks=None`` leaves out lost deals without a value (e.g. no competitor named)."""
-    lost = deals[deals["status"] == "lost"]
-    values = lost[column].fillna(blanks) if blanks is not None else lost[column].dropna()
-    counts = values.value_counts().reset_index()
-    counts.columns = ["reason", "lost"]
-    counts["cumulative"] = counts["lost"].cumsum() / counts["lost"].sum()
-    counts["order"] = range(len(counts))
+def loss_pareto(counts: pd.DataFrame) -> alt.Chart:
+    """Lost deals per reason (salesopt.funnel.loss_counts), largest first, cumulative share as a line."""
     x = alt.X("reason:N", sort=list(counts["reason"]), title=None, axis=alt.Axis(labelAngle=-30))
     bars = (
         alt.Chart(counts)

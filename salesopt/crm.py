@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -267,7 +268,7 @@ def _drop_trailing_empty(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     dropped = []
     for col in list(frame.columns)[::-1]:
         header_blank = str(col).startswith("Unnamed:") or not str(col).strip()
-        if header_blank and (frame[col].fillna("").astype(str).str.strip() == "").all():
+        if header_blank and (frame[col].fillna("").astype(str).str.strip() == "").all():  # only blank-header ones
             dropped.append(str(col))
             frame = frame.drop(columns=[col])
         else:
@@ -279,12 +280,88 @@ def _drop_footer(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Trailing lines with at most one filled cell (report footers, totals, blank lines)."""
     if frame.empty or frame.shape[1] < 3:
         return frame, 0
-    filled = frame.fillna("").astype(str).apply(lambda s: s.str.strip() != "").sum(axis=1).to_numpy()
-    n = len(frame)
-    cut = n
-    while cut > 0 and filled[cut - 1] <= 1:
+    tail = frame.tail(200)
+    filled = tail.fillna("").astype(str).apply(lambda s: s.str.strip() != "").sum(axis=1).to_numpy()
+    n, cut = len(frame), len(frame)
+    i = len(filled)
+    while i > 0 and filled[i - 1] <= 1:
+        i -= 1
         cut -= 1
     return frame.iloc[:cut], n - cut
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, n in enumerate(names):
+        n = n.strip() or f"Unnamed: {i}"
+        if n in seen:
+            seen[n] += 1
+            n = f"{n}.{seen[n]}"
+        else:
+            seen[n] = 0
+        out.append(n)
+    return out
+
+
+def _read_csv_arrow(data: bytes, delimiter: str, notes: list[str]) -> pd.DataFrame | None:
+    """Fast path: pyarrow's multi-threaded CSV reader, every column as text. None if it cannot."""
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:  # pragma: no cover - pyarrow comes with streamlit
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    first = data[: data.find(b"\n") if b"\n" in data else len(data)].decode("utf-8", "replace").rstrip("\r")
+    header = _unique(next(csv.reader([first], delimiter=delimiter), []))
+    if not header:
+        return None
+    skipped: list[int] = []
+
+    def on_bad_row(row: Any) -> str:
+        skipped.append(row.number or 0)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=b'"' in data[: 1 << 20], invalid_row_handler=on_bad_row
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    if skipped:
+        notes.append(
+            f"{len(skipped):,} line(s) with the wrong number of fields skipped"
+            + (f" (first: line {min(n for n in skipped if n)})" if any(skipped) else "")
+        )
+    text_type = pd.StringDtype("pyarrow", na_value=np.nan)
+    return table.to_pandas(types_mapper=lambda t: text_type if t == pa.string() else None)
+
+
+def _read_csv_pandas(text: str, delimiter: str, name: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=True,
+            engine="c",
+            on_bad_lines="skip",
+        )
+    except pd.errors.EmptyDataError:
+        raise CrmError(f"{name}: the file is empty; export the opportunities again with a header row") from None
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise CrmError(f"{name}: not a readable CSV ({exc}); check the delimiter and quoting") from None
 
 
 def read_table(raw: bytes, name: str = "upload") -> RawTable:
@@ -311,24 +388,15 @@ def read_table(raw: bytes, name: str = "upload") -> RawTable:
         if encoding != "utf-8-sig":
             notes.append(f"read as {encoding} text (not UTF-8)")
         delimiter = _sniff_delimiter(text[:20000])
-        try:
-            frame = pd.read_csv(
-                io.StringIO(text),
-                sep=delimiter,
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=True,
-                engine="c",
-                on_bad_lines="skip",
-            )
-        except pd.errors.EmptyDataError:
-            raise CrmError(f"{name}: the file is empty; export the opportunities again with a header row") from None
-        except (pd.errors.ParserError, ValueError) as exc:
-            raise CrmError(f"{name}: not a readable CSV ({exc}); check the delimiter and quoting") from None
-        kind, first_line = "csv", 2
         if delimiter != ",":
             notes.append(f"columns separated by {'tab' if delimiter == chr(9) else repr(delimiter)}")
+        data = raw if encoding == "utf-8-sig" else text.encode("utf-8")
+        frame = _read_csv_arrow(data, delimiter, notes)
+        if frame is None:
+            frame = _read_csv_pandas(text, delimiter, name)
+        kind, first_line = "csv", 2
     frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame.apply(text_of)
     frame, dropped = _drop_trailing_empty(frame)
     frame, footer = _drop_footer(frame)
     if frame.shape[1] == 0:
@@ -364,19 +432,36 @@ def auto_map(columns: Iterable[str], synonyms: Mapping[str, tuple[str, ...]] = S
 
 # ---- values ----------------------------------------------------------------------------------------
 
-_CURRENCY = re.compile(r"(?i)(usd|eur|gbp|chf|cad|aud|us\$|[$€£¥₹]|\s)")
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def text_of(values: pd.Series) -> pd.Series:
+    """Cells as Arrow-backed text without missing values (no copy when they already are)."""
+    if values.dtype == TEXT and not values.hasnans:
+        return values
+    return values.astype(object).where(values.notna(), "").astype(str).astype(TEXT)
+
+
+_CURRENCY_RE = r"(?i)(usd|eur|gbp|chf|cad|aud|us\$|[$€£¥₹]|\s)"  # a string: Arrow runs it, not Python
 
 
 def parse_money(values: pd.Series) -> pd.Series:
     """Money strings -> float (NaN where blank or unreadable).
 
     '$50,000.00', '50.000,00 €', '50k', '1.2M', '(500)' (negative), '-500' all parse."""
-    text = values.fillna("").astype(str).str.strip()
-    out = pd.to_numeric(text.where(text != ""), errors="coerce")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = text_of(values).str.strip()
+    bare_arr = pc.replace_substring_regex(pa.array(text.array), _CURRENCY_RE, "")  # RE2 in Arrow: fast
+    plain = pc.match_substring_regex(bare_arr, r"^-?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+    plain = pc.and_(plain, pc.not_equal(bare_arr, ""))
+    nums = pc.cast(pc.if_else(plain, pc.replace_substring(bare_arr, ",", ""), None), pa.float64())
+    out = pd.Series(nums.to_numpy(zero_copy_only=False), index=text.index, dtype=float)
     todo = out.isna() & (text != "")
     if not todo.any():
-        return out.astype(float)
-    t = text[todo].str.replace(_CURRENCY, "", regex=True)
+        return out
+    t = pd.Series(np.asarray(bare_arr, dtype=object)[todo.to_numpy()], index=text.index[todo.to_numpy()], dtype=TEXT)
     negative = t.str.match(r"^\(.*\)$") | t.str.startswith("-")
     t = t.str.replace(r"^[(\-+]|\)$", "", regex=True)
     mult = pd.Series(1.0, index=t.index)
@@ -404,49 +489,64 @@ def parse_dates(values: pd.Series, dayfirst: bool = False) -> tuple[pd.Series, s
 
     The format that reads most of a sample wins; values it misses are tried with the others.
     Ambiguous slash dates are month first unless ``dayfirst``."""
-    text = values.fillna("").astype(str).str.strip()
-    present = text != ""
-    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    text = text_of(values).str.strip()
+    present = (text != "").to_numpy()
+    n = len(text)
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     if not present.any():
-        return result, None
+        return pd.Series(out, index=text.index), None
     candidates = DATE_FORMATS + (DAY_FIRST + MONTH_FIRST if dayfirst else MONTH_FIRST + DAY_FIRST)
     sample = text[present].drop_duplicates().head(500)
     scores = []
     for fmt in candidates:
         parsed = pd.to_datetime(sample, format=fmt, errors="coerce")
         scores.append((int(parsed.notna().sum()), fmt))
-    best_count = max(s[0] for s in scores)
+    best_count = max(sc[0] for sc in scores)
     chosen = next(fmt for count, fmt in scores if count == best_count) if best_count else None
     todo = present.copy()
     for fmt in ([chosen] if chosen else []) + [f for f in candidates if f != chosen]:
         if not todo.any():
             break
         parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        if parsed.dt.tz is not None:
+        if getattr(parsed.dt, "tz", None) is not None:
             parsed = parsed.dt.tz_convert(None)
-        hit = parsed.notna()
-        result[hit[hit].index] = parsed[hit].astype("datetime64[ns]")
-        todo[hit[hit].index] = False
+        ok = parsed.notna().to_numpy()
+        where = np.flatnonzero(todo)[ok]
+        out[where] = parsed.to_numpy(dtype="datetime64[ns]")[ok]
+        todo[where] = False
     if todo.any():
         serial = _excel_serial(text[todo])
-        hit = serial.notna()
-        result[hit[hit].index] = serial[hit]
-        if best_count == 0 and hit.any():
+        ok = serial.notna().to_numpy()
+        out[np.flatnonzero(todo)[ok]] = serial.to_numpy(dtype="datetime64[ns]")[ok]
+        if best_count == 0 and ok.any():
             chosen = "Excel serial number"
+    result = pd.Series(out, index=text.index)
     return result, chosen
+
+
+def _to_float(text: pd.Series) -> pd.Series:
+    """Plain decimal text -> float through Arrow (NaN where blank or not a number)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(text_of(text).array)
+    ok = pc.match_substring_regex(arr, r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+    nums = pc.cast(pc.if_else(ok, arr, None), pa.float64())
+    return pd.Series(nums.to_numpy(zero_copy_only=False), index=text.index, dtype=float)
 
 
 def parse_probability(values: pd.Series) -> tuple[pd.Series, bool]:
     """Probabilities -> fraction in [0, 1]; a column with any value over 1 is read as 0-100."""
-    text = values.fillna("").astype(str).str.strip().str.rstrip("%").str.strip()
-    num = pd.to_numeric(text.where(text != ""), errors="coerce")
-    percent_scale = bool((num > 1).any()) or values.astype(str).str.contains("%", regex=False).any()
+    text = text_of(values)
+    has_percent = bool(text.str.contains("%", regex=False).any())
+    num = _to_float(text.str.replace("%", "", regex=False).str.strip())
+    percent_scale = bool((num > 1).any()) or has_percent
     return (num / 100 if percent_scale else num), percent_scale
 
 
 def parse_bool(values: pd.Series) -> pd.Series:
     """TRUE/FALSE, 1/0, yes/no -> bool (NA where unreadable)."""
-    text = values.fillna("").astype(str).str.strip().str.lower()
+    text = text_of(values).str.strip().str.lower()
     out = pd.Series(pd.NA, index=text.index, dtype="boolean")
     out[text.isin(TRUE_WORDS)] = True
     out[text.isin(FALSE_WORDS)] = False
@@ -491,7 +591,7 @@ def _mapped_frame(table: RawTable, mapping: Mapping[str, str]) -> pd.DataFrame:
     src = table.frame
     out = pd.DataFrame({"line": np.arange(table.first_line, table.first_line + len(src))}, index=src.index)
     for fld, col in mapping.items():
-        out[fld] = src[col].fillna("").astype(str).str.strip()
+        out[fld] = text_of(src[col]).str.strip()
     return out
 
 
@@ -645,12 +745,16 @@ def import_opportunities(
     else:
         blank = frame["opportunity_id"] == ""
         frame.loc[blank, "opportunity_id"] = "row-" + frame.loc[blank, "line"].astype(str)
-    duplicated = frame["opportunity_id"].duplicated(keep=False)
-    if "entered_at" in frame and duplicated.any():
+    unique_ids = frame["opportunity_id"].is_unique
+    if "entered_at" in frame and not unique_ids:
         frame, hist = _collapse_history(frame, report)
     else:
         frame = frame.drop(columns=["entered_at"], errors="ignore")
-        dup = frame["opportunity_id"].duplicated(keep="last" if keep_later_duplicates else "first")
+        dup = (
+            pd.Series(False, index=frame.index)
+            if unique_ids
+            else frame["opportunity_id"].duplicated(keep="last" if keep_later_duplicates else "first")
+        )
         if dup.any():
             first_seen = frame.drop_duplicates("opportunity_id", keep="first").set_index("opportunity_id")["line"]
             reasons = (
@@ -679,5 +783,5 @@ def import_opportunities(
     deals = frame.reset_index(drop=True)
     for fld in TEXT_FIELDS:
         if fld in deals:
-            deals[fld] = deals[fld].astype(object).where(deals[fld] != "", None)
+            deals[fld] = deals[fld].where(deals[fld] != "")  # blank -> missing, still Arrow text
     return ImportResult(deals, hist, report, tuple(columns))

@@ -437,3 +437,25 @@ def analyze_volumes(
     if won_revenue is None:
         reasons["revenue_at_stake"] = "type the value of the last (won) stage to see revenue at stake"
     return VolumeAnalysis(out, overall, biggest, below, won_revenue, reasons)
+
+
+def pipeline_by_stage(deals: pd.DataFrame, funnel_order: tuple[str, ...]) -> pd.DataFrame:
+    """Open deals per stage in funnel order: stage, count, value (value 0 without amounts)."""
+    open_deals = deals[deals["status"] == "open"]
+    amount = open_deals["amount"] if "amount" in open_deals else pd.Series(0.0, index=open_deals.index)
+    grouped = amount.fillna(0).groupby(open_deals["stage"].astype(str)).agg(["size", "sum"])
+    grouped.columns = ["count", "value"]
+    order = {s: i for i, s in enumerate(funnel_order)}
+    out = grouped.reset_index(names="stage")
+    return out.assign(order=out["stage"].map(order)).sort_values("order").drop(columns="order").reset_index(drop=True)
+
+
+def loss_counts(deals: pd.DataFrame, column: str, blanks: str | None = "(not given)") -> pd.DataFrame:
+    """Lost deals per value of ``column``, largest first, with the cumulative share.
+    ``blanks=None`` leaves out lost deals without a value (e.g. no competitor named)."""
+    lost = deals.loc[deals["status"] == "lost", column]
+    values = lost.fillna(blanks) if blanks is not None else lost.dropna()
+    counts = values.astype(str).value_counts().reset_index()
+    counts.columns = ["reason", "lost"]
+    counts["cumulative"] = counts["lost"].cumsum() / max(int(counts["lost"].sum()), 1)
+    return counts

@@ -4,27 +4,61 @@ The one path both the app and ``salesopt analyze`` take, so they give the same f
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from salesopt import stages as stage_mapping
 from salesopt.benchmarks import BenchmarkSet
 from salesopt.crm import ImportResult, import_opportunities, read_table
-from salesopt.funnel import Analysis, WinRateBasis, analyze, cohorts
+from salesopt.funnel import Analysis, WinRateBasis, analyze, cohorts, loss_counts, pipeline_by_stage
 from salesopt.stages import StageMap
 
 
 @dataclass
 class Result:
+    """One evaluation. Treat as immutable: the app shares it between reruns, so the summaries
+    below are computed once and remembered (a rerun on a million rows must not redo them)."""
+
     imported: ImportResult
     stage_map: StageMap
     deals: pd.DataFrame  # classified: status, stage_index, furthest
     analysis: Analysis
+    _memo: dict[tuple, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def _remember(self, key: tuple, make: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def cohort(self, key: str) -> pd.DataFrame:
-        return cohorts(self.deals, key)
+        return self._remember(("cohort", key), lambda: cohorts(self.deals, key))
+
+    def stages_seen(self) -> list[str]:
+        """Every stage value in the import, in stage-map order first."""
+        return self._remember(
+            ("stages",),
+            lambda: list(
+                dict.fromkeys(
+                    [
+                        *self.stage_map.order,
+                        *sorted(self.stage_map.lost),
+                        *(str(s) for s in pd.unique(self.imported.deals["stage"].dropna())),
+                    ]
+                )
+            ),
+        )
+
+    def pipeline_by_stage(self) -> pd.DataFrame:
+        return self._remember(("pipeline",), lambda: pipeline_by_stage(self.deals, self.stage_map.funnel))
+
+    def losses(self, column: str, blanks: str | None = "(not given)") -> pd.DataFrame:
+        return self._remember(("losses", column, blanks), lambda: loss_counts(self.deals, column, blanks))
+
+    def has_values(self, column: str) -> bool:
+        return self._remember(("has", column), lambda: column in self.deals and bool(self.deals[column].notna().any()))
 
 
 def load(

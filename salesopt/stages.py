@@ -49,7 +49,8 @@ def detect(
 ) -> StageMap:
     """Guess the stage map from the stage values seen (with probability or history to order
     unknown stages). The result is a starting point for the stage mapping screen."""
-    seen = [s for s in dict.fromkeys(str(s) for s in stages if s is not None and str(s).strip())]
+    values = pd.Series(stages).dropna()
+    seen = [str(s) for s in pd.unique(values) if str(s).strip()]
     won = frozenset(s for s in seen if _norm(s) in WON_NAMES)
     lost = frozenset(s for s in seen if _norm(s) in LOST_NAMES)
     notes: list[str] = []
@@ -89,11 +90,19 @@ def from_names(order: Sequence[str], won: Iterable[str] = (), lost: Iterable[str
 def classify(deals: pd.DataFrame, stage_map: StageMap, history: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add ``status`` (open/won/lost), ``stage_index`` and ``furthest`` (the index of the furthest
     funnel stage: current for open, last for won, lost_at_stage for lost; NaN when unknown)."""
-    out = deals.copy()
-    stage = out["stage"].astype(str)
-    status = pd.Series("open", index=out.index, dtype=object)
-    status[stage.isin(stage_map.lost)] = "lost"
-    status[stage.isin(stage_map.won)] = "won"
+    out = deals.copy(deep=False)
+    stage = out["stage"]
+    codes, uniques = pd.factorize(stage)
+    uniques = [str(u) for u in uniques]
+    idx = stage_map.index()
+
+    def lookup(table: dict[str, float]) -> np.ndarray:
+        per_unique = np.array([table.get(u, np.nan) for u in uniques] + [np.nan], dtype=float)
+        return per_unique[codes]  # code -1 (missing stage) picks the trailing NaN
+
+    is_won = lookup({s: 1.0 for s in stage_map.won}) == 1.0
+    is_lost = lookup({s: 1.0 for s in stage_map.lost}) == 1.0
+    status = pd.Series(np.where(is_won, "won", np.where(is_lost, "lost", "open")), index=out.index)
     if "status" in out and out["status"].notna().any():
         raw = out["status"].fillna("").astype(str).str.strip().str.lower()
         status[raw == "won"] = "won"
@@ -101,12 +110,11 @@ def classify(deals: pd.DataFrame, stage_map: StageMap, history: pd.DataFrame | N
         status[raw == "open"] = "open"
     if "is_closed" in out and out["is_closed"].notna().any():
         closed = out["is_closed"].fillna(False).astype(bool)
-        won_flag = out["is_won"].fillna(False).astype(bool) if "is_won" in out else stage.isin(stage_map.won)
+        won_flag = out["is_won"].fillna(False).astype(bool) if "is_won" in out else pd.Series(is_won, index=out.index)
         status = np.where(closed & won_flag, "won", np.where(closed, "lost", "open"))
         status = pd.Series(status, index=out.index, dtype=object)
-    out["status"] = status
-    idx = stage_map.index()
-    out["stage_index"] = stage.map(idx)
+    out["status"] = pd.Categorical(status, categories=["open", "won", "lost"])  # fast comparisons
+    out["stage_index"] = lookup({k: float(v) for k, v in idx.items()})
     if history is not None and "lost_at_stage" not in out:
         out["lost_at_stage"] = lost_at_stage(history, stage_map).reindex(out["opportunity_id"]).to_numpy()
     funnel_last = len(stage_map.funnel) - 1

@@ -165,10 +165,7 @@ def source_panel(assessment: Assessment) -> None:
 
 
 def mapping_screen(crm: CrmSource, result: Any) -> None:
-    from salesopt.crm import read_table
-
-    table = read_table(state._file(crm.sha256), crm.name)
-    columns = list(table.frame.columns)
+    columns, preview = state.preview(crm.sha256, crm.name)
     mapping = result.imported.report.mapping if result is not None else {}
     with st.expander("Column mapping", expanded=result is None):
         st.caption("Detected from the column names; change any that is wrong. Preview of the first rows below.")
@@ -184,7 +181,7 @@ def mapping_screen(crm: CrmSource, result: Any) -> None:
                 on_change=_on_map,
                 args=(fld,),
             )
-        st.dataframe(table.frame.head(8), hide_index=True)
+        st.dataframe(preview, hide_index=True)
 
 
 def _on_map(fld: str) -> None:
@@ -196,7 +193,7 @@ def _on_map(fld: str) -> None:
 
 def stage_screen(crm: CrmSource, result: Any) -> None:
     sm = result.stage_map
-    seen = list(dict.fromkeys([*sm.order, *sorted(sm.lost), *result.imported.deals["stage"].dropna().astype(str)]))
+    seen = result.stages_seen()
     rows = []
     for s in seen:
         role = "Won" if s in sm.won else "Lost" if s in sm.lost else "Funnel" if s in sm.order else "Not in funnel"
@@ -367,7 +364,7 @@ def figures_panel(assessment: Assessment, result: Any, problem: str | None) -> N
     if "amount" in result.deals:
         st.subheader("Open pipeline by stage")
         by = st.segmented_control("Show", ["count", "value"], default="count", key="funnel.pipeline_by")
-        st.altair_chart(charts.pipeline_by_stage(result.deals, result.stage_map.funnel, by or "count"), width="stretch")
+        st.altair_chart(charts.pipeline_by_stage(result.pipeline_by_stage(), by or "count"), width="stretch")
 
 
 def workshop_figures(assessment: Assessment) -> None:
@@ -400,7 +397,7 @@ def cohorts_panel(assessment: Assessment, result: Any, problem: str | None) -> N
     if result is None:
         st.info(problem, icon=":material/info:")
         return
-    keys = [k for k in COHORT_FIELDS if k in result.deals and result.deals[k].notna().any()]
+    keys = [k for k in COHORT_FIELDS if result.has_values(k)]
     if not keys:
         st.info(
             "Cohorts need an owner, segment, region, product, lead source or team column in the export.",
@@ -415,11 +412,11 @@ def cohorts_panel(assessment: Assessment, result: Any, problem: str | None) -> N
             "deviations from the other groups. Orange line: all deals."
         )
         st.dataframe(cohort_table(table, key, assessment.currency), hide_index=True)
-    if "loss_reason" in result.deals and result.deals["loss_reason"].notna().any():
+    if result.has_values("loss_reason"):
         st.subheader("Loss reasons")
-        st.altair_chart(charts.loss_pareto(result.deals), width="stretch")
+        st.altair_chart(charts.loss_pareto(result.losses("loss_reason")), width="stretch")
         st.caption("Lost deals per reason, largest first; the line is the cumulative share.")
-    if "competitor" in result.deals and result.deals["competitor"].notna().any():
+    if result.has_values("competitor"):
         st.subheader("Lost to")
-        st.altair_chart(charts.loss_pareto(result.deals, "competitor", blanks=None), width="stretch")
+        st.altair_chart(charts.loss_pareto(result.losses("competitor", blanks=None)), width="stretch")
         st.caption("Lost deals that name a competitor, per competitor.")

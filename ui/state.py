@@ -266,6 +266,15 @@ def _file(digest: str) -> bytes:
     return store().get_file(digest)
 
 
+@st.cache_resource(max_entries=6, show_spinner=False)
+def preview(digest: str, name: str) -> tuple[list[str], Any]:
+    """The export's columns and first rows, for the mapping screen."""
+    from salesopt.crm import read_table
+
+    table = read_table(_file(digest), name)
+    return list(table.frame.columns), table.frame.head(8)
+
+
 @st.cache_resource(max_entries=6, show_spinner="Reading the export…")
 def imported(
     digest: str, name: str, overrides: tuple[tuple[str, str], ...], dayfirst: bool, history: tuple[str, str] | None
