@@ -12,13 +12,17 @@ assessment = widgets.require_assessment()
 widgets.page_header(stage)
 result, problem = funnel_ui.current_result(assessment)
 
-data_tab, funnel_tab, cohorts_tab, questions_tab = st.tabs(["Data", "Funnel", "Cohorts and losses", "Questions"])
+data_tab, funnel_tab, cohorts_tab, scoring_tab, questions_tab = st.tabs(
+    ["Data", "Funnel", "Cohorts and losses", "Scoring", "Questions"]
+)
 with data_tab:
     funnel_ui.source_panel(assessment)
 with funnel_tab:
     funnel_ui.figures_panel(assessment, result, problem)
 with cohorts_tab:
     funnel_ui.cohorts_panel(assessment, result, problem)
+with scoring_tab:
+    funnel_ui.scoring_panel(assessment, result, problem)
 with questions_tab:
     output = funnel_figures(result.analysis, assessment.currency) if result is not None else None
-    widgets.dialogue(stage, assessment, output)
+    widgets.dialogue(stage, assessment, output, lambda: funnel_ui.output_summary(assessment, result))

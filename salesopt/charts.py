@@ -213,3 +213,23 @@ def loss_pareto(counts: pd.DataFrame) -> alt.Chart:
         )
     )
     return _style(alt.layer(bars, line).resolve_scale(y="independent"))
+
+
+def priority_mix(mix: pd.Series) -> alt.Chart:
+    """Open deals per priority tier (High / Medium / Low)."""
+    data = pd.DataFrame({"priority": list(mix.index), "deals": [int(v) for v in mix.to_numpy()]})
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("deals:Q", title="Open deals"),
+            y=alt.Y("priority:N", sort=["High", "Medium", "Low"], title=None),
+            color=alt.Color(
+                "priority:N",
+                scale=alt.Scale(domain=["High", "Medium", "Low"], range=[GREEN, ORANGE, GREY]),
+                legend=None,
+            ),
+            tooltip=["priority", alt.Tooltip("deals:Q", format=",")],
+        )
+    )
+    return _style(chart, height=160)

@@ -5,17 +5,25 @@ Undefined figures (``None``) show as an em dash; callers add the one-line reason
 
 from __future__ import annotations
 
+import math
+
 DASH = "—"
 DAYS_PER_WEEK = 7
 DAYS_PER_MONTH = 30  # the sales convention: a "9-month cycle" is 270 days
 DAYS_PER_YEAR = 365
+
+
+def missing(value: object) -> bool:
+    """None or NaN: an undefined figure."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "AUD": "A$", "CAD": "C$"}
 
 
 def money(value: float | None, currency: str = "USD", compact: bool = False) -> str:
     """``50000`` -> ``$50,000``; compact: ``$1.2M``, ``$50K``."""
-    if value is None:
+    if missing(value):
         return DASH
     symbol = SYMBOLS.get(currency, currency + " ")
     sign = "-" if value < 0 else ""
@@ -32,7 +40,7 @@ def money(value: float | None, currency: str = "USD", compact: bool = False) -> 
 
 def percent(fraction: float | None, digits: int = 1) -> str:
     """A fraction as a percent: ``0.2`` -> ``20%``, ``0.125`` -> ``12.5%``."""
-    if fraction is None:
+    if missing(fraction):
         return DASH
     text = f"{fraction * 100:.{digits}f}"
     if "." in text:
@@ -42,7 +50,7 @@ def percent(fraction: float | None, digits: int = 1) -> str:
 
 def days(value: float | None, months: bool = True) -> str:
     """Days, with the months beside them when that reads better: ``270 days (9 months)``."""
-    if value is None:
+    if missing(value):
         return DASH
     n = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
     unit = "day" if value == 1 else "days"
@@ -58,7 +66,7 @@ def days(value: float | None, months: bool = True) -> str:
 
 
 def number(value: float | None, digits: int = 0) -> str:
-    if value is None:
+    if missing(value):
         return DASH
     if value == int(value) and digits == 0:
         return f"{int(value):,}"
@@ -67,6 +75,6 @@ def number(value: float | None, digits: int = 0) -> str:
 
 def times(value: float | None) -> str:
     """A ratio as a multiple: ``2.5`` -> ``2.5x``."""
-    if value is None:
+    if missing(value):
         return DASH
     return f"{value:,.1f}x"

@@ -140,7 +140,52 @@ class BenchmarkSet(_Content):
     conversions: tuple[ConversionBenchmark, ...] = Field((), description="Stage-to-stage conversions.")
 
 
-KINDS: dict[str, type[BaseModel]] = {"dialogue": Stage, "benchmarks": BenchmarkSet}
+class Criterion(_Content):
+    """One scoring criterion: a rule on one opportunity field and the points it gives."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id.")
+    label: str = Field(min_length=1, description="What the criterion means, shown with the score.")
+    group: Literal["fit", "behavioral", "buying"] = Field(
+        description="Fit (ICP), behavioral (engagement) or buying signal."
+    )
+    field: str = Field(min_length=1, description="Opportunity table field (METRICS.md §1) the rule reads.")
+    rule: Literal["in", "not_blank", "at_least", "at_most"] = Field(description="How the field is tested.")
+    values: tuple[str, ...] = Field((), description="For 'in': the values that score (case-insensitive).")
+    threshold: float | None = Field(None, description="For 'at_least' / 'at_most'.")
+    points: int = Field(ge=1, le=100, description="Points when the rule holds.")
+
+    @model_validator(mode="after")
+    def _rule_needs(self) -> Criterion:
+        if self.rule == "in" and not self.values:
+            raise ValueError("rule 'in' needs values")
+        if self.rule in ("at_least", "at_most") and self.threshold is None:
+            raise ValueError(f"rule '{self.rule}' needs a threshold")
+        return self
+
+
+class ScoringModel(_Content):
+    """Opportunity scoring: criteria over the opportunity table, and the calibration guard."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id.")
+    title: str = Field(min_length=1, description="Name shown to the user.")
+    criteria: tuple[Criterion, ...] = Field(min_length=1, description="The criteria, scored and summed.")
+    high_at: int = Field(70, ge=0, le=100, description="Score (0-100) from which a deal is High priority.")
+    medium_at: int = Field(40, ge=0, le=100, description="Score (0-100) from which a deal is Medium priority.")
+    min_closed_for_calibration: int = Field(
+        30, ge=1, description="Closed deals a stage needs before its observed win rate is shown."
+    )
+
+    @model_validator(mode="after")
+    def _tiers(self) -> ScoringModel:
+        if self.medium_at > self.high_at:
+            raise ValueError(f"medium_at ({self.medium_at}) is above high_at ({self.high_at})")
+        ids = [c.id for c in self.criteria]
+        if len(ids) != len(set(ids)):
+            raise ValueError("criterion ids must be unique")
+        return self
+
+
+KINDS: dict[str, type[BaseModel]] = {"dialogue": Stage, "benchmarks": BenchmarkSet, "scoring": ScoringModel}
 
 
 @dataclass(frozen=True)
@@ -172,6 +217,9 @@ class Catalog:
 
     def benchmarks(self) -> dict[str, BenchmarkSet]:
         return dict(self.items.get("benchmarks", {}))
+
+    def scoring(self) -> dict[str, ScoringModel]:
+        return dict(self.items.get("scoring", {}))
 
 
 def _node_line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:

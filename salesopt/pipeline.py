@@ -13,7 +13,9 @@ import pandas as pd
 from salesopt import stages as stage_mapping
 from salesopt.benchmarks import BenchmarkSet
 from salesopt.crm import ImportResult, import_opportunities, read_table
+from salesopt.frameworks import ScoringModel
 from salesopt.funnel import Analysis, WinRateBasis, analyze, cohorts, loss_counts, pipeline_by_stage
+from salesopt.opportunity_scoring import calibration, score_open_deals, size_band
 from salesopt.stages import StageMap
 
 
@@ -57,6 +59,12 @@ class Result:
     def losses(self, column: str, blanks: str | None = "(not given)") -> pd.DataFrame:
         return self._remember(("losses", column, blanks), lambda: loss_counts(self.deals, column, blanks))
 
+    def scored(self, model: ScoringModel) -> pd.DataFrame:
+        return self._remember(("scored", model.id, hash(model)), lambda: score_open_deals(self.deals, model))
+
+    def calibration(self, min_closed: int) -> pd.DataFrame:
+        return self._remember(("calibration", min_closed), lambda: calibration(self.deals, self.stage_map, min_closed))
+
     def has_values(self, column: str) -> bool:
         return self._remember(("has", column), lambda: column in self.deals and bool(self.deals[column].notna().any()))
 
@@ -98,6 +106,8 @@ def evaluate(
     benchmark: BenchmarkSet | None = None,
 ) -> Result:
     deals = stage_mapping.classify(imported.deals, stage_map, imported.history)
+    if "amount" in deals:
+        deals["size_band"] = size_band(deals["amount"])
     unknown = deals["stage_index"].isna() & (deals["status"] == "open")
     analysis = analyze(
         deals[~unknown],

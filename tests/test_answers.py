@@ -112,3 +112,13 @@ def test_duration_editable_text_reads_back_to_the_same_value(days):
 def test_parsing_never_raises(text):
     for q in (MONEY, PERCENT, DURATION, REPS, TEXT):
         parse(q, text)
+
+
+def test_formatting_shows_undefined_as_a_dash():
+    from salesopt import fmt
+
+    for f in (fmt.money, fmt.percent, fmt.days, fmt.number, fmt.times):
+        assert f(None) == "—"
+        assert f(float("nan")) == "—"
+    assert fmt.money(50_000) == "$50,000" and fmt.money(1_250_000, compact=True) == "$1.2M"
+    assert fmt.percent(0.125) == "12.5%" and fmt.times(2.5) == "2.5x" and fmt.days(270) == "270 days (9 months)"

@@ -397,7 +397,7 @@ def cohorts_panel(assessment: Assessment, result: Any, problem: str | None) -> N
     if result is None:
         st.info(problem, icon=":material/info:")
         return
-    keys = [k for k in COHORT_FIELDS if result.has_values(k)]
+    keys = [k for k in (*COHORT_FIELDS, "size_band") if result.has_values(k)]
     if not keys:
         st.info(
             "Cohorts need an owner, segment, region, product, lead source or team column in the export.",
@@ -416,7 +416,97 @@ def cohorts_panel(assessment: Assessment, result: Any, problem: str | None) -> N
         st.subheader("Loss reasons")
         st.altair_chart(charts.loss_pareto(result.losses("loss_reason")), width="stretch")
         st.caption("Lost deals per reason, largest first; the line is the cumulative share.")
+    if result.has_values("lost_at_stage"):
+        st.subheader("Stage at which deals are lost")
+        st.altair_chart(charts.loss_pareto(result.losses("lost_at_stage", blanks=None)), width="stretch")
+        st.caption("Lost deals per the last stage they reached before being lost.")
     if result.has_values("competitor"):
         st.subheader("Lost to")
         st.altair_chart(charts.loss_pareto(result.losses("competitor", blanks=None)), width="stretch")
         st.caption("Lost deals that name a competitor, per competitor.")
+
+
+def scoring_panel(assessment: Assessment, result: Any, problem: str | None) -> None:
+    if result is None:
+        st.info(problem, icon=":material/info:")
+        return
+    models = state.catalog().scoring()
+    if not models:
+        st.warning(
+            "No scoring model in frameworks/scoring/; add one to score opportunities.", icon=":material/warning:"
+        )
+        return
+    model_id = st.selectbox("Scoring model", list(models), format_func=lambda k: models[k].title, key="funnel.scoring")
+    model = models[model_id]
+    from salesopt.opportunity_scoring import usable_criteria
+
+    used = usable_criteria(result.deals, model)
+    unused = [c.label for c in model.criteria if c not in used]
+    st.caption(
+        "Score = points of the criteria a deal meets / points of the criteria this export can answer, 0-100. "
+        f"High from {model.high_at}, Medium from {model.medium_at}."
+        + (f" Not in this export, so left out: {'; '.join(unused)}." if unused else "")
+    )
+    scored = result.scored(model)
+    if scored.empty:
+        st.info("No open deals to prioritize.", icon=":material/info:")
+    elif not used:
+        st.info(
+            "None of the scoring criteria's fields is in this export; map segment, lead source, next step, "
+            "forecast category or probability on the Data tab.",
+            icon=":material/info:",
+        )
+    else:
+        mix = scored["priority"].value_counts().reindex(["High", "Medium", "Low"], fill_value=0)
+        c1, c2, c3 = st.columns(3)
+        for col, tier in zip((c1, c2, c3), mix.index, strict=True):
+            col.metric(f"{tier} priority", fmt.number(int(mix[tier])), help=f"Open deals scored {tier}.")
+        st.altair_chart(charts.priority_mix(mix), width="stretch")
+        shown = scored.head(200).assign(
+            amount=scored["amount"].head(200).map(lambda v: fmt.money(v, assessment.currency))
+            if "amount" in scored
+            else None
+        )
+        st.dataframe(shown, hide_index=True)
+        st.caption(f"The {min(len(scored), 200)} best of {len(scored):,} open deals, best first.")
+    st.subheader("Stage win probability: observed against configured")
+    table = result.calibration(model.min_closed_for_calibration)
+    st.dataframe(
+        table.assign(observed=table["observed"].map(fmt.percent), configured=table["configured"].map(fmt.percent)),
+        hide_index=True,
+    )
+    st.caption(
+        "Observed = closed deals that reached the stage and were won / closed deals that reached it. "
+        "Configured = the median CRM probability of deals at that stage."
+    )
+
+
+def output_summary(assessment: Assessment, result: Any) -> None:
+    """Stage 2 output: stage-by-stage metrics, bottlenecks and improvement opportunities."""
+    if result is None:
+        st.info(
+            "Stage metrics appear here once the Data tab has an export or workshop volumes.", icon=":material/info:"
+        )
+        return
+    a = result.analysis
+    st.markdown("**Stage by stage**")
+    st.dataframe(stage_table(a, assessment.currency), hide_index=True)
+    st.markdown("**Bottlenecks and improvement opportunities**")
+    if a.leaks:
+        for lk in sorted(a.leaks, key=lambda x: -(x.revenue_at_stake or 0)):
+            st.markdown(
+                f"- {lk.from_stage} → {lk.to_stage}: {fmt.percent(lk.conversion)} against "
+                f"{fmt.percent(lk.benchmark)}; reaching the benchmark adds "
+                f"{fmt.money(lk.revenue_at_stake, assessment.currency)} of won revenue."
+            )
+    elif a.biggest_leak is not None:
+        lk = a.biggest_leak
+        st.markdown(
+            f"- No conversion is below a benchmark; the lowest is {lk.from_stage} → {lk.to_stage} at "
+            f"{fmt.percent(lk.conversion)}."
+        )
+    slowest = max(
+        (s for s in a.stages if s.time_median_days is not None), key=lambda s: s.time_median_days, default=None
+    )
+    if slowest is not None:
+        st.markdown(f"- Longest stage: {slowest.stage}, median {fmt.number(slowest.time_median_days, 1)} days.")

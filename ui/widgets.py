@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import streamlit as st
@@ -196,7 +197,12 @@ NEXT_PAGE = {
 }
 
 
-def dialogue(stage: Stage, assessment: Assessment, output_figures: list[Figure] | None = None) -> None:
+def dialogue(
+    stage: Stage,
+    assessment: Assessment,
+    output_figures: list[Figure] | None = None,
+    output_extra: Callable[[], None] | None = None,
+) -> None:
     """The stage one aspect at a time with back/next, ending on its output and closing question."""
     total = len(stage.aspects)
     step = min(assessment.section(stage.id).step, total)
@@ -210,6 +216,8 @@ def dialogue(stage: Stage, assessment: Assessment, output_figures: list[Figure] 
     else:
         if output_figures:
             figures(output_figures)
+        if output_extra is not None:
+            output_extra()
         stage_output(stage, assessment)
     back, _, nxt = st.columns([1, 1, 1])
     back.button(

@@ -111,3 +111,17 @@ def test_the_maven_export_through_the_ui_with_one_override(app):
     assert m["Win rate"] == "63.2%"
     assert m["Average deal size"] == "$2.4K"
     assert m["Win rate by value"] == "—"
+
+
+def test_scoring_tab_and_the_stage_output(app):
+    open_demo(app)
+    app.switch_page("pages/funnel.py").run()
+    m = metrics(app)
+    assert {"High priority", "Medium priority", "Low priority"} <= set(m)
+    assert sum(int(m[k].replace(",", "")) for k in ("High priority", "Medium priority", "Low priority")) == 205
+    for _ in range(6):
+        app.button(key="funnel.next").click().run()
+    assert not app.exception
+    body = " ".join(str(md.value) for md in app.markdown)
+    assert "Stage by stage" in body and "Demo → Proposal: 44.9% against 70%" in body
+    assert "Which funnel stage needs the most attention" in app.text_area(key="q.funnel.closing").label

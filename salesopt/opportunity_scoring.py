@@ -1,0 +1,105 @@
+"""Opportunity scoring (seed 000, Stage 2): criteria from frameworks/scoring/*.yaml over the
+opportunity table, a prioritized list of open deals, and observed stage win rates from history.
+
+Score = 100 x points of the criteria met / points of the criteria the export can answer (a
+criterion whose field is not in the export is left out, not counted as unmet). Priority: High at
+``high_at`` and above, Medium at ``medium_at`` and above, else Low.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from salesopt.frameworks import Criterion, ScoringModel
+from salesopt.stages import StageMap
+
+SIZE_BANDS = (
+    (0, 10_000, "under $10K"),
+    (10_000, 50_000, "$10K-50K"),
+    (50_000, 100_000, "$50K-100K"),
+    (100_000, 500_000, "$100K-500K"),
+    (500_000, np.inf, "$500K and more"),
+)
+
+
+def _meets(deals: pd.DataFrame, c: Criterion) -> np.ndarray:
+    col = deals[c.field]
+    if c.rule == "not_blank":
+        return (col.notna() & (col.astype(str).str.strip() != "")).to_numpy()
+    if c.rule == "in":
+        wanted = {v.lower() for v in c.values}
+        return col.astype(str).str.strip().str.lower().isin(wanted).to_numpy() & col.notna().to_numpy()
+    num = pd.to_numeric(col, errors="coerce")
+    held = num >= c.threshold if c.rule == "at_least" else num <= c.threshold
+    return held.fillna(False).to_numpy(dtype=bool)
+
+
+def usable_criteria(deals: pd.DataFrame, model: ScoringModel) -> list[Criterion]:
+    return [c for c in model.criteria if c.field in deals.columns and deals[c.field].notna().any()]
+
+
+def score_open_deals(deals: pd.DataFrame, model: ScoringModel) -> pd.DataFrame:
+    """Open deals with score (0-100), priority and the criteria met, best first (ties: larger amount)."""
+    open_deals = deals[deals["status"] == "open"]
+    criteria = usable_criteria(deals, model)
+    columns = ["opportunity_id", "name", "owner", "stage", "amount"]
+    out = open_deals[[c for c in columns if c in open_deals]].copy()
+    if not criteria:
+        out["score"], out["priority"], out["met"] = np.nan, None, ""
+        return out
+    total = sum(c.points for c in criteria)
+    points = np.zeros(len(open_deals))
+    met_labels = [[] for _ in range(len(open_deals))]
+    for c in criteria:
+        hit = _meets(open_deals, c)
+        points += hit * c.points
+        for i in np.flatnonzero(hit):
+            met_labels[i].append(c.label)
+    out["score"] = np.round(100 * points / total, 1)
+    out["priority"] = np.where(
+        out["score"] >= model.high_at, "High", np.where(out["score"] >= model.medium_at, "Medium", "Low")
+    )
+    out["met"] = ["; ".join(m) for m in met_labels]
+    sort = ["score", "amount"] if "amount" in out else ["score"]
+    return out.sort_values(sort, ascending=False, kind="stable").reset_index(drop=True)
+
+
+def calibration(deals: pd.DataFrame, stage_map: StageMap, min_closed: int) -> pd.DataFrame:
+    """Per funnel stage: closed deals that reached it, how many were won, the observed stage-to-win
+    rate (None below ``min_closed`` closed deals: insufficient history), and the configured
+    probability (median CRM probability of the deals at that stage, when the export has one)."""
+    closed = deals[(deals["status"] != "open") & deals["furthest"].notna()]
+    furthest = closed["furthest"].to_numpy()
+    won = (closed["status"] == "won").to_numpy()
+    rows = []
+    for k, stage in enumerate(stage_map.funnel[:-1]):
+        reached = furthest >= k
+        n, w = int(reached.sum()), int((reached & won).sum())
+        configured = None
+        if "probability" in deals:
+            p = deals.loc[deals["stage"] == stage, "probability"].dropna()
+            configured = float(p.median()) if len(p) else None
+        enough = n >= min_closed
+        rows.append(
+            {
+                "stage": stage,
+                "closed_reached": n,
+                "won": w,
+                "observed": w / n if enough and n else None,
+                "configured": configured,
+                "note": "" if enough else f"insufficient history: {n} closed deal(s), needs {min_closed}",
+            }
+        )
+    table = pd.DataFrame(rows, columns=["stage", "closed_reached", "won", "observed", "configured", "note"])
+    for col in ("observed", "configured"):
+        table[col] = pd.Series([None if v is None or pd.isna(v) else float(v) for v in table[col]], dtype=object)
+    return table
+
+
+def size_band(amount: pd.Series) -> pd.Series:
+    """Deal size bands for loss and cohort patterns (blank without an amount)."""
+    out = pd.Series(None, index=amount.index, dtype=object)
+    for low, high, label in SIZE_BANDS:
+        out[(amount >= low) & (amount < high)] = label
+    return out.astype(object).where(out.notna(), None)
