@@ -467,7 +467,21 @@ def scoring_panel(assessment: Assessment, result: Any, problem: str | None) -> N
             if "amount" in scored
             else None
         )
-        st.dataframe(shown, hide_index=True)
+        st.dataframe(
+            shown.rename(
+                columns={
+                    "opportunity_id": "Opportunity",
+                    "name": "Name",
+                    "owner": "Owner",
+                    "stage": "Stage",
+                    "amount": "Amount",
+                    "score": "Score",
+                    "priority": "Priority",
+                    "met": "Criteria met",
+                }
+            ),
+            hide_index=True,
+        )
         st.caption(f"The {min(len(scored), 200)} best of {len(scored):,} open deals, best first.")
     st.subheader("Stage win probability: observed against configured")
     table = result.calibration(model.min_closed_for_calibration)
