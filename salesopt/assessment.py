@@ -85,8 +85,46 @@ class FunnelSection(StageSection):
     benchmark_id: str | None = "b2b"
 
 
+class ScoredDeal(_Model):
+    """A deal scored live against a qualification framework."""
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
+    name: str = Field(min_length=1, max_length=200)
+    framework_id: str = Field(min_length=1)
+    scores: dict[str, int] = Field(default_factory=dict, description="element id -> level score")
+    scored_at: datetime = Field(default_factory=_now)
+
+
+class BusinessCase(_Model):
+    """Value selling inputs (METRICS.md §7), yearly amounts in the assessment's currency."""
+
+    revenue_increase: float = Field(0.0, ge=0)
+    cost_savings: float = Field(0.0, ge=0)
+    efficiency_gains: float = Field(0.0, ge=0)
+    one_time: float = Field(0.0, ge=0, description="One-time investment.")
+    recurring: float = Field(0.0, ge=0, description="Recurring cost per year.")
+    years: int = Field(3, ge=1, le=20)
+    discount_rate: float = Field(0.10, ge=0, le=1)
+
+
+class ObjectionResponse(_Model):
+    """The team's own response to one objection (defaults come from frameworks/objections)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    response: str = Field("", max_length=5000)
+
+
 class QualificationSection(StageSection):
     """Stage 3: qualification and methodology."""
+
+    framework_id: str = "bant"
+    deals: list[ScoredDeal] = Field(default_factory=list)
+    pipeline: dict[str, dict[str, int]] = Field(
+        default_factory=dict, description="opportunity id -> element scores, for the framework in framework_id"
+    )
+    business_case: BusinessCase = Field(default_factory=BusinessCase)
+    objections: list[ObjectionResponse] = Field(default_factory=list, description="[] = the YAML defaults")
+    custom_frameworks: list[str] = Field(default_factory=list, description="YAML of scorecards the user added")
 
 
 class EnablementSection(StageSection):

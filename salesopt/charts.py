@@ -223,7 +223,7 @@ def priority_mix(mix: pd.Series) -> alt.Chart:
         .mark_bar()
         .encode(
             x=alt.X("deals:Q", title="Open deals"),
-            y=alt.Y("priority:N", sort=["High", "Medium", "Low"], title=None),
+            y=alt.Y("priority:N", sort=list(data["priority"]), title=None),
             color=alt.Color(
                 "priority:N",
                 scale=alt.Scale(domain=["High", "Medium", "Low"], range=[GREEN, ORANGE, GREY]),
@@ -233,3 +233,34 @@ def priority_mix(mix: pd.Series) -> alt.Chart:
         )
     )
     return _style(chart, height=160)
+
+
+def cash_flow(flow: pd.DataFrame, payback_months: float | None) -> alt.Chart:
+    """Cumulative net cash by month (columns month, cumulative), with the payback point."""
+    line = (
+        alt.Chart(flow)
+        .mark_line(color=BLUE, strokeWidth=3)
+        .encode(
+            x=alt.X("month:Q", title="Month"),
+            y=alt.Y("cumulative:Q", title="Cumulative net cash", axis=alt.Axis(format="$~s")),
+            tooltip=[alt.Tooltip("month:Q"), alt.Tooltip("cumulative:Q", format="$,.0f")],
+        )
+    )
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y="y:Q")
+    layers = line + zero
+    if payback_months is not None and payback_months <= flow["month"].max():
+        point = alt.Chart(
+            pd.DataFrame(
+                {"month": [payback_months], "cumulative": [0.0], "label": [f"payback: {payback_months:.1f} months"]}
+            )
+        )
+        layers = (
+            layers
+            + point.mark_point(color=VERMILLION, size=200, filled=True).encode(
+                x="month:Q", y="cumulative:Q", tooltip=["label:N"]
+            )
+            + point.mark_text(dy=-18, fontSize=FONT, color=VERMILLION).encode(
+                x="month:Q", y="cumulative:Q", text="label:N"
+            )
+        )
+    return _style(layers)

@@ -21,10 +21,17 @@ def bant(b, a, n, t):
     return score(BANT, {"budget": b, "authority": a, "need": n, "timeline": t})
 
 
-@pytest.mark.parametrize(("scores", "total", "tier"), [
-    ((0, 0, 0, 0), 0, "Low"), ((2, 2, 0, 0), 4, "Low"), ((2, 2, 1, 0), 5, "Medium"),
-    ((2, 2, 2, 0), 6, "Medium"), ((2, 2, 2, 1), 7, "High"), ((2, 2, 2, 2), 8, "High"),
-])
+@pytest.mark.parametrize(
+    ("scores", "total", "tier"),
+    [
+        ((0, 0, 0, 0), 0, "Low"),
+        ((2, 2, 0, 0), 4, "Low"),
+        ((2, 2, 1, 0), 5, "Medium"),
+        ((2, 2, 2, 0), 6, "Medium"),
+        ((2, 2, 2, 1), 7, "High"),
+        ((2, 2, 2, 2), 8, "High"),
+    ],
+)
 def test_bant_tiers_at_every_boundary(scores, total, tier):
     result = bant(*scores)
     assert (result.total, result.max_total, result.tier.label) == (total, 8, tier)
@@ -42,14 +49,24 @@ def test_weakest_element_and_next_questions():
     assert result.next_questions[0] == "Who else needs to be involved in this decision?"
     partial = score(BANT, {"budget": 2, "need": 1})
     assert [e.id for e in partial.missing] == ["authority", "timeline"] and partial.provisional
-    assert partial.next_questions == ("Who else needs to be involved in this decision?", "When do you need this in place?")
+    assert partial.next_questions == (
+        "Who else needs to be involved in this decision?",
+        "When do you need this in place?",
+    )
     assert bant(2, 2, 2, 2).next_questions == ()
 
 
 def test_meddpicc_has_eight_elements_and_totals():
     assert [e.name for e in MEDDPICC.elements] == [
-        "Metrics", "Economic buyer", "Decision criteria", "Decision process", "Paper process", "Identify pain",
-        "Champion", "Competition"]
+        "Metrics",
+        "Economic buyer",
+        "Decision criteria",
+        "Decision process",
+        "Paper process",
+        "Identify pain",
+        "Champion",
+        "Competition",
+    ]
     answers = dict(zip([e.id for e in MEDDPICC.elements], [2, 2, 1, 1, 0, 2, 2, 1], strict=True))
     result = score(MEDDPICC, answers)
     assert (result.total, result.max_total, result.tier.label) == (11, 16, "Medium")
@@ -74,26 +91,40 @@ tiers:
     card, problems = validate_text(text, Scorecard, "custom.yaml")
     assert problems == []
     assert card.max_total == 20  # 3 x 5 + 1 x 5
-    assert score(card, {"pain": 5, "money": 1}).total == 16 and score(card, {"pain": 5, "money": 1}).tier.label == "Warm"
+    assert (
+        score(card, {"pain": 5, "money": 1}).total == 16 and score(card, {"pain": 5, "money": 1}).tier.label == "Warm"
+    )
     assert score(card, {"pain": 5, "money": 5}).tier.label == "Hot"
     with pytest.raises(ScoreError, match="3 is not on its scale"):
         score(card, {"pain": 3})
 
 
-@pytest.mark.parametrize(("yaml_text", "message"), [
-    ("id: x\nname: X\ndescription: d\nwhen_to_use: w\nsource: s\nelements: []\ntiers: [{label: A, min_total: 0, action: a}]\n",
-     "elements: Tuple should have at least 1 item"),
-    ("id: x\nname: X\ndescription: d\nwhen_to_use: w\nsource: s\nelements:\n  - {id: a, name: A, description: d, questions: [q], "
-     "scale: [{score: 0, label: n}, {score: 1, label: y}]}\ntiers: [{label: A, min_total: 1, action: a}]\n",
-     "the lowest tier must start at min_total 0"),
-    ("id: x\nname: X\ndescription: d\nwhen_to_use: w\nsource: s\nelements:\n  - {id: a, name: A, description: d, questions: [q], "
-     "scale: [{score: 1, label: n}, {score: 0, label: y}]}\ntiers: [{label: A, min_total: 0, action: a}]\n",
-     "scale scores must be unique and in ascending order"),
-    ("id: x\nname: X\ndescription: d\nwhen_to_use: w\nsource: s\nelements:\n  - {id: a, name: A, description: d, questions: [q], "
-     "scale: [{score: 0, label: n}, {score: 1, label: y}]}\ntiers: [{label: A, min_total: 0, action: a}, "
-     "{label: B, min_total: 5, action: b}]\n", "above the highest possible total 1"),
-    ("id: x\nname: X\ncolour: red\n", "colour: unknown field"),
-])
+@pytest.mark.parametrize(
+    ("yaml_text", "message"),
+    [
+        (
+            "id: x\nname: X\ndescription: d\nwhen_to_use: w\nsource: s\nelements: []\ntiers: [{label: A, min_total: 0, action: a}]\n",
+            "elements: Tuple should have at least 1 item",
+        ),
+        (
+            "id: x\nname: X\ndescription: d\nwhen_to_use: w\nsource: s\nelements:\n  - {id: a, name: A, description: d, questions: [q], "
+            "scale: [{score: 0, label: n}, {score: 1, label: y}]}\ntiers: [{label: A, min_total: 1, action: a}]\n",
+            "the lowest tier must start at min_total 0",
+        ),
+        (
+            "id: x\nname: X\ndescription: d\nwhen_to_use: w\nsource: s\nelements:\n  - {id: a, name: A, description: d, questions: [q], "
+            "scale: [{score: 1, label: n}, {score: 0, label: y}]}\ntiers: [{label: A, min_total: 0, action: a}]\n",
+            "scale scores must be unique and in ascending order",
+        ),
+        (
+            "id: x\nname: X\ndescription: d\nwhen_to_use: w\nsource: s\nelements:\n  - {id: a, name: A, description: d, questions: [q], "
+            "scale: [{score: 0, label: n}, {score: 1, label: y}]}\ntiers: [{label: A, min_total: 0, action: a}, "
+            "{label: B, min_total: 5, action: b}]\n",
+            "above the highest possible total 1",
+        ),
+        ("id: x\nname: X\ncolour: red\n", "colour: unknown field"),
+    ],
+)
 def test_broken_scorecards_say_what_is_wrong(yaml_text, message):
     card, problems = validate_text(yaml_text, Scorecard, "mine.yaml")
     assert card is None
@@ -104,8 +135,8 @@ def test_business_case_hand_worked():
     # benefits 100k + 50k + 50k a year; 100k once, 40k a year; 3 years at 10%
     r = evaluate(100_000, 50_000, 50_000, one_time=100_000, recurring=40_000, years=3, discount_rate=0.10)
     assert r.annual_benefit == 200_000 and r.total_benefit == 600_000 and r.total_cost == 220_000
-    assert r.roi == pytest.approx(380_000 / 220_000)             # 1.727
-    assert r.payback_months == pytest.approx(7.5)                # 100,000 / ((200,000 - 40,000) / 12)
+    assert r.roi == pytest.approx(380_000 / 220_000)  # 1.727
+    assert r.payback_months == pytest.approx(7.5)  # 100,000 / ((200,000 - 40,000) / 12)
     assert r.npv == pytest.approx(-100_000 + 160_000 * (1 / 1.1 + 1 / 1.21 + 1 / 1.331))  # 297,896.32
     flow = cumulative_cash_flow(100_000, 200_000, 40_000, 3)
     assert flow[0] == (0, -100_000) and flow[-1] == (36, pytest.approx(380_000))
@@ -126,8 +157,12 @@ def test_methodology_for_the_demo_is_meddpicc_with_bant_at_sql():
 
 
 def test_methodology_for_a_transactional_sale():
-    a = (Assessment().with_answer("context", "sales_model", ["B2C"]).with_answer("context", "avg_deal_size", 800.0)
-         .with_answer("context", "sales_cycle", 7.0))
+    a = (
+        Assessment()
+        .with_answer("context", "sales_model", ["B2C"])
+        .with_answer("context", "avg_deal_size", 800.0)
+        .with_answer("context", "sales_cycle", 7.0)
+    )
     recs, _ = recommend(a)
     assert recs[0].framework_id == "bant" and "transactional" in recs[0].reasons[1]
 
@@ -149,3 +184,28 @@ def test_objection_playbook_covers_the_seed():
     book = CATALOG.objections()["default"]
     assert [o.name for o in book.objections] == ["Price / cost", 'Timing ("Not now")', "Competition", "Status quo"]
     assert book.objections[0].approach[0] == "Reframe around value and ROI"
+
+
+def test_pipeline_scoring_orders_by_tier_and_adjusts_probability():
+    import pandas as pd
+
+    from salesopt.scorecards import score_pipeline
+
+    deals = pd.DataFrame(
+        {
+            "opportunity_id": ["a", "b", "c"],
+            "name": ["A", "B", "C"],
+            "amount": [10.0, 20.0, 30.0],
+            "probability": [0.5, 0.5, None],
+            "stage": ["x"] * 3,
+        }
+    )
+    scores = {
+        "a": {"budget": 2, "authority": 2, "need": 2, "timeline": 2},  # 8 High
+        "b": {"budget": 0, "authority": 1, "need": 1, "timeline": 1},
+    }  # 3 Low
+    table = score_pipeline(BANT, deals, scores)
+    assert table["opportunity_id"].tolist() == ["a", "b", "c"]
+    assert table["tier"].tolist()[:2] == ["High", "Low"] and pd.isna(table["tier"].iloc[2])
+    assert table["suggested_category"].tolist()[:2] == ["Best Case", "Omitted"]
+    assert table["adjusted_probability"].tolist()[:2] == [pytest.approx(0.6), pytest.approx(0.4)]
