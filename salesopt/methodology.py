@@ -98,12 +98,11 @@ def recommend(assessment: Assessment) -> tuple[list[Recommendation], list[str]]:
 
 def spin_guide(spin: Methodology, assessment: Assessment, total: int = 14) -> list[tuple[str, str, list[str]]]:
     """(step name, purpose, questions) per SPIN type, in order, with question counts in the
-    recommended ratio (the steps' ``share``) and [brackets] filled from the assessment."""
-    answers = {**assessment.context.answers, **assessment.qualification.answers}
-    fills = {
-        "process": str(answers.get("products") or "").strip() or None,
-        "current approach": "the way you handle it today",
-        "pain": _first_sentence(answers.get("cost_of_status_quo")) or _first_sentence(answers.get("challenges")),
+    recommended ratio (the steps' ``share``); [pain] and [goal] are filled from the Stage 3 value
+    selling answers (cost of the status quo, buyer objectives)."""
+    answers = assessment.qualification.answers
+    fills = {  # the buyer's side, from the value selling answers; other [brackets] stay for the rep to fill
+        "pain": _first_sentence(answers.get("cost_of_status_quo")),
         "goal": _first_sentence(answers.get("buyer_objectives")),
     }
     shares = sum(step.share for step in spin.steps)

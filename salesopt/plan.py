@@ -32,6 +32,7 @@ class Section:
     missing: str = ""  # shown when the section cannot be filled from any stage yet
     figures: bool = False  # the Stage 1 headline figures
     funnel: str = ""  # Stage 2 data: "figures", "stages" or "leaks"
+    stage3: str = ""  # Stage 3 tools: "framework", "spin", "value", "roi" or "objections"
 
 
 ROADMAP_MISSING = (
@@ -57,10 +58,10 @@ OUTLINE: tuple[Section, ...] = (
     Section(3, "Conversion Analysis", (Source("funnel", ("conversion", "losses")),), funnel="leaks"),
     Section(3, "Opportunity Prioritization", (Source("funnel", ("scoring",), closing=True),)),
     Section(2, "Sales Methodology"),
-    Section(3, "Qualification Framework", (Source("qualification", ("bant", "meddpicc")),)),
-    Section(3, "SPIN Selling Guide", (Source("qualification", ("spin",)),)),
-    Section(3, "Value Selling Approach", (Source("qualification", ("value_selling",)),)),
-    Section(3, "Objection Handling", (Source("qualification", ("objections",), closing=True),)),
+    Section(3, "Qualification Framework", (Source("qualification", ("bant", "meddpicc")),), stage3="framework"),
+    Section(3, "SPIN Selling Guide", (Source("qualification", ("spin",)),), stage3="spin"),
+    Section(3, "Value Selling Approach", (Source("qualification", ("value_selling",)),), stage3="value"),
+    Section(3, "Objection Handling", (Source("qualification", ("objections",), closing=True),), stage3="objections"),
     Section(2, "Sales Enablement"),
     Section(3, "Content and Collateral", (Source("enablement", ("content",)),)),
     Section(3, "Sales Playbooks", (Source("enablement", ("playbooks",)),)),
@@ -78,7 +79,7 @@ OUTLINE: tuple[Section, ...] = (
     Section(3, "Scale (Months 7-12)", missing=ROADMAP_MISSING),
     Section(2, "Expected Impact"),
     Section(3, "Performance Improvements", missing="needs a what-if scenario (What-if page) built on Stage 2 figures"),
-    Section(3, "ROI Calculation", missing="needs a business case (Stage 3, value selling) and a what-if scenario"),
+    Section(3, "ROI Calculation", missing="needs a business case (Stage 3, Business case tab)", stage3="roi"),
     Section(3, "Success Metrics", (Source("performance", ("metrics",), closing=True),)),
 )
 
@@ -110,12 +111,80 @@ def _funnel_lines(kind: str, a: Analysis, currency: str) -> list[str]:
     ]
 
 
+def _stage3_lines(kind: str, assessment: Assessment, catalog: Catalog) -> list[str]:
+    from salesopt import business_case
+    from salesopt.methodology import recommend, spin_guide
+    from salesopt.scorecards import score, with_custom
+
+    q = assessment.qualification
+    cards = with_custom(catalog.scorecards(), q.custom_frameworks)
+    cur = assessment.currency
+    if kind == "framework":
+        recs, _ = recommend(assessment)
+        lines = [
+            f"- **{'Recommended' if r.role == 'primary' else 'Also'}: "
+            f"{cards[r.framework_id].name if r.framework_id in cards else r.framework_id}** "
+            f"({'; '.join(r.reasons)})"
+            for r in recs
+        ]
+        card = cards.get(q.framework_id)
+        if card is not None:
+            tiers = ", ".join(f"{t.label} from {t.min_total:g} ({t.action})" for t in reversed(card.tiers))
+            lines.append(f"- **In use: {card.name}**, scored 0-{card.max_total:g}: {tiers}")
+        for d in q.deals:
+            c = cards.get(d.framework_id)
+            if c is not None:
+                r = score(c, d.scores)
+                lines.append(
+                    f"- Scored deal **{_quote(d.name)}** ({c.name}): {r.total:g} / {r.max_total:g}, {r.tier.label}"
+                )
+        return lines
+    if kind == "spin":
+        spin = catalog.methodologies().get("spin")
+        if spin is None:
+            return []
+        return [f"- **{name}:** " + " / ".join(questions) for name, _purpose, questions in spin_guide(spin, assessment)]
+    bc = q.business_case
+    if kind in ("value", "roi"):
+        if not (bc.revenue_increase or bc.cost_savings or bc.efficiency_gains or bc.one_time or bc.recurring):
+            return []
+        r = business_case.evaluate(
+            bc.revenue_increase,
+            bc.cost_savings,
+            bc.efficiency_gains,
+            bc.one_time,
+            bc.recurring,
+            bc.years,
+            bc.discount_rate,
+        )
+        payback = "never" if r.payback_never else f"{r.payback_months:.1f} months"
+        return [
+            f"- **Business case:** yearly benefit {fmt.money(r.annual_benefit, cur)} (revenue "
+            f"{fmt.money(bc.revenue_increase, cur)}, savings {fmt.money(bc.cost_savings, cur)}, efficiency "
+            f"{fmt.money(bc.efficiency_gains, cur)}); investment {fmt.money(bc.one_time, cur)} once and "
+            f"{fmt.money(bc.recurring, cur)} a year",
+            f"- **ROI** over {bc.years} years: {fmt.percent(r.roi)}; **payback:** {payback}; **NPV** at "
+            f"{fmt.percent(bc.discount_rate)}: {fmt.money(r.npv, cur)}",
+        ]
+    if kind == "objections":
+        if q.objections:
+            return [f"- **{_quote(o.name)}:** {_quote(o.response)}" for o in q.objections]
+        return [
+            f"- **{o.name}:** {'; '.join(o.approach)}"
+            for book in catalog.objections().values()
+            for o in book.objections
+        ]
+    return []
+
+
 def _section_body(
     section: Section, assessment: Assessment, catalog: Catalog, funnel: Analysis | None = None
 ) -> list[str]:
     lines: list[str] = []
     if section.funnel and funnel is not None:
         lines += _funnel_lines(section.funnel, funnel, assessment.currency)
+    if section.stage3:
+        lines += _stage3_lines(section.stage3, assessment, catalog)
     if section.figures:
         shown = [f for f in context_figures(assessment) if f.value != "—"]
         lines[:0] = [f"- **{f.label}:** {f.value}" for f in shown]

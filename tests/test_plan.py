@@ -93,3 +93,33 @@ def test_plan_with_the_demo_crm_export_has_the_funnel_figures():
     assert "- **Coverage:** 2.1x" in md
     assert "**Demo → Proposal:** 44.9% against a benchmark of 70%" in md
     assert io.StringIO(md).read().count("## ") >= 8
+
+
+def test_plan_carries_stage_three():
+    from salesopt.assessment import BusinessCase, ScoredDeal
+
+    demo = demo_assessment()
+    q = demo.qualification.model_copy(
+        update={
+            "deals": [
+                ScoredDeal(
+                    name="Acme", framework_id="bant", scores={"budget": 2, "authority": 2, "need": 2, "timeline": 1}
+                )
+            ],
+            "business_case": BusinessCase(
+                revenue_increase=100_000,
+                cost_savings=50_000,
+                efficiency_gains=50_000,
+                one_time=100_000,
+                recurring=40_000,
+                years=3,
+                discount_rate=0.1,
+            ),
+        }
+    )
+    md = render_markdown(demo.model_copy(update={"qualification": q}), load_catalog())
+    assert "- **Recommended: MEDDPICC**" in md
+    assert "- Scored deal **Acme** (BANT): 7 / 8, High" in md
+    assert "**ROI** over 3 years: 172.7%; **payback:** 7.5 months" in md
+    assert "- **Price / cost:** Reframe around value and ROI" in md
+    assert md.index("### SPIN Selling Guide") < md.index("- **Situation:**") < md.index("### Value Selling Approach")

@@ -169,13 +169,18 @@ def test_methodology_for_a_transactional_sale():
 
 def test_spin_guide_follows_the_ratio_and_fills_the_context():
     spin = CATALOG.methodologies()["spin"]
-    demo = demo_assessment().with_answer("qualification", "cost_of_status_quo", "Missed appointments. Overtime.")
+    demo = (
+        demo_assessment()
+        .with_answer("qualification", "cost_of_status_quo", "Missed appointments. Overtime.")
+        .with_answer("qualification", "buyer_objectives", "Grow field capacity 20%; cut travel")
+    )
     guide = spin_guide(spin, demo)
     assert [g[0] for g in guide] == ["Situation", "Problem", "Implication", "Need-payoff"]
     counts = [len(g[2]) for g in guide]
     assert counts == sorted(counts) and counts[0] < counts[-1]
-    assert "How do you currently handle B2B SaaS platform" in guide[0][2][0]
-    assert any("Missed appointments" in q for q in guide[2][2])
+    assert guide[0][2][0] == "How do you currently handle [process]?"  # for the rep to fill
+    assert any("Missed appointments cost you" in q for q in guide[2][2])
+    assert any("How would Grow field capacity 20% change things" in q for q in guide[3][2])
     md = spin_markdown(guide, "Demo")
     assert md.index("## Situation") < md.index("## Problem") < md.index("## Implication") < md.index("## Need-payoff")
 

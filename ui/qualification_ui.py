@@ -139,14 +139,12 @@ def pipeline(assessment: Assessment, card: Scorecard, result: Any) -> None:
         open_deals = open_deals.sort_values("amount", ascending=False)
     open_deals = open_deals.head(PIPELINE_ROWS)
     saved = assessment.qualification.pipeline
-    table = pd.DataFrame(
-        {
-            "Opportunity": open_deals["opportunity_id"].astype(str).to_numpy(),
-            "Name": (open_deals["name"] if "name" in open_deals else open_deals["opportunity_id"])
-            .astype(str)
-            .to_numpy(),
-        }
-    )
+    table = pd.DataFrame({"Opportunity": open_deals["opportunity_id"].astype(str).to_numpy()})
+    for col, label in (("name", "Name"), ("stage", "Stage")):
+        if col in open_deals:
+            table[label] = open_deals[col].astype(str).to_numpy()
+    if "amount" in open_deals:
+        table["Amount"] = [fmt.money(v, assessment.currency) for v in open_deals["amount"]]
     for e in card.elements:
         table[e.name] = [saved.get(i, {}).get(e.id) for i in table["Opportunity"]]
     st.caption(
@@ -157,7 +155,7 @@ def pipeline(assessment: Assessment, card: Scorecard, result: Any) -> None:
         table,
         hide_index=True,
         key=f"qual.pipeline.{card.id}",
-        disabled=["Opportunity", "Name"],
+        disabled=[c for c in table.columns if c not in {e.name for e in card.elements}],
         column_config={
             e.name: st.column_config.SelectboxColumn(options=[lv.score for lv in e.scale]) for e in card.elements
         },
@@ -217,8 +215,8 @@ def spin(assessment: Assessment) -> None:
     )
     st.markdown(md.split("\n", 2)[2])
     st.caption(
-        "Filled from Stage 1 (products, challenges) and the value selling answers below (buyer objectives, "
-        "cost of the status quo); [brackets] remain where the assessment has no answer yet."
+        "[pain] and [goal] are filled from this stage's value selling questions (cost of the status quo, buyer "
+        "objectives, under Questions); other [brackets] are for the rep to fill before the call."
     )
 
 
