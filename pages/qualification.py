@@ -31,4 +31,4 @@ with objections_tab:
 with custom_tab:
     qualification_ui.custom_frameworks(assessment)
 with questions_tab:
-    widgets.dialogue(stage, assessment)
+    widgets.dialogue(stage, assessment, output_extra=lambda: qualification_ui.output_summary(assessment))

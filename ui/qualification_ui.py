@@ -325,3 +325,16 @@ def custom_frameworks(assessment: Assessment) -> None:
             return
         _save(custom_frameworks=[*assessment.qualification.custom_frameworks, text])
         st.rerun()
+
+
+def output_summary(assessment: Assessment) -> None:
+    """Stage 3 output: the framework, the methodology that fits, scored deals and the playbooks' state."""
+    methodology(assessment)
+    kept_deals(assessment)
+    q = assessment.qualification
+    st.caption(
+        f"Objection playbook: {len(q.objections) or 'the default'} responses"
+        f"{'' if q.objections else ' (edit them on the Objections tab)'}. Business case: "
+        + ("entered" if q.business_case != BusinessCase() else "not entered yet (Business case tab)")
+        + "."
+    )
