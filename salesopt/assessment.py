@@ -148,6 +148,8 @@ class WhatIfSection(_Model):
     """What-if inputs that no dialogue question collects."""
 
     open_opportunities: float | None = Field(None, ge=0, description="Open opportunities in the pipeline today.")
+    overrides: dict[str, float] = Field(default_factory=dict, description="Baseline figures typed in by the user.")
+    chosen_scenario: str | None = Field(None, description="Id of the scenario that feeds the plan's Expected Impact.")
 
 
 class Assessment(_Model):

@@ -264,3 +264,111 @@ def cash_flow(flow: pd.DataFrame, payback_months: float | None) -> alt.Chart:
             )
         )
     return _style(layers)
+
+
+def tornado(table: pd.DataFrame) -> alt.Chart:
+    """Revenue change for -10% / +10% on each lever (salesopt.whatif.sensitivity), biggest swing on top."""
+    long = pd.concat(
+        [
+            pd.DataFrame({"lever": table["lever"], "change": table["low"], "move": "-10%"}),
+            pd.DataFrame({"lever": table["lever"], "change": table["high"], "move": "+10%"}),
+        ]
+    )
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("change:Q", title="Change in projected revenue per year", axis=alt.Axis(format="$~s")),
+            y=alt.Y("lever:N", sort=list(table["lever"]), title=None),
+            color=alt.Color(
+                "move:N",
+                scale=alt.Scale(domain=["-10%", "+10%"], range=[VERMILLION, BLUE]),
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=["lever", "move", alt.Tooltip("change:Q", format="$,.0f")],
+        )
+    )
+    return _style(chart, height=max(40 * len(table), 160))
+
+
+def scenarios(table: pd.DataFrame, target: float) -> alt.Chart:
+    """Projected revenue per scenario against the target (salesopt.whatif.compare)."""
+    bars = (
+        alt.Chart(table)
+        .mark_bar()
+        .encode(
+            x=alt.X("projected_revenue:Q", title="Projected revenue per year", axis=alt.Axis(format="$~s")),
+            y=alt.Y("scenario:N", sort=list(table["scenario"]), title=None),
+            color=alt.condition(alt.datum.makes_target, alt.value(GREEN), alt.value(BLUE)),
+            tooltip=[
+                "scenario",
+                alt.Tooltip("projected_revenue:Q", format="$,.0f"),
+                alt.Tooltip("gap_to_target:Q", format="$,.0f"),
+            ],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"target": [target]}))
+        .mark_rule(color=ORANGE, strokeWidth=3)
+        .encode(x="target:Q", tooltip=[alt.Tooltip("target:Q", format="$,.0f", title="Target")])
+    )
+    return _style(bars + rule, height=max(48 * len(table), 140))
+
+
+def capacity(plan: pd.DataFrame) -> alt.Chart:
+    """Cumulative capacity against the cumulative target, month by month."""
+    long = pd.concat(
+        [
+            pd.DataFrame({"month": plan["month"], "value": plan["cumulative_capacity"], "series": "capacity"}),
+            pd.DataFrame({"month": plan["month"], "value": plan["cumulative_target"], "series": "target"}),
+        ]
+    )
+    chart = (
+        alt.Chart(long)
+        .mark_line(point=True, strokeWidth=3)
+        .encode(
+            x=alt.X("month:O", title="Month"),
+            y=alt.Y("value:Q", title="Cumulative revenue", axis=alt.Axis(format="$~s")),
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(domain=["capacity", "target"], range=[BLUE, ORANGE]),
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N", scale=alt.Scale(domain=["capacity", "target"], range=[[1, 0], [6, 4]]), legend=None
+            ),
+            tooltip=["month", "series", alt.Tooltip("value:Q", format="$,.0f")],
+        )
+    )
+    return _style(chart)
+
+
+def histogram(trials: list[float] | pd.Series, marks: dict[str, float]) -> alt.Chart:
+    """Distribution of simulated revenue with P10/P50/P90 (and the target) as rules."""
+    data = pd.DataFrame({"revenue": list(trials)})
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color=SKY)
+        .encode(
+            x=alt.X("revenue:Q", bin=alt.Bin(maxbins=40), title="Revenue in the period", axis=alt.Axis(format="$~s")),
+            y=alt.Y("count():Q", title="Trials"),
+        )
+    )
+    rules = pd.DataFrame({"mark": list(marks), "value": list(marks.values())})
+    lines = (
+        alt.Chart(rules)
+        .mark_rule(strokeWidth=3)
+        .encode(
+            x="value:Q",
+            color=alt.Color(
+                "mark:N",
+                scale=alt.Scale(domain=list(marks), range=[VERMILLION, "#111", GREEN, ORANGE][: len(marks)]),
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=["mark", alt.Tooltip("value:Q", format="$,.0f")],
+        )
+    )
+    return _style(bars + lines)

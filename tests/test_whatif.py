@@ -1,59 +1,174 @@
-"""Sales velocity what-if (METRICS.md §2) against hand-worked figures."""
+"""What-if (docs/METRICS-local.md) and Monte Carlo (METRICS.md §5) against hand-worked figures."""
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesopt.assessment import Assessment
-from salesopt.demo import demo_assessment
-from salesopt.whatif import Baseline, Change, apply, baseline_from, difference, outcome, velocity
+from salesopt.montecarlo import deal_probabilities, forecast, simulate
+from salesopt.whatif import (
+    Baseline,
+    Levers,
+    capacity_plan,
+    hires_needed,
+    outcome,
+    ramp,
+    reps_needed,
+    reverse_funnel,
+    sensitivity,
+)
+
+# the demo, per month: 100 opportunities at Qualification -> 75% -> 50% -> 75% -> 71.1% won
+BASE = Baseline(
+    stages=("Qualification", "Demo", "Proposal", "Negotiation", "Closed Won"),
+    volume=100,
+    conversions=(0.75, 0.5, 0.75, 0.711),
+    deal_size=50_000,
+    cycle_days=270,
+    win_rate=0.2,
+    open_opportunities=200,
+    reps=10,
+    quota_per_rep=500_000,
+    attainment=0.6,
+    target=5_000_000,
+    ramp_months=3,
+)
 
 
-def test_velocity_hand_worked():
-    # 100 open x 20% x $50,000 / 270 days = $3,703.70 per day; x30 = $111,111; x365 = $1,351,852
-    base = Baseline(100, 0.2, 50_000, 270)
-    result = outcome(base)
-    assert result.velocity_per_day == pytest.approx(3703.7037, rel=1e-6)
-    assert result.per_30_days == pytest.approx(111_111.11, rel=1e-6)
-    assert result.per_year == pytest.approx(1_351_851.85, rel=1e-6)
-    assert result.wins == pytest.approx(20)
+def test_funnel_velocity_pipeline_capacity_hand_worked():
+    o = outcome(BASE)
+    assert o.wins_per_month == pytest.approx(100 * 0.75 * 0.5 * 0.75 * 0.711)  # 19.996875
+    assert o.funnel_revenue == pytest.approx(12 * 19.996875 * 50_000)  # $11,998,125
+    assert o.velocity_per_day == pytest.approx(200 * 0.2 * 50_000 / 270)  # $7,407.41
+    assert o.pipeline_value == 10_000_000 and o.coverage == 2.0
+    assert o.capacity == pytest.approx(10 * 500_000 * 0.6)  # $3,000,000
+    assert o.projected_revenue == pytest.approx(3_000_000)  # capacity binds
+    assert o.gap_to_target == pytest.approx(2_000_000) and not o.makes_target
 
 
-def test_velocity_is_undefined_without_a_cycle_or_an_input():
-    assert velocity(100, 0.2, 50_000, 0) is None
-    assert velocity(None, 0.2, 50_000, 270) is None
-    assert outcome(Baseline(None, 0.2, 50_000, 270)).per_year is None
+def test_capacity_with_ramp_hand_worked():
+    # 10 reps + 2 hired in month 1, 3-month ramp: months 1-3 at 10 2/3, 11 1/3, 12 reps; $25,000 x 60% a rep-month
+    plan = capacity_plan(BASE, Levers(hires=2, hire_month=1))
+    assert plan["effective_reps"].tolist()[:4] == pytest.approx([10 + 2 / 3, 10 + 4 / 3, 12, 12])
+    assert plan["capacity"].iloc[0] == pytest.approx((10 + 2 / 3) * 25_000)
+    assert plan["capacity"].sum() == pytest.approx((10 * 12 + 2 * (1 / 3 + 2 / 3 + 10)) * 25_000)
+    assert ramp(5, 6, 3) == 0 and ramp(6, 6, 3) == pytest.approx(1 / 3) and ramp(9, 6, 3) == 1
 
 
-def test_levers_hand_worked():
-    # +10% deals, +5 pts win rate, -20% cycle: 110 x 25% x 50,000 / 216 = 6,365.74 per day
-    after = apply(Baseline(100, 0.2, 50_000, 270), Change(0.10, 0.05, 0.0, -0.20))
-    assert outcome(after).velocity_per_day == pytest.approx(110 * 0.25 * 50_000 / 216)
-    gain = difference(outcome(after), outcome(Baseline(100, 0.2, 50_000, 270)))
-    assert gain.wins == pytest.approx(27.5 - 20)
+def test_attrition_reduces_capacity():
+    assert capacity_plan(BASE, Levers(attrition=0.2))["capacity"].sum() < capacity_plan(BASE)["capacity"].sum()
+    assert capacity_plan(BASE, Levers(attrition=0.2))["effective_reps"].iloc[-1] == pytest.approx(8)
 
 
-def test_win_rate_stays_within_0_and_1():
-    assert apply(Baseline(1, 0.95, 1, 1), Change(win_rate_points=0.2)).win_rate == 1.0
-    assert apply(Baseline(1, 0.05, 1, 1), Change(win_rate_points=-0.2)).win_rate == 0.0
+def test_reps_and_hires_needed():
+    assert reps_needed(5_000_000, 500_000, 0.6) == pytest.approx(16.667, abs=1e-3)  # METRICS.md §6
+    hires = hires_needed(BASE)  # short by 80 rep-months; a hire from month 1 gives 1/3 + 2/3 + 10 = 11
+    assert hires == pytest.approx((5_000_000 / 25_000 - 120) / 11)
+    assert reps_needed(1, 0, 0.5) is None
 
 
-def test_baseline_reads_stage_one_and_names_what_is_missing():
-    assert Baseline(None, 0.2, 50_000.0, 270.0) == baseline_from(demo_assessment())
-    assert baseline_from(Assessment()).missing() == ["open_opportunities", "win_rate", "avg_deal_size", "cycle_days"]
+def test_reverse_funnel_hand_worked():
+    # $1,000,000 a month / $50,000 = 20 wins; / 0.711 = 28.13 at Negotiation; / 0.75 = 37.5 ...
+    table = reverse_funnel(1_000_000, 50_000, BASE.stages, BASE.conversions)
+    needs = table["needed_per_month"].tolist()
+    assert needs[-1] == 20
+    assert needs[3] == pytest.approx(20 / 0.711)
+    assert needs[0] == pytest.approx(20 / 0.711 / 0.75 / 0.5 / 0.75)
+    blocked = reverse_funnel(1_000_000, 50_000, ("A", "B"), (0.0,))
+    assert blocked["needed_per_month"].tolist()[0] is None
 
 
-positive = st.floats(min_value=0.01, max_value=1.0)
+def test_levers_hand_worked_demo_to_proposal_plus_ten_points_and_two_reps():
+    lv = Levers(conversions=(0, 0.10, 0, 0), hires=2)
+    o = outcome(BASE, lv)
+    assert o.wins_per_month == pytest.approx(100 * 0.75 * 0.6 * 0.75 * 0.711)
+    assert o.capacity == pytest.approx((120 + 2 * 11) * 25_000)
 
 
-@given(positive, st.floats(min_value=0.01, max_value=0.5))
-def test_every_lever_moves_revenue_the_right_way(delta, points):
-    base = Baseline(100, 0.3, 50_000, 200)
-    v0 = outcome(base).per_year
-    assert outcome(apply(base, Change(open_opportunities=delta))).per_year > v0
-    assert outcome(apply(base, Change(avg_deal_size=delta))).per_year > v0
-    assert outcome(apply(base, Change(win_rate_points=points))).per_year > v0
-    assert outcome(apply(base, Change(cycle_days=-min(delta, 0.9)))).per_year > v0
-    assert outcome(apply(base, Change(cycle_days=delta))).per_year < v0
+def test_win_rate_lever_moves_the_last_conversion_by_the_same_share():
+    o = outcome(BASE, Levers(win_rate=0.05))  # 20% -> 25%: last conversion x 1.25
+    assert o.wins_per_month == pytest.approx(100 * 0.75 * 0.5 * 0.75 * 0.711 * 1.25)
+    assert o.velocity_per_day == pytest.approx(200 * 0.25 * 50_000 / 270)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(min_value=0.01, max_value=0.5))
+def test_each_lever_moves_the_outputs_the_right_way(d):
+    o0 = outcome(BASE)
+    assert outcome(BASE, Levers(volume=d)).funnel_revenue > o0.funnel_revenue
+    assert outcome(BASE, Levers(deal_size=d)).funnel_revenue > o0.funnel_revenue
+    assert outcome(BASE, Levers(deal_size=d)).pipeline_value > o0.pipeline_value
+    assert outcome(BASE, Levers(win_rate=d / 10)).funnel_revenue > o0.funnel_revenue
+    assert outcome(BASE, Levers(conversions=(0, d / 10, 0, 0))).wins_per_month > o0.wins_per_month
+    assert outcome(BASE, Levers(cycle=-d)).velocity_per_day > o0.velocity_per_day
+    assert outcome(BASE, Levers(cycle=d)).velocity_per_day < o0.velocity_per_day
+    assert outcome(BASE, Levers(hires=d * 10)).capacity > o0.capacity
+    assert outcome(BASE, Levers(attrition=d)).capacity < o0.capacity
+
+
+def test_sensitivity_ranks_levers_by_swing():
+    table = sensitivity(BASE)
+    assert list(table["spread"]) == sorted(table["spread"], reverse=True)
+    # capacity binds, so the people levers swing revenue and the funnel levers do not
+    assert set(table["lever"].iloc[:2]) == {"Reps", "Quota attainment"}
+    assert table.set_index("lever").loc["Reps", "high"] == pytest.approx(300_000)
+
+
+def test_levers_round_trip_through_a_scenario_dict():
+    lv = Levers(volume=0.1, conversions=(0, 0.1, 0, 0), hires=2, hire_month=3)
+    assert Levers.from_dict(lv.as_dict(), 4) == lv
+
+
+# ---- Monte Carlo --------------------------------------------------------------------------------
+
+
+def test_monte_carlo_mean_and_variance_match_the_exact_ones():
+    rng = np.random.default_rng(3)
+    amounts = rng.lognormal(10, 1, 500)
+    p = rng.random(500)
+    f = forecast(amounts, p, trials=20_000, seed=11)
+    se = f.exact_sd / np.sqrt(20_000)
+    assert abs(f.mean - f.exact_mean) < 4 * se  # within 4 standard errors
+    assert f.trials.std() == pytest.approx(f.exact_sd, rel=0.03)  # within 3%
+    assert f.p10 < f.p50 < f.p90
+
+
+def test_same_seed_same_result_and_chunking_does_not_change_it(monkeypatch):
+    import salesopt.montecarlo as mc
+
+    amounts, p = np.array([100.0, 200.0, 300.0]), np.array([0.5, 0.2, 0.9])
+    first = simulate(amounts, p, 1000, seed=5)
+    assert np.array_equal(first, simulate(amounts, p, 1000, seed=5))
+    assert not np.array_equal(first, simulate(amounts, p, 1000, seed=6))
+    assert set(np.unique(first)) <= {0, 100, 200, 300, 400, 500, 600}
+    monkeypatch.setattr(mc, "CHUNK_CELLS", 3)  # one trial per chunk: the same stream, the same result
+    assert np.array_equal(first, simulate(amounts, p, 1000, seed=5))
+
+
+def test_probability_of_target_and_edge_cases():
+    f = forecast(np.array([100.0]), np.array([1.0]), target=100, trials=100)
+    assert f.probability_of_target == 1.0 and f.p50 == 100
+    empty = forecast(np.array([]), np.array([]), target=1, trials=100)
+    assert empty.p90 == 0 and empty.probability_of_target == 0.0
+
+
+def test_deal_probability_sources():
+    deals = pd.DataFrame(
+        {
+            "opportunity_id": ["a", "b"],
+            "stage": ["Demo", "Proposal"],
+            "probability": [0.2, None],
+            "forecast_category": ["Commit", "Pipeline"],
+        }
+    )
+    p, missing = deal_probabilities(deals, "crm")
+    assert p.tolist() == [0.2, 0.0] and missing == 1
+    assert deal_probabilities(deals, "stage", stage_rates={"Demo": 0.3, "Proposal": 0.6})[0].tolist() == [0.3, 0.6]
+    assert deal_probabilities(deals, "category", category_weights={"Commit": 0.9, "Pipeline": 0.5})[0].tolist() == [
+        0.9,
+        0.5,
+    ]
+    assert deal_probabilities(deals, "tier", tier_probability={"b": 0.7})[0].tolist() == [0.0, 0.7]

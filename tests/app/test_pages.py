@@ -176,19 +176,32 @@ def test_closing_question_answer_is_kept(app):
     assert "Fix qualification first" in texts(app)
 
 
-def test_whatif_levers_use_stage_one_and_the_open_pipeline(app):
+def test_whatif_levers_scenarios_and_forecast_on_the_demo(app):
     open_demo(app)
     app.switch_page("pages/whatif.py").run()
-    assert "open opportunities" in texts(app)
-    app.number_input(key="whatif.open").set_value(100).run()
-    metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Revenue per 30 days"] == "$111.1K"  # 100 x 20% x $50,000 / 270 x 30
-    app.slider(key="whatif.win").set_value(5).run()
-    metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Revenue per 30 days"] == "$138.9K"  # 100 x 25% x $50,000 / 270 x 30
-    app.text_input[0].input("Five more points")
-    app.button[-1].click().run()
     assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Capacity / year"] == "$3M"  # 10 reps x $500,000 quota x 60% attainment
+    wins_before = float(metrics["Wins / month"])
+    app.slider(key="whatif.conv.1").set_value(10).run()  # Demo -> Proposal +10 points
+    app.number_input(key="whatif.hires").set_value(2).run()
+    metrics = {m.label: m.value for m in app.metric}
+    assert float(metrics["Wins / month"]) > wins_before
+    assert metrics["Capacity / year"] != "$3M"
+    app.text_input[-1].input("+10 pts demo to proposal, 2 reps")
+    app.button[[b.label for b in app.button].index("Save scenario")].click().run()
+    assert not app.exception
+    scenarios = app.session_state["so.assessment"]["scenarios"]
+    assert scenarios[0]["name"] == "+10 pts demo to proposal, 2 reps"
+    assert scenarios[0]["levers"] == {"conversion_1": 0.1, "hires": 2.0}
+    assert {"P10", "P50", "P90", "Chance of the target", "Category forecast"} <= {m.label for m in app.metric}
+
+
+def test_whatif_without_stage_two_asks_for_the_baseline(app):
+    _start(app)
+    app.switch_page("pages/whatif.py").run()
+    assert not app.exception
+    assert any("The baseline needs" in i.value for i in app.info)
 
 
 def test_importing_an_assessment_file_creates_a_new_private_copy(app, db_path):

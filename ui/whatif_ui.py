@@ -1,0 +1,334 @@
+"""What-if widgets: levers (a fragment, so a lever change reruns only this panel), scenarios,
+sensitivity, reverse funnel, capacity and the Monte Carlo forecast. Calculations are in salesopt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from salesopt import charts, fmt
+from salesopt.assessment import Assessment, Scenario
+from salesopt.funnel import CATEGORY_WEIGHTS
+from salesopt.montecarlo import deal_probabilities, forecast, in_period, period_forecast
+from salesopt.whatif import (
+    BASELINE_FIELDS,
+    Baseline,
+    Levers,
+    capacity_plan,
+    compare,
+    hires_needed,
+    outcome,
+    reps_needed,
+    reverse_funnel,
+    sensitivity,
+)
+from ui import state
+
+PROBABILITY_SOURCES = {
+    "crm": "CRM probability",
+    "stage": "Observed stage win rate (history)",
+    "category": "Forecast category weight",
+    "tier": "Stage 3 tier (adjusted CRM probability)",
+}
+
+
+def _save_whatif(**changes: Any) -> None:
+    current = state.current()
+    if current is not None:
+        state.update(current.model_copy(update={"whatif": current.whatif.model_copy(update=changes)}))
+
+
+def baseline_editor(assessment: Assessment, values: dict[str, float | None]) -> None:
+    with st.expander("Baseline figures", expanded=any(v is None for v in values.values())):
+        st.caption("From Stage 2 (export or workshop numbers), Stage 1 and Stage 4; change any figure here.")
+        with st.form("whatif.baseline"):
+            cols = st.columns(2)
+            typed = {
+                k: cols[i % 2].number_input(label, min_value=0.0, value=values.get(k), key=f"whatif.base.{k}")
+                for i, (k, label) in enumerate(BASELINE_FIELDS.items())
+            }
+            if st.form_submit_button("Save baseline", icon=":material/save:"):
+                errors = [
+                    BASELINE_FIELDS[k]
+                    for k in ("win_rate", "attainment")
+                    if typed[k] is not None and not 0 <= typed[k] <= (1 if k == "win_rate" else 5)
+                ]
+                if errors:
+                    st.error("Out of range: " + ", ".join(errors) + " (type a fraction, e.g. 0.2 for 20%).")
+                else:
+                    _save_whatif(
+                        overrides={k: float(v) for k, v in typed.items() if v is not None and v != values.get(k)}
+                        | {k: v for k, v in assessment.whatif.overrides.items() if typed.get(k) == v}
+                    )
+                    st.rerun()
+
+
+@st.fragment
+def levers(assessment: Assessment, base: Baseline) -> None:
+    st.caption(
+        "Move a lever: the figures update at once. Volume, deal size and cycle move by percent; "
+        "conversions and win rate by points."
+    )
+    c1, c2 = st.columns(2)
+    conv = []
+    for i, c in enumerate(base.conversions):
+        col = (c1, c2)[i % 2]
+        conv.append(
+            col.slider(
+                f"{base.stages[i]} → {base.stages[i + 1]} ({fmt.percent(c)})",
+                -30,
+                30,
+                0,
+                1,
+                format="%+d pts",
+                key=f"whatif.conv.{i}",
+            )
+            / 100
+        )
+    lv = Levers(
+        volume=c1.slider("Top-of-funnel volume", -50, 100, 0, 5, format="%+d%%", key="whatif.volume") / 100,
+        deal_size=c2.slider("Average deal size", -50, 100, 0, 5, format="%+d%%", key="whatif.deal") / 100,
+        cycle=c1.slider("Sales cycle length", -50, 50, 0, 5, format="%+d%%", key="whatif.cycle") / 100,
+        win_rate=c2.slider(
+            f"Win rate ({fmt.percent(base.win_rate)})", -20, 20, 0, 1, format="%+d pts", key="whatif.win"
+        )
+        / 100,
+        conversions=tuple(conv),
+        hires=float(c1.number_input("New reps to hire", 0, 500, 0, key="whatif.hires")),
+        hire_month=int(c2.number_input("Hired in month", 1, 12, 1, key="whatif.hire_month")),
+        attrition=c1.slider("Rep attrition per year", 0, 50, 0, 5, format="%d%%", key="whatif.attrition") / 100,
+    )
+    before, after = outcome(base), outcome(base, lv)
+    cur = assessment.currency
+    m = st.columns(4)
+    m[0].metric(
+        "Projected revenue / year",
+        fmt.money(after.projected_revenue, cur, compact=True),
+        delta=fmt.money(after.projected_revenue - before.projected_revenue, cur, compact=True),
+        help="The smaller of funnel revenue and capacity.",
+    )
+    m[1].metric(
+        "Gap to target",
+        fmt.money(after.gap_to_target, cur, compact=True),
+        delta="makes the number" if after.makes_target else "short",
+        delta_color="off",
+        help=f"Target {fmt.money(base.target, cur)} - projected revenue.",
+    )
+    m[2].metric(
+        "Funnel revenue / year",
+        fmt.money(after.funnel_revenue, cur, compact=True),
+        help="12 x volume x product of conversions x deal size.",
+    )
+    m[3].metric(
+        "Capacity / year",
+        fmt.money(after.capacity, cur, compact=True),
+        help="Reps (ramping hires, attrition) x quota x attainment.",
+    )
+    m = st.columns(4)
+    m[0].metric(
+        "Wins / month",
+        fmt.number(after.wins_per_month, 1),
+        delta=fmt.number(after.wins_per_month - before.wins_per_month, 1),
+    )
+    m[1].metric(
+        "Velocity / 30 days",
+        fmt.money(after.velocity_per_30_days, cur, compact=True),
+        help="Open opportunities x win rate x deal size / cycle days x 30.",
+    )
+    m[2].metric(
+        "Pipeline value", fmt.money(after.pipeline_value, cur, compact=True), help="Open opportunities x deal size."
+    )
+    m[3].metric("Coverage", fmt.times(after.coverage), help="Pipeline value / target.")
+    with st.form("whatif.save", border=False):
+        name = st.text_input("Scenario name", max_chars=80, placeholder="e.g. +10 pts demo to proposal, 2 reps")
+        if st.form_submit_button("Save scenario", icon=":material/save:") and name.strip():
+            current = state.current()
+            state.update(
+                current.model_copy(
+                    update={"scenarios": [*current.scenarios, Scenario(name=name.strip(), levers=lv.as_dict())]}
+                )
+            )
+            st.rerun()
+
+
+def scenarios_panel(assessment: Assessment, base: Baseline) -> None:
+    saved = assessment.scenarios
+    if not saved:
+        st.info("No scenarios yet: move the levers and save one.", icon=":material/info:")
+        return
+    table = compare(base, [(s.name, Levers.from_dict(s.levers, len(base.conversions))) for s in saved])
+    st.altair_chart(charts.scenarios(table, base.target), width="stretch")
+    cur = assessment.currency
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Scenario": table["scenario"],
+                "Projected revenue": table["projected_revenue"].map(lambda v: fmt.money(v, cur)),
+                "Gap to target": table["gap_to_target"].map(lambda v: fmt.money(v, cur)),
+                "Wins / month": table["wins_per_month"].map(lambda v: fmt.number(v, 1)),
+                "Velocity / 30 days": table["velocity_per_30_days"].map(lambda v: fmt.money(v, cur)),
+                "Makes the number": table["makes_target"].map({True: "yes", False: "no"}),
+            }
+        ),
+        hide_index=True,
+    )
+    ids = [s.id for s in saved]
+    chosen = st.selectbox(
+        "Scenario for the plan's Expected Impact",
+        ids,
+        format_func=lambda i: next(s.name for s in saved if s.id == i),
+        index=ids.index(assessment.whatif.chosen_scenario)
+        if assessment.whatif.chosen_scenario in ids
+        else len(ids) - 1,
+        key="whatif.chosen",
+    )
+    if chosen != assessment.whatif.chosen_scenario:
+        _save_whatif(chosen_scenario=chosen)
+
+
+def sensitivity_panel(assessment: Assessment, base: Baseline) -> None:
+    table = sensitivity(base)
+    st.altair_chart(charts.tornado(table), width="stretch")
+    top = table.iloc[0]
+    st.caption(
+        f"Ranked by swing: {top['lever']} moves projected revenue most "
+        f"({fmt.money(top['high'], assessment.currency, compact=True)} for +10%). Where capacity binds, "
+        "funnel levers move nothing until reps are added."
+    )
+
+
+def reverse_panel(assessment: Assessment, base: Baseline) -> None:
+    target = st.number_input("Revenue target per month", 0.0, value=round(base.target / 12, 2), key="whatif.rev")
+    table = reverse_funnel(target, base.deal_size, base.stages, base.conversions)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Stage": table["stage"],
+                "Needed per month": table["needed_per_month"].map(lambda v: fmt.number(v, 1)),
+                "Observed conversion to next": table["conversion_to_next"].map(fmt.percent),
+            }
+        ),
+        hide_index=True,
+    )
+    st.caption("Wins needed = target / deal size; each earlier stage = the next stage's need / its conversion.")
+
+
+def capacity_panel(assessment: Assessment, base: Baseline) -> None:
+    cur = assessment.currency
+    hires = st.session_state.get("whatif.hires", 0)
+    plan = capacity_plan(
+        base,
+        Levers(
+            hires=float(hires),
+            hire_month=int(st.session_state.get("whatif.hire_month", 1)),
+            attrition=st.session_state.get("whatif.attrition", 0) / 100,
+        ),
+    )
+    c = st.columns(3)
+    c[0].metric(
+        "Reps needed (fully ramped)",
+        fmt.number(reps_needed(base.target, base.quota_per_rep, base.attainment), 1),
+        help="Target / (quota per rep x attainment).",
+    )
+    c[1].metric(
+        "Hires needed now",
+        fmt.number(hires_needed(base), 1),
+        help=f"New reps from month 1, ramping over {base.ramp_months:.1f} months, to reach the target.",
+    )
+    c[2].metric("Ramp", f"{base.ramp_months:.1f} months", help="Stage 4 onboarding length (default 12 weeks).")
+    st.altair_chart(charts.capacity(plan), width="stretch")
+    st.caption(
+        f"With the hires and attrition set on the Levers tab; {fmt.money(base.quota_per_rep, cur)} quota per "
+        f"rep at {fmt.percent(base.attainment)} attainment."
+    )
+
+
+def forecast_panel(assessment: Assessment, result: Any) -> None:
+    if result is None or "close_date" not in result.deals or "amount" not in result.deals:
+        st.info(
+            "The forecast range needs a CRM export with amounts and close dates (Stage 2, Data tab).",
+            icon=":material/info:",
+        )
+        return
+    open_dates = result.deals.loc[result.deals["status"] == "open", "close_date"].dropna()
+    if open_dates.empty:
+        st.info("No open deal has a close date.", icon=":material/info:")
+        return
+    start0 = open_dates.min().date()
+    c1, c2, c3 = st.columns(3)
+    period = c1.date_input("Period", value=(start0, (open_dates.min() + pd.Timedelta(days=90)).date()), key="mc.period")
+    source = c2.selectbox(
+        "Deal probability from", list(PROBABILITY_SOURCES), format_func=PROBABILITY_SOURCES.get, key="mc.source"
+    )
+    seed = int(c3.number_input("Seed", 0, 10**9, 7, key="mc.seed"))
+    if not isinstance(period, tuple) or len(period) != 2:
+        st.caption("Pick the period's first and last day.")
+        return
+    deals, won = in_period(result.deals, pd.Timestamp(period[0]), pd.Timestamp(period[1]))
+    model = state.catalog().scoring().get("default")
+    rates = {}
+    if model is not None:
+        cal = result.calibration(model.min_closed_for_calibration)
+        rates = {r["stage"]: r["observed"] for r in cal.to_dict("records") if r["observed"] is not None}
+    tier_p = _tier_probabilities(assessment, result)
+    p, missing = deal_probabilities(
+        deals, source, stage_rates=rates, category_weights=CATEGORY_WEIGHTS, tier_probability=tier_p
+    )
+    target = assessment.funnel.target
+    with st.spinner("Simulating 10,000 trials…"):
+        f = forecast(
+            deals["amount"].fillna(0).to_numpy(),
+            p,
+            target=None if target is None else target - won,
+            trials=10_000,
+            seed=seed,
+        )
+    pf = period_forecast(deals, won, p, CATEGORY_WEIGHTS)
+    cur = assessment.currency
+    m = st.columns(4)
+    m[0].metric("P10", fmt.money(won + f.p10, cur, compact=True), help="90% of trials reach at least this.")
+    m[1].metric("P50", fmt.money(won + f.p50, cur, compact=True), help="The median trial.")
+    m[2].metric("P90", fmt.money(won + f.p90, cur, compact=True), help="10% of trials reach this or more.")
+    m[3].metric(
+        "Chance of the target",
+        fmt.percent(f.probability_of_target),
+        help="Share of trials with won + simulated revenue >= the Stage 2 target"
+        if target
+        else "Set a revenue target in Stage 2 (Funnel tab).",
+    )
+    m = st.columns(3)
+    m[0].metric(
+        "Weighted forecast (probabilities)",
+        fmt.money(pf.probability_forecast, cur, compact=True),
+        help="Won in the period + sum of amount x the chosen probability.",
+    )
+    m[1].metric(
+        "Category forecast",
+        fmt.money(pf.category_forecast, cur, compact=True),
+        help="Won in the period + sum of amount x forecast category weight (0.9 / 0.7 / 0.5 / 0).",
+    )
+    m[2].metric("Open deals in the period", fmt.number(pf.open_in_period), help=f"Won so far: {fmt.money(won, cur)}.")
+    marks = {"P10": won + f.p10, "P50": won + f.p50, "P90": won + f.p90}
+    if target:
+        marks["target"] = target
+    st.altair_chart(charts.histogram(won + f.trials, marks), width="stretch")
+    if missing:
+        st.caption(f"{missing:,} deal(s) have no {PROBABILITY_SOURCES[source].lower()}: counted at 0%.")
+
+
+def _tier_probabilities(assessment: Assessment, result: Any) -> dict[str, float]:
+    from salesopt.scorecards import score_pipeline, with_custom
+
+    q = assessment.qualification
+    card = with_custom(state.catalog().scorecards(), q.custom_frameworks).get(q.framework_id)
+    if card is None or not q.pipeline:
+        return {}
+    open_deals = result.deals[result.deals["opportunity_id"].astype(str).isin(q.pipeline)]
+    table = score_pipeline(card, open_deals, q.pipeline)
+    return {
+        str(r["opportunity_id"]): r["adjusted_probability"]
+        for r in table.to_dict("records")
+        if r["adjusted_probability"] is not None and not pd.isna(r["adjusted_probability"])
+    }
