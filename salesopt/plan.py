@@ -7,6 +7,7 @@ which stage collects it; nothing is invented.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from salesopt import fmt
 from salesopt.assessment import Assessment
@@ -33,6 +34,7 @@ class Section:
     figures: bool = False  # the Stage 1 headline figures
     funnel: str = ""  # Stage 2 data: "figures", "stages" or "leaks"
     stage3: str = ""  # Stage 3 tools: "framework", "spin", "value", "roi" or "objections"
+    impact: bool = False  # the chosen what-if scenario against the baseline
 
 
 ROADMAP_MISSING = (
@@ -47,7 +49,12 @@ OUTLINE: tuple[Section, ...] = (
         3, "Key findings and gaps", (Source("context", ("challenges",), closing=True), Source("funnel", closing=True))
     ),
     Section(3, "Recommended improvements", missing=ROADMAP_MISSING),
-    Section(3, "Expected impact", missing="needs a what-if scenario (What-if page) built on Stage 2 figures"),
+    Section(
+        3,
+        "Expected impact",
+        missing="needs a saved what-if scenario (What-if page) built on Stage 2 figures",
+        impact=True,
+    ),
     Section(2, "Current State Analysis"),
     Section(3, "Sales Model and Organization", (Source("context", ("business_model", "organization")),)),
     Section(3, "Performance Metrics", (Source("context", ("performance",)),)),
@@ -78,7 +85,12 @@ OUTLINE: tuple[Section, ...] = (
     Section(3, "Optimization (Months 4-6)", missing=ROADMAP_MISSING),
     Section(3, "Scale (Months 7-12)", missing=ROADMAP_MISSING),
     Section(2, "Expected Impact"),
-    Section(3, "Performance Improvements", missing="needs a what-if scenario (What-if page) built on Stage 2 figures"),
+    Section(
+        3,
+        "Performance Improvements",
+        missing="needs a saved what-if scenario (What-if page) built on Stage 2 figures",
+        impact=True,
+    ),
     Section(3, "ROI Calculation", missing="needs a business case (Stage 3, Business case tab)", stage3="roi"),
     Section(3, "Success Metrics", (Source("performance", ("metrics",), closing=True),)),
 )
@@ -216,8 +228,26 @@ def _section_body(
     return lines
 
 
-def render_markdown(assessment: Assessment, catalog: Catalog, funnel: Analysis | None = None) -> str:
-    """The whole plan as Markdown; ``funnel`` is the Stage 2 analysis of the CRM export, if any."""
+def impact_lines(table: Any, currency: str) -> list[str]:
+    """The chosen scenario against the baseline (rows of salesopt.whatif.compare: baseline first)."""
+    base, chosen = table.iloc[0], table.iloc[-1]
+    lines = [f"Scenario **{_quote(str(chosen['scenario']))}** against today's baseline:", ""]
+    for label, key, f in (
+        ("Projected revenue per year", "projected_revenue", fmt.money),
+        ("Gap to target", "gap_to_target", fmt.money),
+        ("Wins per month", "wins_per_month", lambda v, _c: fmt.number(v, 1)),
+        ("Sales velocity per 30 days", "velocity_per_30_days", fmt.money),
+    ):
+        lines.append(f"- **{label}:** {f(base[key], currency)} → {f(chosen[key], currency)}")
+    lines.append(f"- **Makes the number:** {'yes' if chosen['makes_target'] else 'no'}")
+    return lines
+
+
+def render_markdown(
+    assessment: Assessment, catalog: Catalog, funnel: Analysis | None = None, impact: Any = None
+) -> str:
+    """The whole plan as Markdown; ``funnel`` is the Stage 2 analysis of the CRM export, if any;
+    ``impact`` the chosen what-if scenario beside the baseline (salesopt.whatif.compare)."""
     title = assessment.company or assessment.title
     out = [
         f"# Sales Process Optimization Plan: {_quote(title)}",
@@ -231,5 +261,7 @@ def render_markdown(assessment: Assessment, catalog: Catalog, funnel: Analysis |
         if section.level == 2 and not section.sources and not section.missing:
             continue
         body = _section_body(section, assessment, catalog, funnel)
+        if section.impact and impact is not None and len(impact) > 1:
+            body = impact_lines(impact, assessment.currency)
         out += [*body, ""]
     return "\n".join(out).rstrip() + "\n"

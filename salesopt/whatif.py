@@ -361,3 +361,16 @@ def compare(base: Baseline, scenarios: list[tuple[str, Levers]]) -> pd.DataFrame
             }
         )
     return pd.DataFrame(rows)
+
+
+def chosen_impact(assessment, analysis=None, deals=None) -> pd.DataFrame | None:  # type: ignore[no-untyped-def]
+    """Baseline and the scenario chosen for the plan (the last saved one if none is chosen)."""
+    if not assessment.scenarios:
+        return None
+    base, _, _ = baseline_from(assessment, analysis, deals)
+    if base is None:
+        return None
+    chosen = next(
+        (s for s in assessment.scenarios if s.id == assessment.whatif.chosen_scenario), assessment.scenarios[-1]
+    )
+    return compare(base, [(chosen.name, Levers.from_dict(chosen.levers, len(base.conversions)))])

@@ -123,3 +123,29 @@ def test_plan_carries_stage_three():
     assert "**ROI** over 3 years: 172.7%; **payback:** 7.5 months" in md
     assert "- **Price / cost:** Reframe around value and ROI" in md
     assert md.index("### SPIN Selling Guide") < md.index("- **Situation:**") < md.index("### Value Selling Approach")
+
+
+def test_expected_impact_comes_from_the_chosen_scenario():
+    from salesopt.assessment import Scenario
+    from salesopt.demo import demo_crm_csv
+    from salesopt.pipeline import evaluate, load, stage_map_for
+    from salesopt.whatif import chosen_impact
+
+    demo = demo_assessment()
+    imported = load(demo_crm_csv(), "demo.csv")
+    result = evaluate(imported, stage_map_for(imported), target=5_000_000)
+    demo = demo.model_copy(
+        update={
+            "scenarios": [
+                Scenario(name="More reps", levers={"hires": 4.0}),
+                Scenario(name="Tighter", levers={"conversion_1": 0.1}),
+            ]
+        }
+    )
+    demo = demo.model_copy(update={"whatif": demo.whatif.model_copy(update={"chosen_scenario": demo.scenarios[0].id})})
+    impact = chosen_impact(demo, result.analysis, result.deals)
+    md = render_markdown(demo, load_catalog(), result.analysis, impact)
+    section = md.split("### Performance Improvements")[1].split("###")[0]
+    assert "Scenario **More reps** against today's baseline" in section
+    assert "- **Projected revenue per year:**" in section
+    assert chosen_impact(demo_assessment(), result.analysis, result.deals) is None
