@@ -81,10 +81,14 @@ def main() -> None:
     print(f"  numpy uniforms, float64 in chunks: {chunk64:.2f} s;  float32 in chunks: {chunk32:.2f} s")
     print(f"  salesopt simulate: {sim:.2f} s = {sim / fastest:.2f}x the fastest plain draw (target 2x)")
     print(f"  simulate peak extra memory: {peak / 1e6:.0f} MB (chunks of {CHUNK_CELLS:,} draws)")
-    print(f"  mean {runs.mean():,.0f} vs exact {(amounts * p).sum():,.0f}; sd {runs.std():,.0f} vs exact "
-          f"{np.sqrt((p * (1 - p) * amounts**2).sum()):,.0f}")
-    print(f"  What-if page rerun after a lever change (AppTest, demo): median {whatif_rerun() * 1000:.0f} ms "
-          "(target 100 ms)")
+    print(
+        f"  mean {runs.mean():,.0f} vs exact {(amounts * p).sum():,.0f}; sd {runs.std():,.0f} vs exact "
+        f"{np.sqrt((p * (1 - p) * amounts**2).sum()):,.0f}"
+    )
+    print(
+        f"  What-if page rerun after a lever change (AppTest, demo): median {whatif_rerun() * 1000:.0f} ms "
+        "(target 100 ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -316,6 +316,17 @@ def forecast_panel(assessment: Assessment, result: Any) -> None:
     st.altair_chart(charts.histogram(won + f.trials, marks), width="stretch")
     if missing:
         st.caption(f"{missing:,} deal(s) have no {PROBABILITY_SOURCES[source].lower()}: counted at 0%.")
+    if model is not None:
+        with st.expander("Stage win rates from history (used by 'Observed stage win rate')"):
+            cal = result.calibration(model.min_closed_for_calibration)
+            st.dataframe(
+                cal.assign(observed=cal["observed"].map(fmt.percent), configured=cal["configured"].map(fmt.percent)),
+                hide_index=True,
+            )
+            st.caption(
+                f"Observed only where at least {model.min_closed_for_calibration} closed deals reached the "
+                "stage (frameworks/scoring/default.yaml); otherwise insufficient history."
+            )
 
 
 def _tier_probabilities(assessment: Assessment, result: Any) -> dict[str, float]:
