@@ -1,10 +1,29 @@
-"""Stage 5 · Performance management: metrics, dashboards, forecasting, people, improvement cadence."""
+"""Stage 5 · Performance management: metrics framework, dashboards from the export, forecasting and
+accuracy, performance tiers, then the stage's questions (compensation, cadence) and output."""
 
-from ui import widgets
+import streamlit as st
+
+from salesopt.summary import implied_quota
+from ui import funnel_ui, performance_ui, widgets
 
 widgets.frame()
-
 stage = widgets.require_stage("performance")
 assessment = widgets.require_assessment()
 widgets.page_header(stage)
-widgets.dialogue(stage, assessment)
+kit = widgets.require_kit("performance")
+result, _ = funnel_ui.current_result(assessment)
+reps = assessment.context.answers.get("rep_count")
+quota = implied_quota(assessment)
+
+tabs = st.tabs(["Metrics", "Dashboards", "Forecasting", "Tiers", "Questions"])
+with tabs[0]:
+    performance_ui.metrics_framework(assessment, kit)
+with tabs[1]:
+    quotas = performance_ui.quota_editor(assessment, result, quota / reps if quota and reps else None)
+    performance_ui.dashboards(assessment, result, quotas)
+with tabs[2]:
+    performance_ui.forecasting(assessment, kit, result)
+with tabs[3]:
+    performance_ui.tiers_panel(assessment, kit, result)
+with tabs[4]:
+    widgets.dialogue(stage, assessment)

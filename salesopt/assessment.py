@@ -127,12 +127,64 @@ class QualificationSection(StageSection):
     custom_frameworks: list[str] = Field(default_factory=list, description="YAML of scorecards the user added")
 
 
+class ContentStatus(_Model):
+    status: Literal["have", "outdated", "missing"]
+    owner: str = Field("", max_length=100)
+    last_updated: str = Field("", max_length=40)
+
+
+class ToolStatus(_Model):
+    status: Literal["in use", "planned", "none"]
+    tool: str = Field("", max_length=200)
+
+
+class OnboardingRow(_Model):
+    name: str = Field(min_length=1, max_length=200)
+    start_week: int = Field(ge=1, le=104)
+    weeks: int = Field(ge=1, le=104)
+
+
+class SopRow(_Model):
+    name: str = Field(min_length=1, max_length=200)
+    target: str = Field("", max_length=300)
+    owner: str = Field("", max_length=100)
+    documented: bool = False
+
+
 class EnablementSection(StageSection):
     """Stage 4: enablement and tools."""
+
+    content: dict[str, ContentStatus] = Field(default_factory=dict, description="content item id -> status")
+    playbooks: dict[str, list[dict[str, str]]] = Field(default_factory=dict, description="kind -> entries")
+    stack: dict[str, ToolStatus] = Field(default_factory=dict, description="tool category id -> status")
+    onboarding: list[OnboardingRow] = Field(default_factory=list, description="[] = the YAML default plan")
+    sops: list[SopRow] = Field(default_factory=list, description="[] = the YAML defaults, none documented")
+
+
+class MetricChoice(_Model):
+    metric_id: str = Field(min_length=1)
+    target: str = Field("", max_length=100)
+    owner: str = Field("", max_length=100)
+
+
+class QuotaRow(_Model):
+    rep: str = Field(min_length=1, max_length=200)
+    quota: float = Field(gt=0)
+    actual: float | None = Field(None, ge=0, description="Typed actual; else won revenue from the export")
+
+
+class ForecastRow(_Model):
+    period: str = Field(min_length=1, max_length=40)
+    forecast: float = Field(ge=0)
+    actual: float = Field(ge=0)
 
 
 class PerformanceSection(StageSection):
     """Stage 5: performance management."""
+
+    metrics: list[MetricChoice] = Field(default_factory=list)
+    quotas: list[QuotaRow] = Field(default_factory=list)
+    forecasts: list[ForecastRow] = Field(default_factory=list)
 
 
 class Scenario(_Model):

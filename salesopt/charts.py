@@ -372,3 +372,60 @@ def histogram(trials: list[float] | pd.Series, marks: dict[str, float]) -> alt.C
         )
     )
     return _style(bars + lines)
+
+
+def timeline(plan: pd.DataFrame) -> alt.Chart:
+    """Onboarding phases as bars over weeks (columns phase, start_week, weeks)."""
+    data = plan.assign(end=plan["start_week"] + plan["weeks"])
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color=BLUE, cornerRadius=3)
+        .encode(
+            x=alt.X("start_week:Q", title="Week", scale=alt.Scale(domainMin=1)),
+            x2="end:Q",
+            y=alt.Y("phase:N", sort=list(data["phase"]), title=None),
+            tooltip=["phase", "start_week", "weeks"],
+        )
+    )
+    return _style(chart, height=max(44 * len(data), 140))
+
+
+def rep_comparison(reps: pd.DataFrame) -> alt.Chart:
+    """Won and open pipeline per rep (salesopt.performance.rep_table)."""
+    long = pd.concat(
+        [
+            pd.DataFrame({"owner": reps["owner"], "amount": reps["won"], "what": "won"}),
+            pd.DataFrame({"owner": reps["owner"], "amount": reps["pipeline"], "what": "open pipeline"}),
+        ]
+    )
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("amount:Q", title=None, axis=alt.Axis(format="$~s")),
+            y=alt.Y("owner:N", sort=list(reps["owner"]), title=None),
+            color=alt.Color(
+                "what:N",
+                scale=alt.Scale(domain=["won", "open pipeline"], range=[GREEN, BLUE]),
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+            ),
+            yOffset="what:N",
+            tooltip=["owner", "what", alt.Tooltip("amount:Q", format="$,.0f")],
+        )
+    )
+    return _style(chart, height=max(46 * len(reps), 160))
+
+
+def trend(table: pd.DataFrame, field: str, title: str, axis_format: str) -> alt.Chart:
+    """One figure by quarter (salesopt.performance.trends)."""
+    chart = (
+        alt.Chart(table)
+        .mark_line(point=True, color=BLUE, strokeWidth=3)
+        .encode(
+            x=alt.X("quarter:N", title=None, sort=list(table["quarter"])),
+            y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=axis_format)),
+            tooltip=["quarter", alt.Tooltip(f"{field}:Q", format=axis_format.replace("~s", ",.0f"))],
+        )
+    )
+    return _style(chart, height=220)

@@ -292,7 +292,90 @@ class ObjectionPlaybook(_Content):
     objections: tuple[Objection, ...] = Field(min_length=1, description="The objections.")
 
 
+class ContentItem(_Content):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id.")
+    name: str = Field(min_length=1, description="The asset, e.g. 'Proposal templates'.")
+    helps: tuple[str, ...] = Field((), description="Funnel stage names whose exit this asset supports (leak links).")
+
+
+class ContentPhase(_Content):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id.")
+    name: str = Field(min_length=1, description="Sales phase, e.g. 'Discovery'.")
+    items: tuple[ContentItem, ...] = Field(min_length=1, description="Content the phase needs.")
+
+
+class PlaybookKind(_Content):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id.")
+    name: str = Field(min_length=1, description="Playbook kind, e.g. 'Persona-based'.")
+    columns: tuple[str, ...] = Field(min_length=1, description="What each entry records.")
+
+
+class ToolCategory(_Content):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id.")
+    name: str = Field(min_length=1, description="Category, e.g. 'CRM system'.")
+    examples: str = Field(min_length=1, description="Example products.")
+    purpose: str = Field(min_length=1, description="What the category is for.")
+
+
+class OnboardingPhase(_Content):
+    name: str = Field(min_length=1, description="What the new hire does.")
+    start_week: int = Field(ge=1, description="First week (1-based).")
+    weeks: int = Field(ge=1, description="Length in weeks.")
+
+
+class Sop(_Content):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id.")
+    name: str = Field(min_length=1, description="The procedure.")
+    target: str = Field("", description="The default target, e.g. 'first touch within 1 business day'.")
+
+
+class EnablementKit(_Content):
+    """Stage 4 content: content by phase, playbook kinds, tech stack, onboarding plan and SOPs."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id.")
+    source: str = Field(min_length=1, description="Where the content comes from.")
+    content: tuple[ContentPhase, ...] = Field(min_length=1)
+    playbooks: tuple[PlaybookKind, ...] = Field(min_length=1)
+    tech_stack: tuple[ToolCategory, ...] = Field(min_length=1)
+    onboarding: tuple[OnboardingPhase, ...] = Field(min_length=1)
+    sops: tuple[Sop, ...] = Field(min_length=1)
+
+
+class MetricDef(_Content):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id.")
+    name: str = Field(min_length=1, description="Metric name.")
+    category: Literal["activity", "pipeline", "conversion", "outcome", "efficiency"] = Field(
+        description="The seed's metric family."
+    )
+
+
+class PerformanceKit(_Content):
+    """Stage 5 content: the metric catalogue, forecast category weights and tier actions."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id.")
+    source: str = Field(min_length=1, description="Where the content comes from.")
+    metrics: tuple[MetricDef, ...] = Field(min_length=1)
+    category_weights: dict[str, float] = Field(
+        description="Forecast category -> weight (0-1) for the weighted forecast."
+    )
+    category_thresholds: dict[str, float] = Field(
+        description="Forecast category -> lowest probability (0-1) that puts a deal in it (METRICS.md §5)."
+    )
+    tier_actions: dict[str, str] = Field(description="Performance tier (High, Core, Struggling) -> recommended action.")
+
+    @model_validator(mode="after")
+    def _weights(self) -> PerformanceKit:
+        for name, w in {**self.category_weights, **self.category_thresholds}.items():
+            if not 0 <= w <= 1:
+                raise ValueError(f"'{name}': {w} is not between 0 and 1")
+        if set(self.tier_actions) != {"High", "Core", "Struggling"}:
+            raise ValueError("tier_actions needs exactly High, Core and Struggling")
+        return self
+
+
 KINDS: dict[str, type[BaseModel]] = {
+    "enablement": EnablementKit,
+    "performance": PerformanceKit,
     "dialogue": Stage,
     "benchmarks": BenchmarkSet,
     "scoring": ScoringModel,
@@ -343,6 +426,12 @@ class Catalog:
 
     def objections(self) -> dict[str, ObjectionPlaybook]:
         return dict(self.items.get("objections", {}))
+
+    def enablement(self) -> EnablementKit | None:
+        return next(iter(self.items.get("enablement", {}).values()), None)
+
+    def performance(self) -> PerformanceKit | None:
+        return next(iter(self.items.get("performance", {}).values()), None)
 
 
 def _node_line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:

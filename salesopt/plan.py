@@ -35,6 +35,7 @@ class Section:
     funnel: str = ""  # Stage 2 data: "figures", "stages" or "leaks"
     stage3: str = ""  # Stage 3 tools: "framework", "spin", "value", "roi" or "objections"
     impact: bool = False  # the chosen what-if scenario against the baseline
+    stage45: str = ""  # Stage 4/5 tools: "content", "playbooks", "stack", "training", "metrics", "forecast", "tiers"
 
 
 ROADMAP_MISSING = (
@@ -70,15 +71,19 @@ OUTLINE: tuple[Section, ...] = (
     Section(3, "Value Selling Approach", (Source("qualification", ("value_selling",)),), stage3="value"),
     Section(3, "Objection Handling", (Source("qualification", ("objections",), closing=True),), stage3="objections"),
     Section(2, "Sales Enablement"),
-    Section(3, "Content and Collateral", (Source("enablement", ("content",)),)),
-    Section(3, "Sales Playbooks", (Source("enablement", ("playbooks",)),)),
-    Section(3, "Technology Stack", (Source("enablement", ("tech_stack",)),)),
-    Section(3, "Training Program", (Source("enablement", ("training", "process_docs"), closing=True),)),
+    Section(3, "Content and Collateral", (Source("enablement", ("content",)),), stage45="content"),
+    Section(3, "Sales Playbooks", (Source("enablement", ("playbooks",)),), stage45="playbooks"),
+    Section(3, "Technology Stack", (Source("enablement", ("tech_stack",)),), stage45="stack"),
+    Section(
+        3, "Training Program", (Source("enablement", ("training", "process_docs"), closing=True),), stage45="training"
+    ),
     Section(2, "Performance Management"),
-    Section(3, "Metrics Framework", (Source("performance", ("metrics",)),)),
+    Section(3, "Metrics Framework", (Source("performance", ("metrics",)),), stage45="metrics"),
     Section(3, "Dashboards", (Source("performance", ("dashboards",)),)),
-    Section(3, "Forecasting Process", (Source("performance", ("forecasting",)),)),
-    Section(3, "Compensation Plan", (Source("performance", ("people", "optimization"), closing=True),)),
+    Section(3, "Forecasting Process", (Source("performance", ("forecasting",)),), stage45="forecast"),
+    Section(
+        3, "Compensation Plan", (Source("performance", ("people", "optimization"), closing=True),), stage45="tiers"
+    ),
     Section(2, "Implementation Roadmap"),
     Section(3, "Quick Wins (Month 1)", missing=ROADMAP_MISSING),
     Section(3, "Foundation (Months 2-3)", missing=ROADMAP_MISSING),
@@ -189,6 +194,64 @@ def _stage3_lines(kind: str, assessment: Assessment, catalog: Catalog) -> list[s
     return []
 
 
+def _stage45_lines(kind: str, assessment: Assessment, catalog: Catalog) -> list[str]:
+    from salesopt.enablement import gap_scores, onboarding_weeks, stack_gaps
+    from salesopt.performance import accuracy, tiers
+
+    e, p = assessment.enablement, assessment.performance
+    kit, perf = catalog.enablement(), catalog.performance()
+    if kind == "content" and kit is not None and e.content:
+        rows = gap_scores(kit, {k: v.status for k, v in e.content.items()}).to_dict("records")
+        return [
+            f"- **{r['phase']}:** gap {fmt.percent(r['gap'])} ({r['have']} have, {r['outdated']} outdated, "
+            f"{r['missing']} missing, {r['unrated']} not rated)"
+            for r in rows
+        ]
+    if kind == "playbooks" and e.playbooks and kit is not None:
+        names = {k.id: k.name for k in kit.playbooks}
+        return [
+            f"- **{names.get(kind_id, kind_id)}:** " + "; ".join(_quote(next(iter(r.values()), "")) for r in rows)
+            for kind_id, rows in e.playbooks.items()
+            if rows
+        ]
+    if kind == "stack" and e.stack and kit is not None:
+        names = {c.id: c.name for c in kit.tech_stack}
+        lines = [
+            f"- **{names.get(k, k)}:** {v.status}" + (f" ({_quote(v.tool)})" if v.tool else "")
+            for k, v in e.stack.items()
+        ]
+        gaps = stack_gaps(kit, {k: v.status for k, v in e.stack.items()})
+        return [*lines, f"- **Gaps:** {', '.join(gaps) if gaps else 'none'}"]
+    if kind == "training" and e.onboarding:
+        weeks = onboarding_weeks([(r.name, r.start_week, r.weeks) for r in e.onboarding])
+        return [
+            f"- **Onboarding ({weeks} weeks):** "
+            + "; ".join(f"weeks {r.start_week}-{r.start_week + r.weeks - 1}: {_quote(r.name)}" for r in e.onboarding)
+        ]
+    if kind == "metrics" and p.metrics and perf is not None:
+        names = {m.id: (m.name, m.category) for m in perf.metrics}
+        return [
+            f"- **{names.get(m.metric_id, (m.metric_id, ''))[0]}** ({names.get(m.metric_id, ('', ''))[1]})"
+            + (f": target {_quote(m.target)}" if m.target else "")
+            + (f", owner {_quote(m.owner)}" if m.owner else "")
+            for m in p.metrics
+        ]
+    if kind == "forecast" and p.forecasts:
+        _, summary = accuracy([(r.period, r.forecast, r.actual) for r in p.forecasts])
+        return [
+            f"- **Forecast accuracy over {len(p.forecasts)} period(s):** MAPE {fmt.percent(summary['mape'])}, "
+            f"bias {fmt.percent(summary['bias'])} ({summary['verdict']})"
+        ]
+    if kind == "tiers" and p.quotas and perf is not None:
+        table = tiers([(r.rep, r.quota, r.actual) for r in p.quotas], {})
+        counts = table["tier"].value_counts()
+        return [
+            f"- **{t} performers:** {int(counts.get(t, 0))}; {perf.tier_actions[t]}"
+            for t in ("High", "Core", "Struggling")
+        ]
+    return []
+
+
 def _section_body(
     section: Section, assessment: Assessment, catalog: Catalog, funnel: Analysis | None = None
 ) -> list[str]:
@@ -197,6 +260,8 @@ def _section_body(
         lines += _funnel_lines(section.funnel, funnel, assessment.currency)
     if section.stage3:
         lines += _stage3_lines(section.stage3, assessment, catalog)
+    if section.stage45:
+        lines += _stage45_lines(section.stage45, assessment, catalog)
     if section.figures:
         shown = [f for f in context_figures(assessment) if f.value != "—"]
         lines[:0] = [f"- **{f.label}:** {f.value}" for f in shown]

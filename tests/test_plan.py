@@ -149,3 +149,33 @@ def test_expected_impact_comes_from_the_chosen_scenario():
     assert "Scenario **More reps** against today's baseline" in section
     assert "- **Projected revenue per year:**" in section
     assert chosen_impact(demo_assessment(), result.analysis, result.deals) is None
+
+
+def test_plan_carries_stages_four_and_five():
+    from salesopt.assessment import ContentStatus, ForecastRow, OnboardingRow, QuotaRow
+
+    demo = demo_assessment()
+    demo = demo.model_copy(
+        update={
+            "enablement": demo.enablement.model_copy(
+                update={
+                    "content": {"proposal_templates": ContentStatus(status="missing")},
+                    "onboarding": [
+                        OnboardingRow(name="Product", start_week=1, weeks=2),
+                        OnboardingRow(name="Selling", start_week=3, weeks=6),
+                    ],
+                }
+            ),
+            "performance": demo.performance.model_copy(
+                update={
+                    "forecasts": [ForecastRow(period="Q1", forecast=90, actual=100)],
+                    "quotas": [QuotaRow(rep="Ana", quota=100, actual=120)],
+                }
+            ),
+        }
+    )
+    md = render_markdown(demo, load_catalog())
+    assert "- **Proposal phase:** gap 100% (0 have, 0 outdated, 1 missing, 3 not rated)" in md
+    assert "- **Onboarding (8 weeks):** weeks 1-2: Product; weeks 3-8: Selling" in md
+    assert "MAPE 10%, bias -10% (sandbagging)" in md
+    assert "- **High performers:** 1;" in md

@@ -293,3 +293,12 @@ def workshop_style() -> None:
     """Large type for a projector when workshop mode is on (fixed CSS, no user text)."""
     if state.workshop_mode():
         st.html(WORKSHOP_CSS)
+
+
+def require_kit(kind: str):  # type: ignore[no-untyped-def]
+    """The stage's content file (frameworks/enablement or frameworks/performance); stop if broken."""
+    kit = state.catalog().enablement() if kind == "enablement" else state.catalog().performance()
+    if kit is None:
+        st.error(f"frameworks/{kind}/ has no valid file; see the problems listed on Home.", icon=":material/error:")
+        st.stop()
+    return kit

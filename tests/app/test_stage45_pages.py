@@ -1,0 +1,74 @@
+"""Stages 4 and 5 on the demo: content linked to the leak, dashboards, forecasting, tiers."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from salesopt.assessment import ContentStatus, ForecastRow, QuotaRow
+from salesopt.storage import Store
+from tests.app.conftest import ROOT, open_demo
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_enablement_links_the_demo_leak_to_proposal_content(app):
+    open_demo(app)
+    app.switch_page("pages/enablement.py").run()
+    assert not app.exception
+    body = " ".join(str(m.value) for m in app.markdown)
+    assert "The biggest leak, Demo → Proposal (Stage 2), points to:" in body
+    assert "Proposal templates (not rated)" in body and "ROI calculators (not rated)" in body
+    assert metrics(app)["Discovery phase gap"] == "—"
+    assert "12 weeks to independent selling" in " ".join(c.value for c in app.caption)
+
+
+def _seeded(app: AppTest, db_path) -> AppTest:
+    open_demo(app)
+    store = Store(f"sqlite:///{db_path}")
+    [summary] = store.list()
+    stored = store.load(summary.id)
+    a = stored.assessment
+    a = a.model_copy(
+        update={
+            "performance": a.performance.model_copy(
+                update={
+                    "quotas": [
+                        QuotaRow(rep="Ana Ruiz", quota=100_000),
+                        QuotaRow(rep="Ben Okafor", quota=1_000_000, actual=800_000),
+                    ],
+                    "forecasts": [
+                        ForecastRow(period="Q1", forecast=110, actual=100),
+                        ForecastRow(period="Q2", forecast=130, actual=100),
+                    ],
+                }
+            ),
+            "enablement": a.enablement.model_copy(
+                update={"content": {"proposal_templates": ContentStatus(status="missing")}}
+            ),
+        }
+    )
+    store.save(a, stored.version)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
+    at.query_params["a"] = app.session_state["so.token"]
+    at.run()
+    return at
+
+
+def test_performance_dashboards_forecast_and_tiers(app, db_path):
+    at = _seeded(app, db_path)
+    at.switch_page("pages/performance.py").run()
+    assert not at.exception
+    m = metrics(at)
+    assert m["MAPE"] == "20%" and m["Bias"] == "20%" and m["Pattern"] == "over-optimism"
+    assert m["Core"] == "1"  # Ben at exactly 80%
+    assert {"Won", "Attainment", "Open pipeline", "Coverage", "Weighted forecast"} <= set(m)
+    assert any("Risk flags" in md.value for md in at.markdown)
+
+
+def test_enablement_gap_score_after_rating(app, db_path):
+    at = _seeded(app, db_path)
+    at.switch_page("pages/enablement.py").run()
+    assert metrics(at)["Proposal phase gap"] == "100%"
+    assert "Proposal templates (missing)" in " ".join(str(m.value) for m in at.markdown)

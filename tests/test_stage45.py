@@ -1,0 +1,138 @@
+"""Stages 4 and 5: gap scores, leak links, forecast categories and accuracy, tiers, dashboards."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from salesopt.enablement import gap_scores, leak_content, onboarding_weeks, stack_gaps
+from salesopt.frameworks import load_catalog
+from salesopt.performance import (
+    accuracy,
+    category_from_probability,
+    forecast_categories,
+    rep_table,
+    risk_flags,
+    tier,
+    tiers,
+    trends,
+)
+from salesopt.stages import classify, from_names
+
+KIT = load_catalog().enablement()
+PERF = load_catalog().performance()
+
+
+def test_gap_score_hand_worked():
+    # discovery: have 1, outdated 2, missing 1 -> (1 + 0.5 x 2) / 4 = 50%
+    statuses = {
+        "conversation_guides": "have",
+        "persona_research": "outdated",
+        "competitive_intel": "outdated",
+        "discovery_templates": "missing",
+        "proposal_templates": "missing",
+    }
+    table = gap_scores(KIT, statuses).set_index("phase")
+    assert table.loc["Discovery phase", "gap"] == pytest.approx(0.5)
+    assert table.loc["Proposal phase", "gap"] == 1.0 and table.loc["Proposal phase", "unrated"] == 3
+    assert table.loc["Solution phase", "gap"] is None
+
+
+def test_a_demo_to_proposal_leak_points_to_proposal_content():
+    items = dict(leak_content(KIT, {"case_studies": "have", "roi_calculators": "missing"}, "Demo"))
+    assert items["Proposal templates"] == "not rated" and items["ROI calculators"] == "missing"
+    assert "Case studies and testimonials" not in items
+    assert "Pricing guides" not in items
+
+
+def test_stack_gaps_and_onboarding_length():
+    assert stack_gaps(KIT, {"crm": "in use", "engagement": "planned"}) == [
+        "Sales intelligence",
+        "Proposal/CPQ tools",
+        "Conversation intelligence",
+    ]
+    assert onboarding_weeks([(p.name, p.start_week, p.weeks) for p in KIT.onboarding]) == 12  # seed: 12 weeks
+
+
+@pytest.mark.parametrize(
+    ("p", "category"),
+    [
+        (0.95, "Commit"),
+        (0.9, "Commit"),
+        (0.89, "Best Case"),
+        (0.7, "Best Case"),
+        (0.5, "Pipeline"),
+        (0.49, "Omitted"),
+        (0.0, "Omitted"),
+        (None, None),
+    ],
+)
+def test_category_from_probability(p, category):
+    assert category_from_probability(p, PERF.category_thresholds) == category
+
+
+def test_crm_category_wins_over_probability():
+    deals = pd.DataFrame({"forecast_category": ["best case", None], "probability": [0.1, 0.92]})
+    assert forecast_categories(deals, PERF.category_thresholds).tolist() == ["Best Case", "Commit"]
+
+
+def test_forecast_accuracy_mape_and_bias_hand_worked():
+    # Q1 forecast 110 vs 100: accuracy 0.9; Q2 90 vs 100: 0.9; Q3 130 vs 100: 0.7
+    table, summary = accuracy([("Q1", 110, 100), ("Q2", 90, 100), ("Q3", 130, 100)])
+    assert table["accuracy"].tolist() == pytest.approx([0.9, 0.9, 0.7])
+    assert summary["mape"] == pytest.approx((0.1 + 0.1 + 0.3) / 3)
+    assert summary["bias"] == pytest.approx(30 / 300) and summary["verdict"] == "over-optimism"
+    _, low = accuracy([("Q1", 80, 100), ("Q2", 90, 100)])
+    assert low["bias"] == pytest.approx(-0.15) and low["verdict"] == "sandbagging"
+    zero, s = accuracy([("Q1", 10, 0)])
+    assert zero["accuracy"].tolist() == [None] and s["mape"] is None and s["bias"] is None
+
+
+@pytest.mark.parametrize(
+    ("attainment", "expected"), [(1.01, "High"), (1.0, "Core"), (0.8, "Core"), (0.79, "Struggling"), (None, None)]
+)
+def test_tiers_at_exactly_80_and_100_percent(attainment, expected):
+    assert tier(attainment) == expected
+
+
+def test_tiers_from_a_quota_table():
+    table = tiers([("Ana", 100_000, 120_000), ("Ben", 100_000, None), ("Cy", 100_000, None)], {"Ben": 80_000})
+    assert table["tier"].tolist() == ["High", "Core", None]
+    assert table["attainment"].tolist()[:2] == [1.2, 0.8]
+
+
+STAGES = from_names(["Qualify", "Propose", "Won"], lost=["Lost"])
+DEALS = classify(
+    pd.DataFrame(
+        {
+            "opportunity_id": list("abcde"),
+            "owner": ["Ana", "Ana", "Ben", "Ben", "Ben"],
+            "stage": ["Won", "Propose", "Lost", "Qualify", "Won"],
+            "amount": [100.0, 50.0, 30.0, 20.0, 70.0],
+            "created_date": pd.to_datetime(["2024-01-01", "2024-01-10", "2024-02-01", "2023-01-01", "2024-03-01"]),
+            "close_date": pd.to_datetime(["2024-03-01", "2024-01-31", "2024-03-15", "2024-12-31", "2024-05-01"]),
+            "next_step": ["x", None, None, "call", None],
+        }
+    ),
+    STAGES,
+)
+
+
+def test_rep_dashboard_hand_worked():
+    table = rep_table(DEALS, {"Ana": 200.0, "Ben": 50.0}).set_index("owner")
+    assert table.loc["Ana", ["won", "pipeline", "open"]].tolist() == [100, 50, 1]
+    assert table.loc["Ana", "attainment"] == 0.5 and table.loc["Ana", "coverage"] == 0.5  # 50 / (200 - 100)
+    assert table.loc["Ben", "attainment"] == 1.4 and table.loc["Ben", "tier"] == "High"
+    assert table.loc["Ben", "coverage"] is None  # quota already met
+
+
+def test_risk_flags():
+    flags = risk_flags(DEALS, median_cycle_days=60).set_index("opportunity_id")["flags"].to_dict()
+    # as of 2024-05-01 (the latest date): stale = open more than 1.5 x 60 = 90 days
+    assert flags == {"b": "close date passed, stale, no next step", "d": "stale"}  # b: open 112 days > 90
+
+
+def test_trends_by_quarter():
+    table = trends(DEALS).set_index("quarter")
+    assert table.loc["2024Q1", "won_revenue"] == 100 and table.loc["2024Q1", "win_rate"] == 0.5
+    assert table.loc["2024Q2", "avg_deal"] == 70
