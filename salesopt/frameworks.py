@@ -374,14 +374,14 @@ class PerformanceKit(_Content):
 
 
 KINDS: dict[str, type[BaseModel]] = {
-    "enablement": EnablementKit,
-    "performance": PerformanceKit,
     "dialogue": Stage,
     "benchmarks": BenchmarkSet,
     "scoring": ScoringModel,
     "scorecards": Scorecard,
     "methodologies": Methodology,
     "objections": ObjectionPlaybook,
+    "enablement": EnablementKit,
+    "performance": PerformanceKit,
 }
 
 

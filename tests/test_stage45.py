@@ -136,3 +136,41 @@ def test_trends_by_quarter():
     table = trends(DEALS).set_index("quarter")
     assert table.loc["2024Q1", "won_revenue"] == 100 and table.loc["2024Q1", "win_rate"] == 0.5
     assert table.loc["2024Q2", "avg_deal"] == 70
+
+
+def test_weighted_forecast_hand_worked():
+    from salesopt.montecarlo import in_period, period_forecast
+
+    deals = pd.DataFrame(
+        {
+            "status": ["won", "open", "open", "open", "open"],
+            "amount": [100.0, 200.0, 300.0, 400.0, 999.0],
+            "close_date": pd.to_datetime(["2024-01-10", "2024-01-20", "2024-02-01", "2024-03-01", "2024-06-01"]),
+            "forecast_category": [None, "Commit", "Best Case", "Omitted", "Commit"],
+            "probability": [None, 0.9, 0.6, 0.1, 0.9],
+        }
+    )
+    open_deals, won = in_period(deals, pd.Timestamp("2024-01-01"), pd.Timestamp("2024-03-31"))
+    pf = period_forecast(open_deals, won, open_deals["probability"].to_numpy(), PERF.category_weights)
+    # 100 won + 200 x 0.9 + 300 x 0.7 + 400 x 0 = 490; by probability: 100 + 180 + 180 + 40 = 500
+    assert pf.won_in_period == 100 and pf.open_in_period == 3
+    assert pf.category_forecast == pytest.approx(490) and pf.probability_forecast == pytest.approx(500)
+
+
+def test_dashboards_on_a_real_export():
+    from tests.conftest import REAL_DATA
+
+    if not REAL_DATA.is_dir():
+        pytest.skip("../shared/data/real is not here")
+    from salesopt.pipeline import evaluate, load, stage_map_for
+
+    path = REAL_DATA / "maven-crm-opportunities" / "sales_pipeline.csv"
+    imported = load(path.read_bytes(), path.name, overrides={"created_date": "engage_date"})
+    result = evaluate(imported, stage_map_for(imported))
+    reps = rep_table(result.deals, {"Darcel Schlecht": 1_000_000}).set_index("owner")
+    assert reps.loc["Darcel Schlecht", "won"] == pytest.approx(
+        349 * 3304.34, abs=5
+    )  # PROVENANCE: 349 won, mean 3,304.34
+    assert reps.loc["Darcel Schlecht", "open"] == 111 + 83
+    table = trends(result.deals)
+    assert table["won_revenue"].sum() == pytest.approx(10_005_534)  # PROVENANCE: won close_value sum

@@ -124,6 +124,15 @@ def dashboards(assessment: Assessment, result: Any, quotas: dict[str, float]) ->
             st.dataframe(mine[cols].sort_values("close_date") if "close_date" in cols else mine[cols], hide_index=True)
     with manager_tab:
         if not reps.empty:
+            team_quota = sum(quotas.values())
+            c = st.columns(3)
+            c[0].metric("Team won", fmt.money(float(reps["won"].sum()), cur, compact=True))
+            c[1].metric("Team quota", fmt.money(team_quota or None, cur, compact=True), help="Sum of the quota table.")
+            c[2].metric(
+                "Team attainment",
+                fmt.percent(float(reps["won"].sum()) / team_quota if team_quota else None),
+                help="Team won / team quota.",
+            )
             st.altair_chart(charts.rep_comparison(reps), width="stretch")
             st.dataframe(
                 reps.assign(
