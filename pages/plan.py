@@ -3,7 +3,9 @@
 import streamlit as st
 
 from salesopt.assessment import to_json
+from salesopt.facts import gather
 from salesopt.plan import render_markdown
+from salesopt.recommend import run
 from salesopt.whatif import chosen_impact
 from ui import funnel_ui, state, widgets
 
@@ -12,7 +14,10 @@ widgets.frame()
 assessment = widgets.require_assessment()
 result, _ = funnel_ui.current_result(assessment)
 impact = chosen_impact(assessment, result.analysis if result else None, result.deals if result else None)
-markdown = render_markdown(assessment, state.catalog(), result.analysis if result is not None else None, impact)
+recommendations = run(state.catalog().rules(), gather(assessment, state.catalog(), result))
+markdown = render_markdown(
+    assessment, state.catalog(), result.analysis if result is not None else None, impact, recommendations
+)
 
 st.title("Sales Process Optimization Plan")
 st.caption("Built from the answers so far. Sections without data say what is missing and which stage collects it.")

@@ -53,7 +53,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() != ".md":
         raise UsageError(f"{out}: this version writes the plan as Markdown only; use a .md file name")
-    funnel = None
+    funnel = result = None
     if args.crm:
         from salesopt.crm import CrmError
         from salesopt.pipeline import evaluate, load, stage_map_for
@@ -71,15 +71,23 @@ def cmd_plan(args: argparse.Namespace) -> int:
         stage_map = stage_map_for(
             imported, crm.stage_order if crm else None, crm.won if crm else (), crm.lost if crm else ()
         )
-        funnel = evaluate(
+        result = evaluate(
             imported,
             stage_map,
             target=f.target,
             closed_only=f.closed_only,
             basis=f.win_rate_basis,
             benchmark=load_catalog().benchmarks().get(f.benchmark_id or ""),
-        ).analysis
-    out.write_text(render_markdown(assessment, load_catalog(), funnel), encoding="utf-8")
+        )
+        funnel = result.analysis
+    from salesopt.facts import gather
+    from salesopt.recommend import run
+    from salesopt.whatif import chosen_impact
+
+    catalog = load_catalog()
+    impact = chosen_impact(assessment, funnel, result.deals if result else None)
+    recs = run(catalog.rules(), gather(assessment, catalog, result))
+    out.write_text(render_markdown(assessment, catalog, funnel, impact, recs), encoding="utf-8")
     return 0
 
 

@@ -373,6 +373,55 @@ class PerformanceKit(_Content):
         return self
 
 
+class RuleExamples(_Content):
+    fires: dict[str, Any] = Field(description="Facts on which the rule must fire (tested).")
+    quiet: dict[str, Any] = Field(description="Facts on which the rule must stay quiet (tested).")
+
+
+class RecommendationRule(_Content):
+    """Condition on the facts -> a recommendation with its lever, reason, impact, effort and owner."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id.")
+    title: str = Field(min_length=1, description="The recommendation, as an action.")
+    category: Literal["lever", "pitfall", "best_practice", "success_factor"] = Field(
+        description="Seed 000: optimization lever, common pitfall, best practice or success factor."
+    )
+    lever: str = Field(min_length=1, description="The lever it pulls, e.g. 'Improve conversion rates'.")
+    when: str = Field(min_length=1, description="Condition over the facts (see salesopt/recommend.py).")
+    why: str = Field(min_length=1, description="Why, with {fact} placeholders ({x:%} percent, {x:$} money).")
+    impact: str = Field("", description="Expression for the yearly money impact, where the data allows.")
+    effort: Literal["low", "medium", "high"]
+    priority: Literal["high", "medium", "low"]
+    owner: str = Field(min_length=1, description="Who should own it.")
+    phase: Literal["quick_wins", "foundation", "optimization", "scale"] = Field(description="Roadmap phase.")
+    examples: RuleExamples
+
+    @model_validator(mode="after")
+    def _expressions(self) -> RecommendationRule:
+        from salesopt.recommend import check_expression
+
+        check_expression(self.when)
+        if self.impact:
+            check_expression(self.impact)
+        return self
+
+
+class RuleSet(_Content):
+    """Recommendation rules (frameworks/recommendations/*.yaml)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id.")
+    source: str = Field(min_length=1, description="Where the rules come from.")
+    rules: tuple[RecommendationRule, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> RuleSet:
+        ids = [r.id for r in self.rules]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"rule ids used twice: {', '.join(dupes)}")
+        return self
+
+
 KINDS: dict[str, type[BaseModel]] = {
     "dialogue": Stage,
     "benchmarks": BenchmarkSet,
@@ -382,6 +431,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "objections": ObjectionPlaybook,
     "enablement": EnablementKit,
     "performance": PerformanceKit,
+    "recommendations": RuleSet,
 }
 
 
@@ -429,6 +479,9 @@ class Catalog:
 
     def enablement(self) -> EnablementKit | None:
         return next(iter(self.items.get("enablement", {}).values()), None)
+
+    def rules(self) -> list[RuleSet]:
+        return list(self.items.get("recommendations", {}).values())
 
     def performance(self) -> PerformanceKit | None:
         return next(iter(self.items.get("performance", {}).values()), None)

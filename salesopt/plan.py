@@ -35,12 +35,13 @@ class Section:
     funnel: str = ""  # Stage 2 data: "figures", "stages" or "leaks"
     stage3: str = ""  # Stage 3 tools: "framework", "spin", "value", "roi" or "objections"
     impact: bool = False  # the chosen what-if scenario against the baseline
+    recs: str = ""  # recommendations: "summary" or a roadmap phase id
     stage45: str = ""  # Stage 4/5 tools: "content", "playbooks", "stack", "training", "metrics", "forecast", "tiers"
 
 
 ROADMAP_MISSING = (
-    "not generated in this version: the roadmap is drawn from prioritized recommendations, "
-    "which salesopt does not compute yet; record priorities in each stage's closing question"
+    "no recommendation for this phase yet; the rules in frameworks/recommendations read the figures and answers "
+    "of Stages 1-5, so more answers and a Stage 2 export bring more"
 )
 
 OUTLINE: tuple[Section, ...] = (
@@ -49,7 +50,7 @@ OUTLINE: tuple[Section, ...] = (
     Section(
         3, "Key findings and gaps", (Source("context", ("challenges",), closing=True), Source("funnel", closing=True))
     ),
-    Section(3, "Recommended improvements", missing=ROADMAP_MISSING),
+    Section(3, "Recommended improvements", missing=ROADMAP_MISSING, recs="summary"),
     Section(
         3,
         "Expected impact",
@@ -85,10 +86,10 @@ OUTLINE: tuple[Section, ...] = (
         3, "Compensation Plan", (Source("performance", ("people", "optimization"), closing=True),), stage45="tiers"
     ),
     Section(2, "Implementation Roadmap"),
-    Section(3, "Quick Wins (Month 1)", missing=ROADMAP_MISSING),
-    Section(3, "Foundation (Months 2-3)", missing=ROADMAP_MISSING),
-    Section(3, "Optimization (Months 4-6)", missing=ROADMAP_MISSING),
-    Section(3, "Scale (Months 7-12)", missing=ROADMAP_MISSING),
+    Section(3, "Quick Wins (Month 1)", missing=ROADMAP_MISSING, recs="quick_wins"),
+    Section(3, "Foundation (Months 2-3)", missing=ROADMAP_MISSING, recs="foundation"),
+    Section(3, "Optimization (Months 4-6)", missing=ROADMAP_MISSING, recs="optimization"),
+    Section(3, "Scale (Months 7-12)", missing=ROADMAP_MISSING, recs="scale"),
     Section(2, "Expected Impact"),
     Section(
         3,
@@ -308,8 +309,25 @@ def impact_lines(table: Any, currency: str) -> list[str]:
     return lines
 
 
+def recommendation_lines(recs: list[Any], kind: str, currency: str) -> list[str]:
+    """Recommendations as plan lines: the top five for the summary, or those of one roadmap phase."""
+    chosen = recs[:5] if kind == "summary" else [r for r in recs if r.rule.phase == kind]
+    lines = []
+    for r in chosen:
+        money = f"; impact about {fmt.money(r.impact, currency)} a year" if r.impact else ""
+        lines.append(
+            f"- **{_quote(r.title)}** ({r.rule.lever}). {_quote(r.why)}{money}. "
+            f"Effort {r.rule.effort}, priority {r.rule.priority}, owner: {r.rule.owner}."
+        )
+    return lines
+
+
 def render_markdown(
-    assessment: Assessment, catalog: Catalog, funnel: Analysis | None = None, impact: Any = None
+    assessment: Assessment,
+    catalog: Catalog,
+    funnel: Analysis | None = None,
+    impact: Any = None,
+    recommendations: list[Any] | None = None,
 ) -> str:
     """The whole plan as Markdown; ``funnel`` is the Stage 2 analysis of the CRM export, if any;
     ``impact`` the chosen what-if scenario beside the baseline (salesopt.whatif.compare)."""
@@ -328,5 +346,8 @@ def render_markdown(
         body = _section_body(section, assessment, catalog, funnel)
         if section.impact and impact is not None and len(impact) > 1:
             body = impact_lines(impact, assessment.currency)
+        if section.recs and recommendations:
+            lines = recommendation_lines(recommendations, section.recs, assessment.currency)
+            body = lines or body
         out += [*body, ""]
     return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,137 @@
+"""The facts the recommendation rules read: figures and answers from every stage, one flat dict.
+
+A fact is None when the stage that provides it has no data; rules that need it stay quiet.
+Names (Stage 2 facts come from the CRM analysis when there is one, else from Stage 1 answers):
+  Stage 1: b2b, deal_size, reps, sdrs, attainment, revenue
+  Stage 2: win_rate, cycle, coverage, required_coverage, won_revenue, target, first_conversion,
+           leak_from, leak_to, leak_conversion, leak_benchmark, leak_shortfall, leak_revenue,
+           competitor_loss_share, no_decision_share, lost_without_stage_share, rep_win_rate_spread
+  Stage 3: bant_in_use, meddpicc_use, recommended, business_case, spin_answers, price_objection
+  Stage 4: content_gap_max, weakest_phase, leak_content_missing, conversation_intel,
+           onboarding_weeks, sops_documented, lead_response_days
+  Stage 5: metrics_tracked, activity_metrics_tracked, forecast_bias, negative_bias, win_loss,
+           cadence_defined, struggling_share
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from salesopt.assessment import Assessment, BusinessCase
+from salesopt.frameworks import Catalog
+
+
+def _num(value: object) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _stage2(facts: dict[str, Any], result: Any) -> None:
+    a = result.analysis
+    facts.update(
+        win_rate=a.win_rate,
+        coverage=a.coverage_ratio,
+        required_coverage=a.required_coverage,
+        won_revenue=a.won_revenue,
+        cycle=a.cycle_days_median if a.cycle_days_median is not None else facts.get("cycle"),
+    )
+    if a.stages:
+        facts["first_conversion"] = a.stages[0].conversion_to_next
+    leak = a.biggest_leak
+    if leak is not None:
+        facts.update(
+            leak_from=leak.from_stage,
+            leak_to=leak.to_stage,
+            leak_conversion=leak.conversion,
+            leak_benchmark=leak.benchmark,
+            leak_shortfall=leak.shortfall,
+            leak_revenue=leak.revenue_at_stake,
+        )
+    deals = result.deals
+    lost = deals[deals["status"] == "lost"]
+    if len(lost):
+        reason = lost["loss_reason"].fillna("").astype(str).str.lower() if "loss_reason" in lost else None
+        if reason is not None and (reason != "").any():
+            facts["competitor_loss_share"] = float(reason.str.contains("compet").mean())
+            facts["no_decision_share"] = float(reason.str.contains("no decision|status quo|no-decision").mean())
+        facts["lost_without_stage_share"] = a.unknown_lost_stage / len(lost)
+    if "owner" in deals:
+        owners = result.cohort("owner")
+        rates = pd.to_numeric(owners.loc[~owners["small"], "win_rate"], errors="coerce").dropna()
+        if len(rates) >= 2:
+            facts["rep_win_rate_spread"] = float(rates.max() - rates.min())
+
+
+def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict[str, Any]:
+    from salesopt.enablement import gap_scores, leak_content, onboarding_weeks
+    from salesopt.methodology import recommend
+    from salesopt.performance import accuracy, tiers
+
+    ctx, q = assessment.context.answers, assessment.qualification
+    e, p = assessment.enablement, assessment.performance
+    model = ctx.get("sales_model") or []
+    revenue, attainment = _num(ctx.get("annual_revenue")), _num(ctx.get("quota_attainment"))
+    facts: dict[str, Any] = {
+        "b2b": "B2B" in model if model else None,
+        "deal_size": _num(ctx.get("avg_deal_size")),
+        "reps": _num(ctx.get("rep_count")),
+        "sdrs": _num(ctx.get("sdr_count")),
+        "attainment": attainment,
+        "revenue": revenue,
+        "win_rate": _num(ctx.get("win_rate")),
+        "cycle": _num(ctx.get("sales_cycle")),
+        "target": assessment.funnel.target or (revenue / attainment if revenue and attainment else None),
+    }
+    if result is not None:
+        _stage2(facts, result)
+    # Stage 3
+    recs, _ = recommend(assessment)
+    spin_ids = ("spin_situation", "spin_problem", "spin_implication", "spin_need_payoff")
+    objections = q.answers.get("top_objections") or []
+    facts.update(
+        bant_in_use=q.answers.get("bant_in_use"),
+        meddpicc_use=q.answers.get("meddpicc_use"),
+        recommended=recs[0].framework_id if recs else None,
+        business_case=q.business_case != BusinessCase(),
+        spin_answers=sum(1 for k in spin_ids if str(q.answers.get(k) or "").strip()),
+        price_objection=("Price / cost" in objections) if q.answers.get("top_objections") is not None else None,
+    )
+    # Stage 4
+    kit = catalog.enablement()
+    statuses = {k: v.status for k, v in e.content.items()}
+    if kit is not None and statuses:
+        scores = gap_scores(kit, statuses).dropna(subset=["gap"])
+        scores = scores[scores["gap"].notna()]
+        if len(scores):
+            worst = scores.loc[scores["gap"].astype(float).idxmax()]
+            facts.update(content_gap_max=float(worst["gap"]), weakest_phase=str(worst["phase"]))
+    if kit is not None and facts.get("leak_from"):
+        facts["leak_content_missing"] = len(leak_content(kit, statuses, facts["leak_from"]))
+    if e.stack:
+        conv = e.stack.get("conversation")
+        facts["conversation_intel"] = conv.status if conv else "none"
+    weeks = onboarding_weeks([(r.name, r.start_week, r.weeks) for r in e.onboarding]) if e.onboarding else None
+    onboarding_days = _num(e.answers.get("onboarding_weeks"))
+    facts["onboarding_weeks"] = weeks or (onboarding_days / 7 if onboarding_days else None)
+    if e.sops:
+        facts["sops_documented"] = sum(r.documented for r in e.sops) / len(e.sops)
+    facts["lead_response_days"] = _num(e.answers.get("lead_response_time"))
+    # Stage 5
+    perf = catalog.performance()
+    if p.metrics:
+        families = {m.id: m.category for m in perf.metrics} if perf else {}
+        facts["metrics_tracked"] = len(p.metrics)
+        facts["activity_metrics_tracked"] = sum(families.get(m.metric_id) == "activity" for m in p.metrics)
+    if p.forecasts:
+        _, summary = accuracy([(r.period, r.forecast, r.actual) for r in p.forecasts])
+        facts["forecast_bias"] = summary["bias"]
+        facts["negative_bias"] = -summary["bias"] if summary["bias"] is not None else None
+    facts["win_loss"] = p.answers.get("win_loss")
+    cadence = [str(p.answers.get(k) or "").strip() for k in ("cadence_monthly", "cadence_quarterly", "cadence_annual")]
+    facts["cadence_defined"] = any(cadence) if any(str(v).strip() for v in p.answers.values()) else None
+    if p.quotas:
+        table = tiers([(r.rep, r.quota, r.actual) for r in p.quotas], {})
+        rated = table["tier"].dropna()
+        facts["struggling_share"] = float((rated == "Struggling").mean()) if len(rated) else None
+    return facts
