@@ -316,7 +316,7 @@ def recommendation_lines(recs: list[Any], kind: str, currency: str) -> list[str]
     for r in chosen:
         money = f"; impact about {fmt.money(r.impact, currency)} a year" if r.impact else ""
         lines.append(
-            f"- **{_quote(r.title)}** ({r.rule.lever}). {_quote(r.why)}{money}. "
+            f"- **{_quote(r.title)}** ({r.rule.lever}). {_quote(r.why.rstrip('.'))}{money}. "
             f"Effort {r.rule.effort}, priority {r.rule.priority}, owner: {r.rule.owner}."
         )
     return lines
