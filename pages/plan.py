@@ -1,44 +1,103 @@
-"""Plan: the Sales Process Optimization Plan built from the assessment so far, with its downloads."""
+"""Plan: the Sales Process Optimization Plan from the assessment so far, and its downloads."""
 
 import streamlit as st
 
-from salesopt.assessment import to_json
+from salesopt.assessment import to_json, to_yaml
+from salesopt.export import plan_charts, render, tables_zip
 from salesopt.facts import gather
 from salesopt.plan import render_markdown
 from salesopt.recommend import run
+from salesopt.summary import cohort_table, stage_table
 from salesopt.whatif import chosen_impact
 from ui import funnel_ui, state, widgets
 
 widgets.frame()
-
 assessment = widgets.require_assessment()
+catalog = state.catalog()
 result, _ = funnel_ui.current_result(assessment)
-impact = chosen_impact(assessment, result.analysis if result else None, result.deals if result else None)
-recommendations = run(state.catalog().rules(), gather(assessment, state.catalog(), result))
-markdown = render_markdown(
-    assessment, state.catalog(), result.analysis if result is not None else None, impact, recommendations
-)
+analysis = result.analysis if result is not None else None
+impact = chosen_impact(assessment, analysis, result.deals if result else None)
+recommendations = run(catalog.rules(), gather(assessment, catalog, result))
+markdown = render_markdown(assessment, catalog, analysis, impact, recommendations)
+charts = plan_charts(analysis, assessment.qualification.business_case, impact)
+title = assessment.company or assessment.title
+slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")[:50] or "plan"
 
 st.title("Sales Process Optimization Plan")
-st.caption("Built from the answers so far. Sections without data say what is missing and which stage collects it.")
-c1, c2 = st.columns(2)
-c1.download_button(
-    "Download plan (Markdown)",
-    markdown,
-    "sales-process-optimization-plan.md",
-    "text/markdown",
-    icon=":material/download:",
+st.caption("Built from every stage so far. Sections without data say what is missing and which stage collects it.")
+c = st.columns(3)
+c[0].download_button(
+    "Plan (PDF)",
+    lambda: render(markdown, "pdf", charts, title),
+    f"{slug}-plan.pdf",
+    "application/pdf",
+    icon=":material/picture_as_pdf:",
     on_click="ignore",
     width="stretch",
+    key="plan.pdf",
 )
-c2.download_button(
-    "Download assessment (JSON)",
+c[1].download_button(
+    "Plan (HTML)",
+    lambda: render(markdown, "html", charts, title),
+    f"{slug}-plan.html",
+    "text/html",
+    icon=":material/html:",
+    on_click="ignore",
+    width="stretch",
+    key="plan.html",
+)
+c[2].download_button(
+    "Plan (Markdown)",
+    markdown,
+    f"{slug}-plan.md",
+    "text/markdown",
+    icon=":material/description:",
+    on_click="ignore",
+    width="stretch",
+    key="plan.md",
+)
+c = st.columns(3)
+c[0].download_button(
+    "Assessment (JSON)",
     to_json(assessment),
-    "assessment.json",
+    f"{slug}.json",
     "application/json",
     icon=":material/download:",
     on_click="ignore",
     width="stretch",
+    key="plan.json",
 )
+c[1].download_button(
+    "Assessment (YAML)",
+    to_yaml(assessment),
+    f"{slug}.yaml",
+    "application/yaml",
+    icon=":material/download:",
+    on_click="ignore",
+    width="stretch",
+    key="plan.yaml",
+)
+tables = [("recommendations", funnel_ui.recommendation_table(recommendations, assessment.currency))]
+if result is not None:
+    tables += [
+        ("funnel_stages", stage_table(analysis, assessment.currency)),
+        ("owners", cohort_table(result.cohort("owner"), "owner", assessment.currency))
+        if result.has_values("owner")
+        else ("owners", stage_table(analysis).iloc[0:0]),
+    ]
+c[2].download_button(
+    "Tables (CSV, zip)",
+    lambda: tables_zip(tables),
+    f"{slug}-tables.zip",
+    "application/zip",
+    icon=":material/table:",
+    on_click="ignore",
+    width="stretch",
+    key="plan.csv",
+)
+st.caption("CSV cells that start like a spreadsheet formula (= + - @) get a leading apostrophe.")
 with st.container(border=True):
     st.markdown(markdown)
+    for caption, chart in charts.values():
+        st.altair_chart(chart, width="stretch")
+        st.caption(caption)

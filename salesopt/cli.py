@@ -51,8 +51,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
     except AssessmentFileError as exc:
         raise UsageError(str(exc).replace("\n", " ")) from None
     out = Path(args.output)
-    if out.suffix.lower() != ".md":
-        raise UsageError(f"{out}: this version writes the plan as Markdown only; use a .md file name")
+    kind = out.suffix.lower().lstrip(".")
+    if kind not in ("md", "html", "pdf"):
+        raise UsageError(f"{out}: unknown format '.{kind}'; use .md, .html or .pdf")
     funnel = result = None
     if args.crm:
         from salesopt.crm import CrmError
@@ -87,7 +88,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
     catalog = load_catalog()
     impact = chosen_impact(assessment, funnel, result.deals if result else None)
     recs = run(catalog.rules(), gather(assessment, catalog, result))
-    out.write_text(render_markdown(assessment, catalog, funnel, impact, recs), encoding="utf-8")
+    from salesopt.export import plan_charts, render
+
+    markdown = render_markdown(assessment, catalog, funnel, impact, recs)
+    chart_set = plan_charts(funnel, assessment.qualification.business_case, impact)
+    out.write_bytes(render(markdown, kind, chart_set, assessment.company or assessment.title))
     return 0
 
 

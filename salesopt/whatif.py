@@ -358,6 +358,7 @@ def compare(base: Baseline, scenarios: list[tuple[str, Levers]]) -> pd.DataFrame
                 "wins_per_month": o.wins_per_month,
                 "velocity_per_30_days": o.velocity_per_30_days,
                 "makes_target": o.makes_target,
+                "target": base.target,
             }
         )
     return pd.DataFrame(rows)

@@ -1,0 +1,85 @@
+"""Exports: self-contained HTML with SVG charts and no markup from user text, a PDF that parses
+back with its sections, and CSV that neutralizes spreadsheet formulas."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from salesopt.demo import demo_assessment, demo_crm_csv
+from salesopt.export import csv_safe, plan_charts, render, tables_zip, to_csv
+from salesopt.frameworks import load_catalog
+from salesopt.pipeline import evaluate, load, stage_map_for
+from salesopt.plan import render_markdown
+
+CATALOG = load_catalog()
+
+
+@pytest.fixture(scope="module")
+def plan():
+    demo = demo_assessment().with_answer("context", "products", "<script>alert('x')</script> & <b>bold</b>")
+    imported = load(demo_crm_csv(), "demo.csv")
+    result = evaluate(imported, stage_map_for(imported), target=5_000_000, benchmark=CATALOG.benchmarks()["b2b"])
+    md = render_markdown(demo, CATALOG, result.analysis)
+    return md, plan_charts(result.analysis, demo.qualification.business_case)
+
+
+def test_html_is_self_contained_with_svg_charts_and_escaped_text(plan):
+    md, charts = plan
+    html = render(md, "html", charts, "Demo").decode("utf-8")
+    assert html.startswith("<!doctype html>") and html.count("<svg") == 2
+    assert "<script" not in html and "&lt;script&gt;" in html
+    assert 'src="http' not in html and 'href="http' not in html  # nothing fetched from elsewhere
+    for heading in ("Executive Summary", "Current State Analysis", "Implementation Roadmap", "Expected Impact"):
+        assert f">{heading}</h2>" in html
+
+
+def test_pdf_opens_with_pages_sections_and_figures(plan):
+    from pypdf import PdfReader
+
+    md, charts = plan
+    pdf = render(md, "pdf", charts, "Demo")
+    assert pdf.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) >= 4
+    text = " ".join(page.extract_text() for page in reader.pages)
+    for heading in (
+        "Executive Summary",
+        "Sales Funnel Optimization",
+        "Sales Methodology",
+        "Performance Management",
+        "Implementation Roadmap",
+        "Expected Impact",
+    ):
+        assert heading in text
+    assert "Sales Process Optimization Plan: Demo" in text and "Qualification" in text
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+1", "'+1"),
+        ("-cmd", "'-cmd"),
+        ("@x", "'@x"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("plain", "plain"),
+        (-5, -5),
+        (3.5, 3.5),
+    ],
+)
+def test_csv_neutralizes_formulas(cell, safe):
+    assert csv_safe(cell) == safe
+
+
+def test_csv_table_and_zip():
+    frame = pd.DataFrame({"=name": ['=HYPERLINK("x")', "ok"], "amount": [-5.0, None]})
+    text = to_csv(frame)
+    assert text.splitlines() == ["'=name,amount", '"\'=HYPERLINK(""x"")",-5.0', "ok,"]
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(tables_zip([("t", frame)]))) as zf:
+        assert zf.read("t.csv").decode() == text
