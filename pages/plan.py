@@ -79,12 +79,9 @@ c[1].download_button(
 )
 tables = [("recommendations", funnel_ui.recommendation_table(recommendations, assessment.currency))]
 if result is not None:
-    tables += [
-        ("funnel_stages", stage_table(analysis, assessment.currency)),
-        ("owners", cohort_table(result.cohort("owner"), "owner", assessment.currency))
-        if result.has_values("owner")
-        else ("owners", stage_table(analysis).iloc[0:0]),
-    ]
+    tables.append(("funnel_stages", stage_table(analysis, assessment.currency)))
+    if result.has_values("owner"):
+        tables.append(("owners", cohort_table(result.cohort("owner"), "owner", assessment.currency)))
 c[2].download_button(
     "Tables (CSV, zip)",
     lambda: tables_zip(tables),
