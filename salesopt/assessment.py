@@ -43,6 +43,7 @@ class StageSection(_Model):
     answers: dict[str, AnswerValue] = Field(default_factory=dict, description="Answer per question id.")
     closing_answer: str = Field("", description="Answer to the stage's closing question.")
     step: int = Field(0, ge=0, description="The aspect the dialogue is on, so a resume returns there.")
+    question_step: int = Field(0, ge=0, description="The question a workshop (one question at a time) is on.")
 
 
 class ContextSection(StageSection):

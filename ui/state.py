@@ -26,6 +26,7 @@ K_CONFLICT = "so.conflict"
 K_FLASH = "so.flash"
 K_ERRORS = "so.errors"
 K_WORKSHOP = "so.workshop"
+K_NOTES = "so.notes"
 QUERY_TOKEN = "a"  # noqa: S105 - the query parameter name
 WIDGET_PREFIX = "q."
 
@@ -74,6 +75,10 @@ def field_errors() -> dict[str, str]:
 
 def workshop_mode() -> bool:
     return bool(st.session_state.get(K_WORKSHOP, False))
+
+
+def facilitator_notes() -> bool:
+    return workshop_mode() and bool(st.session_state.get(K_NOTES, False))
 
 
 def flash(message: str, kind: str = "info") -> None:

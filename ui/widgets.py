@@ -24,10 +24,24 @@ PLACEHOLDERS = {
 # ---- frame --------------------------------------------------------------------------------------
 
 
+def engagement_progress(stages: list[Stage]) -> None:
+    """Workshop mode: one progress bar across the five stages."""
+    assessment = state.current()
+    if assessment is None or not stages:
+        return
+    done = total = 0
+    for stage in stages:
+        d, t = stage_progress(assessment, stage)
+        done, total = done + d, total + t
+    st.progress(done / total, text=f"Engagement: {done} of {total} answers across the five stages")
+
+
 def frame() -> None:
     """What every page starts with: the URL's assessment, the sidebar, messages and conflicts."""
     state.sync_with_url()
     sidebar(state.catalog().stages())
+    if state.workshop_mode():
+        engagement_progress(state.catalog().stages())
     workshop_style()
     flash_message()
     conflict_banner()
@@ -92,8 +106,10 @@ def sidebar(stages: list[Stage]) -> None:
         st.toggle(
             "Workshop mode",
             key=state.K_WORKSHOP,
-            help="Large type for a projector: wide layout, bigger text and charts.",
+            help="For a projector: wide layout, large type, one question at a time.",
         )
+        if state.workshop_mode():
+            st.toggle("Facilitator notes", key=state.K_NOTES, help="What to listen for and ask next, per question.")
         if assessment is None:
             st.caption("No assessment open. Start one, resume one or open the demo from Home.")
             return
@@ -168,8 +184,8 @@ def question_input(stage_id: str, q: Question, assessment: Assessment) -> None:
         st.error(f"**{q.prompt}** {error}. Not saved; correct it and press Enter.", icon=":material/error:")
     elif q.type not in ("text", "choice") and stored is not None:
         st.caption(f"Saved as {display(q, stored, assessment.currency)}")
-    if q.note and state.workshop_mode():
-        st.caption(f":material/record_voice_over: Facilitator: {q.note}")
+    if q.note and state.facilitator_notes():
+        st.info(f"Facilitator: {q.note}", icon=":material/record_voice_over:")
 
 
 # ---- the stage stepper --------------------------------------------------------------------------
@@ -197,13 +213,68 @@ NEXT_PAGE = {
 }
 
 
+def _go_question(stage_id: str, step: int) -> None:
+    assessment = state.current()
+    if assessment is not None:
+        state.update(assessment.with_section(stage_id, question_step=step))
+
+
+def _workshop_dialogue(stage: Stage, assessment: Assessment, output: Callable[[], None]) -> None:
+    """One question at a time (workshop mode), ending on the stage's summary slide."""
+    questions = [(a, q) for a in stage.aspects for q in a.questions]
+    total = len(questions)
+    step = min(assessment.section(stage.id).question_step, total)
+    st.progress(step / total, text=f"Question {min(step + 1, total)} of {total}" if step < total else "Stage summary")
+    if step < total:
+        aspect, q = questions[step]
+        st.caption(aspect.title)
+        question_input(stage.id, q, assessment)
+    else:
+        output()
+    back, _, nxt = st.columns([1, 1, 1])
+    back.button(
+        "Back",
+        on_click=_go_question,
+        args=(stage.id, step - 1),
+        disabled=step == 0,
+        key=f"{stage.id}.wback",
+        icon=":material/arrow_back:",
+        width="stretch",
+    )
+    if step < total:
+        nxt.button(
+            "Next",
+            on_click=_go_question,
+            args=(stage.id, step + 1),
+            key=f"{stage.id}.wnext",
+            type="primary",
+            icon=":material/arrow_forward:",
+            width="stretch",
+        )
+    else:
+        target, label = NEXT_PAGE[stage.id]
+        nxt.page_link(target, label=label, icon=":material/arrow_forward:", width="stretch")
+
+
 def dialogue(
     stage: Stage,
     assessment: Assessment,
     output_figures: list[Figure] | None = None,
     output_extra: Callable[[], None] | None = None,
 ) -> None:
-    """The stage one aspect at a time with back/next, ending on its output and closing question."""
+    """The stage one aspect at a time with back/next (one question at a time in workshop mode),
+    ending on its output and closing question."""
+
+    def output() -> None:
+        if output_figures:
+            figures(output_figures)
+        if output_extra is not None:
+            output_extra()
+        stage_output(stage, assessment)
+
+    if state.workshop_mode():
+        _workshop_dialogue(stage, assessment, output)
+        return
     total = len(stage.aspects)
     step = min(assessment.section(stage.id).step, total)
     labels = [a.title for a in stage.aspects] + ["Output"]
@@ -214,11 +285,7 @@ def dialogue(
         for q in aspect.questions:
             question_input(stage.id, q, assessment)
     else:
-        if output_figures:
-            figures(output_figures)
-        if output_extra is not None:
-            output_extra()
-        stage_output(stage, assessment)
+        output()
     back, _, nxt = st.columns([1, 1, 1])
     back.button(
         "Back",

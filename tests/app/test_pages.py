@@ -264,3 +264,22 @@ def test_a_broken_framework_file_is_listed_on_home_and_the_app_still_runs(db_pat
         assert not at.error
     finally:
         st.cache_resource.clear()
+
+
+def test_workshop_mode_asks_one_question_at_a_time_with_notes(app):
+    open_demo(app)
+    app.toggle(key="so.workshop").set_value(True).run()
+    app.toggle(key="so.notes").set_value(True).run()
+    app.switch_page("pages/context.py").run()
+    assert not app.exception
+    # the demo's Stage 1 has every answer, so workshop mode opens on question 1 with one input
+    assert any("Engagement:" in p.text for p in app.get("progress"))
+    assert len(app.text_area) + len(app.text_input) == 1
+    assert app.text_area(key="q.context.products").value.startswith("B2B SaaS")
+    assert any("Facilitator: Listen for one product or many" in i.value for i in app.info)
+    app.button(key="context.wnext").click().run()
+    assert len(app.get("button_group")) == 1  # sales model: one question on screen
+    for _ in range(30):
+        if any(b.key == "context.wnext" for b in app.button):
+            app.button(key="context.wnext").click().run()
+    assert any("What's the #1 sales problem" in t.label for t in app.text_area)
