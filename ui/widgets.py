@@ -107,9 +107,11 @@ def sidebar(stages: list[Stage]) -> None:
             "Workshop mode",
             key=state.K_WORKSHOP,
             help="For a projector: wide layout, large type, one question at a time.",
+            persist_state="session",
         )
         if state.workshop_mode():
-            st.toggle("Facilitator notes", key=state.K_NOTES, help="What to listen for and ask next, per question.")
+            st.toggle("Facilitator notes", key=state.K_NOTES, help="What to listen for and ask next, per question.",
+                      persist_state="session")
         if assessment is None:
             st.caption("No assessment open. Start one, resume one or open the demo from Home.")
             return
@@ -346,12 +348,16 @@ def require_stage(stage_id: str) -> Stage:
 
 WORKSHOP_CSS = """
 <style>
-html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
-[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
-[data-testid="stWidgetLabel"] p, textarea, input { font-size: 1.35rem !important; line-height: 1.45; }
-h1 { font-size: 3rem !important; } h2, h3 { font-size: 2.1rem !important; }
-[data-testid="stMetricValue"] { font-size: 3rem !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
+[data-testid="stMain"] [data-testid="stWidgetLabel"] p, [data-testid="stMain"] textarea,
+[data-testid="stMain"] input { font-size: 1.45rem !important; line-height: 1.45; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.15rem !important; }
+[data-testid="stMain"] h1 { font-size: 3.2rem !important; }
+[data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2.2rem !important; }
+[data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] p,
+[data-testid="stMain"] [data-testid="stMetricValue"] div { font-size: 3.2rem !important; line-height: 1.15; }
+[data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
 </style>
 """
 
