@@ -110,8 +110,12 @@ def sidebar(stages: list[Stage]) -> None:
             persist_state="session",
         )
         if state.workshop_mode():
-            st.toggle("Facilitator notes", key=state.K_NOTES, help="What to listen for and ask next, per question.",
-                      persist_state="session")
+            st.toggle(
+                "Facilitator notes",
+                key=state.K_NOTES,
+                help="What to listen for and ask next, per question.",
+                persist_state="session",
+            )
         if assessment is None:
             st.caption("No assessment open. Start one, resume one or open the demo from Home.")
             return
