@@ -197,6 +197,7 @@ DAY_FIRST = (
     "%d.%m.%Y %H:%M",
 )
 MAX_REJECTED_LISTED = 100
+MAX_AMOUNT = 1e15  # larger is a data error (or infinity), not a deal
 TRUE_WORDS = {"true", "1", "yes", "y", "t", "x", "won"}
 FALSE_WORDS = {"false", "0", "no", "n", "f", ""}
 
@@ -313,8 +314,11 @@ def _read_csv_arrow(data: bytes, delimiter: str, notes: list[str]) -> pd.DataFra
         return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    first = data[: data.find(b"\n") if b"\n" in data else len(data)].decode("utf-8", "replace").rstrip("\r")
-    header = _unique(next(csv.reader([first], delimiter=delimiter), []))
+    head = data[:65536].decode("utf-8", "replace").splitlines()
+    try:
+        header = _unique(next(csv.reader(head[:1], delimiter=delimiter), []))
+    except csv.Error:
+        return None
     if not header:
         return None
     skipped: list[int] = []
@@ -349,7 +353,7 @@ def _read_csv_arrow(data: bytes, delimiter: str, notes: list[str]) -> pd.DataFra
 
 def _read_csv_pandas(text: str, delimiter: str, name: str) -> pd.DataFrame:
     try:
-        return pd.read_csv(
+        return pd.read_csv(  # fallback when Arrow cannot read the file
             io.StringIO(text),
             sep=delimiter,
             dtype=str,
@@ -360,7 +364,7 @@ def _read_csv_pandas(text: str, delimiter: str, name: str) -> pd.DataFrame:
         )
     except pd.errors.EmptyDataError:
         raise CrmError(f"{name}: the file is empty; export the opportunities again with a header row") from None
-    except (pd.errors.ParserError, ValueError) as exc:
+    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
         raise CrmError(f"{name}: not a readable CSV ({exc}); check the delimiter and quoting") from None
 
 
@@ -399,6 +403,11 @@ def read_table(raw: bytes, name: str = "upload") -> RawTable:
     frame = frame.apply(text_of)
     frame, dropped = _drop_trailing_empty(frame)
     frame, footer = _drop_footer(frame)
+    if frame.empty and kind == "csv" and sum(1 for ln in text.splitlines()[:50] if ln.strip()) > 1:
+        raise CrmError(
+            f'{name}: the header was read but no data row; an unclosed quote (") or a wrong delimiter '
+            "swallowed the rest: check the line after the header"
+        )
     if frame.shape[1] == 0:
         raise CrmError(f"{name}: no columns found; the first line must be the header")
     return RawTable(frame.reset_index(drop=True), first_line, kind, tuple(notes), tuple(dropped), footer)
@@ -492,7 +501,8 @@ def parse_dates(values: pd.Series, dayfirst: bool = False) -> tuple[pd.Series, s
     text = text_of(values).str.strip()
     present = (text != "").to_numpy()
     n = len(text)
-    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    # seconds resolution: any year fits, so out-of-range dates are reported as such, not wrapped
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
     if not present.any():
         return pd.Series(out, index=text.index), None
     candidates = DATE_FORMATS + (DAY_FIRST + MONTH_FIRST if dayfirst else MONTH_FIRST + DAY_FIRST)
@@ -512,12 +522,12 @@ def parse_dates(values: pd.Series, dayfirst: bool = False) -> tuple[pd.Series, s
             parsed = parsed.dt.tz_convert(None)
         ok = parsed.notna().to_numpy()
         where = np.flatnonzero(todo)[ok]
-        out[where] = parsed.to_numpy(dtype="datetime64[ns]")[ok]
+        out[where] = parsed.to_numpy(dtype="datetime64[s]")[ok]
         todo[where] = False
     if todo.any():
         serial = _excel_serial(text[todo])
         ok = serial.notna().to_numpy()
-        out[np.flatnonzero(todo)[ok]] = serial.to_numpy(dtype="datetime64[ns]")[ok]
+        out[np.flatnonzero(todo)[ok]] = serial.to_numpy(dtype="datetime64[s]")[ok]
         if best_count == 0 and ok.any():
             chosen = "Excel serial number"
     result = pd.Series(out, index=text.index)
@@ -615,6 +625,14 @@ def _parse_values(frame: pd.DataFrame, report: ImportReport, dayfirst: bool, nam
             report, frame.loc[bad & keep, "line"], "amount '" + raw[bad & keep].str.slice(0, 40) + "' is not a number"
         )
         keep &= ~bad
+        infinite = (np.abs(amount.to_numpy(dtype=float)) > MAX_AMOUNT) & keep.to_numpy()
+        infinite = pd.Series(infinite, index=amount.index)
+        _reject(
+            report,
+            frame.loc[infinite, "line"],
+            "amount '" + raw[infinite].str.slice(0, 40) + "' is not a finite number",
+        )
+        keep &= ~infinite
         negative = amount < 0
         _reject(report, frame.loc[negative & keep, "line"], "amount " + raw[negative & keep] + " is negative")
         keep &= ~negative
