@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint format browser bench schemas clean
+.PHONY: run test lint audit format browser bench schemas clean
 
 # ---- environment ---------------------------------------------------------------------------------
 $(BIN)/python:
@@ -30,8 +30,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
 
-test: $(VENV)/.installed-dev browser lint
-	$(BIN)/python -m pytest
+# The storage tests also run against a throwaway PostgreSQL (Debian's package) when it can be had.
+test: $(VENV)/.installed-dev browser lint audit
+	@url=$$(bash scripts/postgres-for-tests.sh); \
+	  echo "PostgreSQL for the storage tests: $${url:-none (those tests skip)}"; \
+	  SALESOPT_TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest
 
 # ---- parts -----------------------------------------------------------------------------------------
 # The browser test drives Debian's chromium (Playwright's own browser download is not used).
@@ -46,6 +49,14 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m salesopt frameworks check
+
+# Known vulnerabilities in the installed packages (PyPI's advisory data); packages it cannot look up are listed.
+audit: $(VENV)/.installed-dev
+	@$(BIN)/pip-audit --skip-editable --progress-spinner off > $(VENV)/audit.txt 2>&1; rc=$$?; \
+	  grep -v "could not be audited" $(VENV)/audit.txt; \
+	  skipped=$$(grep -c "could not be audited" $(VENV)/audit.txt); \
+	  [ "$$skipped" = 0 ] || echo "pip-audit: $$skipped package(s) could not be looked up (listed in $(VENV)/audit.txt)"; \
+	  exit $$rc
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

@@ -28,6 +28,7 @@ page = st.navigation(
         "Results": [
             st.Page("pages/whatif.py", title="What-if", icon=":material/tune:"),
             st.Page("pages/plan.py", title="Plan", icon=":material/description:"),
+            st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:", visibility="hidden"),
         ],
     }
 )

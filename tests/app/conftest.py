@@ -17,6 +17,7 @@ PAGES = [
     "pages/performance.py",
     "pages/whatif.py",
     "pages/plan.py",
+    "pages/admin.py",
 ]
 
 

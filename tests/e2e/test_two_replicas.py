@@ -1,0 +1,81 @@
+"""Scale-out: two app processes on different ports share one PostgreSQL; an assessment started and
+answered through one resumes, answers intact, through the other (needs SALESOPT_TEST_POSTGRES_URL,
+which `make test` provides)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ROOT, _free_port
+
+PG = os.environ.get("SALESOPT_TEST_POSTGRES_URL")
+
+
+def _start(port: int) -> subprocess.Popen:
+    env = {**os.environ, "SALESOPT_DATABASE_URL": PG or ""}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGTERM)
+    pytest.fail(f"replica on port {port} did not start")
+
+
+@pytest.mark.skipif(not PG, reason="needs PostgreSQL: SALESOPT_TEST_POSTGRES_URL (make test starts one)")
+def test_an_assessment_saved_through_one_replica_resumes_through_the_other(browser, artifacts):
+    ports = [_free_port(), _free_port()]
+    replicas = [_start(p) for p in ports]
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(30_000)
+        page.goto(f"http://127.0.0.1:{ports[0]}/")
+        page.get_by_label("Title", exact=True).fill("Two replicas")
+        page.get_by_role("button", name="Start a new assessment").click()
+        field = page.get_by_label("What products/services do you sell?", exact=True)
+        field.fill("Answered on replica A")
+        field.press("Tab")
+        expect(page.get_by_text("All answers saved")).to_be_visible()
+        link = page.url.replace(f":{ports[0]}/", f":{ports[1]}/")
+        page.close()
+        other = browser.new_page(viewport={"width": 1400, "height": 1000})
+        other.set_default_timeout(30_000)
+        other.goto(link)
+        expect(other.get_by_role("heading", name="Stage 1 · Sales context")).to_be_visible()
+        expect(other.get_by_label("What products/services do you sell?", exact=True)).to_have_value(
+            "Answered on replica A"
+        )
+        other.screenshot(path=str(artifacts / "replica_b_resumed.png"))
+        other.close()
+    finally:
+        for proc in replicas:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
