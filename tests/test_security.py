@@ -1,0 +1,37 @@
+"""Security house rules, checked on the source: no user text through unsafe HTML, YAML only through
+safe loaders, no pickles, production settings in .streamlit/config.toml."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [p for d in ("salesopt", "ui", "pages") for p in (ROOT / d).rglob("*.py")] + [ROOT / "streamlit_app.py"]
+
+
+def _code() -> dict[Path, str]:
+    return {p: p.read_text(encoding="utf-8") for p in SOURCES}
+
+
+def test_no_unsafe_allow_html_and_st_html_only_with_constant_css():
+    for path, text in _code().items():
+        assert "unsafe_allow_html" not in text, path
+        for call in re.findall(r"st\.html\(([^)]*)\)", text):
+            assert call.strip() == "WORKSHOP_CSS", f"{path}: st.html({call})"
+
+
+def test_yaml_only_through_safe_loaders_and_no_pickle():
+    for path, text in _code().items():
+        assert not re.search(r"yaml\.(load|unsafe_load|full_load|load_all)\(", text), path
+        assert "import pickle" not in text and "pickle.load" not in text, path
+        assert not re.search(r"(?<![\w.])(eval|exec)\(", text), path
+
+
+def test_production_settings():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["client"]["disableDataExport"] is True
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["maxUploadSize"] <= 100
