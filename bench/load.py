@@ -129,7 +129,7 @@ def main() -> None:
     try:
         for _ in range(300):
             try:
-                urllib.request.urlopen(url + "_stcore/health", timeout=1).close()  # noqa: S310
+                urllib.request.urlopen(url + "_stcore/health", timeout=1).close()
                 break
             except OSError:
                 time.sleep(0.2)
