@@ -62,17 +62,18 @@ async def session(browser, url: str, csv_path: Path, n: int, latencies: list[flo
     await page.get_by_label("Title", exact=True).fill(f"Load session {n}")
     await timed(
         lambda: page.get_by_role("button", name="Start a new assessment").click(),
-        page.get_by_role("heading", name="Stage 1 · Sales context"),
+        page.get_by_role("heading", name="Stage 1 · Sales context", exact=True),
     )
     await answer("What is your average deal size?", "50k", "Saved as $50,000")
     await answer("What is your typical sales cycle length?", "9 months", "Saved as 270 days (9 months)")
     await timed(
-        lambda: page.get_by_role("button", name="Next").click(), page.get_by_role("heading", name="Sales organization")
+        lambda: page.get_by_role("button", name="Next").click(),
+        page.get_by_role("heading", name="Sales organization", exact=True),
     )
     await answer("How many sales reps do you have?", "10", "Saved as 10")
     await timed(
         lambda: page.get_by_role("link", name="2 · Funnel analysis").click(),
-        page.get_by_role("heading", name="Stage 2 · Funnel analysis"),
+        page.get_by_role("heading", name="Stage 2 · Funnel analysis", exact=True),
     )
     await timed(
         lambda: page.locator('input[type="file"]').first.set_input_files(str(csv_path)), page.get_by_text("Loaded:")

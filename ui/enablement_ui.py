@@ -17,19 +17,6 @@ from ui import state
 STATUSES = ["have", "outdated", "missing"]
 
 
-def _save(**changes: Any) -> None:
-    current = state.current()
-    if current is not None:
-        state.update(current.model_copy(update={"enablement": current.enablement.model_copy(update=changes)}))
-
-
-def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [
-        {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in r.items()}
-        for r in frame.to_dict("records")
-    ]
-
-
 def content(assessment: Assessment, kit: EnablementKit, leak: Any) -> None:
     saved = assessment.enablement.content
     table = pd.DataFrame(
@@ -55,14 +42,15 @@ def content(assessment: Assessment, kit: EnablementKit, leak: Any) -> None:
         column_config={"Status": st.column_config.SelectboxColumn(options=STATUSES)},
     )
     if st.button("Save content inventory", key="enable.content.save", icon=":material/save:"):
-        _save(
+        state.update_section(
+            "enablement",
             content={
                 r["id"]: ContentStatus(
                     status=r["Status"], owner=r["Owner"] or "", last_updated=str(r["Last updated"] or "")
                 )
-                for r in _rows(edited)
+                for r in state.editor_rows(edited)
                 if r["Status"] in STATUSES
-            }
+            },
         )
         st.rerun()
     statuses = {k: v.status for k, v in saved.items()}
@@ -95,9 +83,9 @@ def playbooks(assessment: Assessment, kit: EnablementKit) -> None:
         if st.button(
             f"Save {kind.name.lower()} playbook", key=f"enable.playbook.{kind.id}.save", icon=":material/save:"
         ):
-            rows = [{c: str(r.get(c) or "") for c in kind.columns} for r in _rows(edited)]
+            rows = [{c: str(r.get(c) or "") for c in kind.columns} for r in state.editor_rows(edited)]
             rows = [r for r in rows if any(v.strip() for v in r.values())]
-            _save(playbooks={**state.current().enablement.playbooks, kind.id: rows})
+            state.update_section("enablement", playbooks={**state.current().enablement.playbooks, kind.id: rows})
             st.rerun()
 
 
@@ -127,7 +115,10 @@ def tech_stack(assessment: Assessment, kit: EnablementKit) -> None:
         },
     )
     if st.button("Save tech stack", key="enable.stack.save", icon=":material/save:"):
-        _save(stack={r["id"]: ToolStatus(status=r["Status"], tool=r["Tool"] or "") for r in _rows(edited)})
+        state.update_section(
+            "enablement",
+            stack={r["id"]: ToolStatus(status=r["Status"], tool=r["Tool"] or "") for r in state.editor_rows(edited)},
+        )
         st.rerun()
     gaps = stack_gaps(kit, {k: v.status for k, v in saved.items()})
     st.caption("Gaps (nothing in use or planned): " + (", ".join(gaps) if gaps else "none"))
@@ -153,13 +144,13 @@ def onboarding(assessment: Assessment, kit: EnablementKit) -> None:
         try:
             new = [
                 OnboardingRow(name=str(r["name"]), start_week=int(r["start_week"]), weeks=int(r["weeks"]))
-                for r in _rows(edited)
+                for r in state.editor_rows(edited)
                 if r.get("name")
             ]
         except (TypeError, ValueError) as exc:
             st.error(f"Not saved: every phase needs a name, a start week and a length ({exc}).")
             return
-        _save(onboarding=new)
+        state.update_section("enablement", onboarding=new)
         st.rerun()
     st.altair_chart(charts.timeline(frame.rename(columns={"name": "phase"})), width="stretch")
     total = onboarding_weeks([(r.name, r.start_week, r.weeks) for r in rows])
@@ -184,7 +175,8 @@ def sops(assessment: Assessment, kit: EnablementKit) -> None:
         },
     )
     if st.button("Save SOPs", key="enable.sops.save", icon=":material/save:"):
-        _save(
+        state.update_section(
+            "enablement",
             sops=[
                 SopRow(
                     name=str(r["name"]),
@@ -192,9 +184,9 @@ def sops(assessment: Assessment, kit: EnablementKit) -> None:
                     owner=str(r.get("owner") or ""),
                     documented=bool(r.get("documented")),
                 )
-                for r in _rows(edited)
+                for r in state.editor_rows(edited)
                 if r.get("name")
-            ]
+            ],
         )
         st.rerun()
     done = sum(r.documented for r in rows)

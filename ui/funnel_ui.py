@@ -30,12 +30,6 @@ DEFAULT_WORKSHOP = [
 ]
 
 
-def _save_funnel(**changes: Any) -> None:
-    current = state.current()
-    if current is not None:
-        state.update(current.model_copy(update={"funnel": current.funnel.model_copy(update=changes)}))
-
-
 def import_key(crm: CrmSource) -> tuple:
     history = (crm.history_sha256, crm.history_name or "history") if crm.history_sha256 else None
     return crm.sha256, crm.name, tuple(sorted(crm.overrides.items())), crm.dayfirst, history
@@ -94,9 +88,11 @@ def _on_upload(kind: str) -> None:
     st.session_state.pop("funnel.upload_error", None)
     digest = state.put_file(data, file.name)
     if kind == "history":
-        _save_funnel(crm=assessment.funnel.crm.model_copy(update={"history_sha256": digest, "history_name": file.name}))
+        state.update_section(
+            "funnel", crm=assessment.funnel.crm.model_copy(update={"history_sha256": digest, "history_name": file.name})
+        )
     else:
-        _save_funnel(source="crm", crm=CrmSource(sha256=digest, name=file.name, size=len(data)))
+        state.update_section("funnel", source="crm", crm=CrmSource(sha256=digest, name=file.name, size=len(data)))
 
 
 def source_panel(assessment: Assessment) -> None:
@@ -108,11 +104,11 @@ def source_panel(assessment: Assessment) -> None:
     )
     if choice == "Workshop numbers":
         if assessment.funnel.source != "workshop":
-            _save_funnel(source="workshop")
+            state.update_section("funnel", source="workshop")
         workshop_editor(assessment)
         return
     if assessment.funnel.source != "crm":
-        _save_funnel(source="crm")
+        state.update_section("funnel", source="crm")
     crm = assessment.funnel.crm
     st.file_uploader(
         f"CRM export (CSV or XLSX, up to {UPLOAD_LIMIT_MB} MB): Salesforce, HubSpot, Pipedrive or any "
@@ -151,8 +147,9 @@ def source_panel(assessment: Assessment) -> None:
         "Dates are day first (31/12/2024)",
         value=crm.dayfirst,
         key="funnel.dayfirst",
-        on_change=lambda: _save_funnel(
-            crm=state.current().funnel.crm.model_copy(update={"dayfirst": st.session_state["funnel.dayfirst"]})
+        on_change=lambda: state.update_section(
+            "funnel",
+            crm=state.current().funnel.crm.model_copy(update={"dayfirst": st.session_state["funnel.dayfirst"]}),
         ),
     )
     result, problem = current_result(assessment)
@@ -188,7 +185,9 @@ def _on_map(fld: str) -> None:
     value = st.session_state[f"funnel.map.{fld}"]
     crm = state.current().funnel.crm
     overrides = {**crm.overrides, fld: "" if value == NOT_MAPPED else value}
-    _save_funnel(crm=crm.model_copy(update={"overrides": overrides, "stage_order": [], "won": [], "lost": []}))
+    state.update_section(
+        "funnel", crm=crm.model_copy(update={"overrides": overrides, "stage_order": [], "won": [], "lost": []})
+    )
 
 
 def stage_screen(crm: CrmSource, result: Any) -> None:
@@ -218,7 +217,9 @@ def stage_screen(crm: CrmSource, result: Any) -> None:
             if not won:
                 st.error("Mark at least one stage as Won.", icon=":material/error:")
             else:
-                _save_funnel(crm=crm.model_copy(update={"stage_order": [*order, *won], "won": won, "lost": lost}))
+                state.update_section(
+                    "funnel", crm=crm.model_copy(update={"stage_order": [*order, *won], "won": won, "lost": lost})
+                )
                 st.rerun()
 
 
@@ -273,7 +274,7 @@ def workshop_editor(assessment: Assessment) -> None:
         except (ValueError, TypeError) as exc:
             st.error(f"Not saved: {exc}", icon=":material/error:")
             return
-        _save_funnel(workshop=new_rows, source="workshop")
+        state.update_section("funnel", workshop=new_rows, source="workshop")
         st.rerun()
 
 
@@ -299,10 +300,11 @@ def settings(assessment: Assessment) -> None:
         index=options.index(f.benchmark_id) if f.benchmark_id in options else 0,
         format_func=lambda k: "None" if k == "none" else sets[k].title,
         key="funnel.benchmark",
-        on_change=lambda: _save_funnel(
+        on_change=lambda: state.update_section(
+            "funnel",
             benchmark_id=None
             if st.session_state["funnel.benchmark"] == "none"
-            else st.session_state["funnel.benchmark"]
+            else st.session_state["funnel.benchmark"],
         ),
     )
     c3.radio(
@@ -312,14 +314,14 @@ def settings(assessment: Assessment) -> None:
         horizontal=True,
         format_func=lambda b: "won / (won + lost)" if b == "closed" else "won / all created",
         key="funnel.basis",
-        on_change=lambda: _save_funnel(win_rate_basis=st.session_state["funnel.basis"]),
+        on_change=lambda: state.update_section("funnel", win_rate_basis=st.session_state["funnel.basis"]),
     )
     st.toggle(
         "Stage conversions over closed deals only",
         value=f.closed_only,
         key="funnel.closed_only",
         help="Leaves out open deals that have not had time to move on.",
-        on_change=lambda: _save_funnel(closed_only=st.session_state["funnel.closed_only"]),
+        on_change=lambda: state.update_section("funnel", closed_only=st.session_state["funnel.closed_only"]),
     )
 
 
@@ -330,7 +332,7 @@ def _on_target() -> None:
         st.session_state["funnel.target_error"] = f"'{raw}' is not an amount of money; type e.g. 5M or 5,000,000"
         return
     st.session_state.pop("funnel.target_error", None)
-    _save_funnel(target=value)
+    state.update_section("funnel", target=value)
 
 
 def figures_panel(assessment: Assessment, result: Any, problem: str | None) -> None:

@@ -16,19 +16,6 @@ from salesopt.performance import accuracy, forecast_categories, rep_table, risk_
 from ui import state
 
 
-def _save(**changes: Any) -> None:
-    current = state.current()
-    if current is not None:
-        state.update(current.model_copy(update={"performance": current.performance.model_copy(update=changes)}))
-
-
-def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [
-        {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in r.items()}
-        for r in frame.to_dict("records")
-    ]
-
-
 def metrics_framework(assessment: Assessment, kit: PerformanceKit) -> None:
     chosen = {m.metric_id: m for m in assessment.performance.metrics}
     table = pd.DataFrame(
@@ -52,12 +39,13 @@ def metrics_framework(assessment: Assessment, kit: PerformanceKit) -> None:
         column_order=["Family", "Metric", "Track", "Target", "Owner"],
     )
     if st.button("Save metrics framework", key="perf.metrics.save", icon=":material/save:"):
-        _save(
+        state.update_section(
+            "performance",
             metrics=[
                 MetricChoice(metric_id=r["id"], target=str(r["Target"] or ""), owner=str(r["Owner"] or ""))
-                for r in _rows(edited)
+                for r in state.editor_rows(edited)
                 if r["Track"]
-            ]
+            ],
         )
         st.rerun()
     by_family = table[table["Track"]].groupby("Family").size()
@@ -87,12 +75,13 @@ def quota_editor(assessment: Assessment, result: Any, default_quota: float | Non
         )
         if st.button("Save quotas", key="perf.quotas.save", icon=":material/save:"):
             try:
-                _save(
+                state.update_section(
+                    "performance",
                     quotas=[
                         QuotaRow(rep=str(r["rep"]), quota=float(r["quota"]), actual=r.get("actual"))
-                        for r in _rows(edited)
+                        for r in state.editor_rows(edited)
                         if r.get("rep")
-                    ]
+                    ],
                 )
             except (TypeError, ValueError) as exc:
                 st.error(f"Not saved: each rep needs a quota above 0 ({exc}).")
@@ -214,12 +203,13 @@ def forecasting(assessment: Assessment, kit: PerformanceKit, result: Any) -> Non
     )
     if st.button("Save forecasts", key="perf.forecasts.save", icon=":material/save:"):
         try:
-            _save(
+            state.update_section(
+                "performance",
                 forecasts=[
                     ForecastRow(period=str(r["period"]), forecast=float(r["forecast"]), actual=float(r["actual"]))
-                    for r in _rows(edited)
+                    for r in state.editor_rows(edited)
                     if r.get("period")
-                ]
+                ],
             )
         except (TypeError, ValueError) as exc:
             st.error(f"Not saved: each period needs a forecast and an actual ({exc}).")

@@ -18,12 +18,6 @@ from ui import state
 PIPELINE_ROWS = 50
 
 
-def _save(**changes: Any) -> None:
-    current = state.current()
-    if current is not None:
-        state.update(current.model_copy(update={"qualification": current.qualification.model_copy(update=changes)}))
-
-
 def scorecards(assessment: Assessment) -> dict[str, Scorecard]:
     return with_custom(state.catalog().scorecards(), assessment.qualification.custom_frameworks)
 
@@ -40,7 +34,7 @@ def pick_framework(assessment: Assessment, cards: dict[str, Scorecard]) -> Score
         help="Shipped frameworks plus any you add under Custom frameworks.",
     )
     if chosen != assessment.qualification.framework_id:
-        _save(framework_id=chosen)
+        state.update_section("qualification", framework_id=chosen)
     card = cards[chosen]
     st.caption(f"{card.description} **When:** {card.when_to_use}")
     return card
@@ -99,7 +93,7 @@ def score_deal(assessment: Assessment, card: Scorecard) -> None:
         kept = ScoredDeal(
             name=name.strip(), framework_id=card.id, scores={k: v for k, v in answers.items() if v is not None}
         )
-        _save(deals=[*state.current().qualification.deals, kept])
+        state.update_section("qualification", deals=[*state.current().qualification.deals, kept])
         st.success(
             f"Kept {kept.name}: {fmt.number(result.total)} / {fmt.number(result.max_total)}, {result.tier.label}."
         )
@@ -165,7 +159,7 @@ def pipeline(assessment: Assessment, card: Scorecard, result: Any) -> None:
             row["Opportunity"]: {e.id: int(row[e.name]) for e in card.elements if pd.notna(row[e.name])}
             for row in edited.to_dict("records")
         }
-        _save(pipeline={k: v for k, v in scores.items() if v})
+        state.update_section("qualification", pipeline={k: v for k, v in scores.items() if v})
         st.rerun()
     scored = score_pipeline(card, open_deals, saved)
     if scored.empty or scored["tier"].isna().all():
@@ -248,7 +242,7 @@ def business_case_panel(assessment: Assessment) -> None:
         }
         if st.form_submit_button("Calculate and save", icon=":material/calculate:"):
             bc = BusinessCase(**values)
-            _save(business_case=bc)
+            state.update_section("qualification", business_case=bc)
     r = business_case.evaluate(
         bc.revenue_increase, bc.cost_savings, bc.efficiency_gains, bc.one_time, bc.recurring, bc.years, bc.discount_rate
     )
@@ -296,10 +290,10 @@ def objections(assessment: Assessment) -> None:
             for r in edited.to_dict("records")
             if isinstance(r["name"], str) and r["name"].strip()
         ]
-        _save(objections=rows)
+        state.update_section("qualification", objections=rows)
         st.rerun()
     if c2.button("Reset to the defaults", key="qual.objections.reset", type="tertiary"):
-        _save(objections=[])
+        state.update_section("qualification", objections=[])
         st.session_state.pop("qual.objections", None)
         st.rerun()
 
@@ -323,7 +317,7 @@ def custom_frameworks(assessment: Assessment) -> None:
             st.error(f"{file.name} was not added ({len(problems)} problem(s)):", icon=":material/error:")
             st.code("\n".join(problems), language=None)
             return
-        _save(custom_frameworks=[*assessment.qualification.custom_frameworks, text])
+        state.update_section("qualification", custom_frameworks=[*assessment.qualification.custom_frameworks, text])
         st.rerun()
 
 

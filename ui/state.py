@@ -217,6 +217,22 @@ def update(assessment: Assessment) -> bool:
     return True
 
 
+def update_section(name: str, **changes: Any) -> bool:
+    """Change fields of one part of the open assessment (a stage section, 'whatif') and save."""
+    assessment = current()
+    if assessment is None:
+        return False
+    part = getattr(assessment, name).model_copy(update=changes)
+    return update(assessment.model_copy(update={name: part}))
+
+
+def editor_rows(frame: Any) -> list[dict[str, Any]]:
+    """Rows of an edited table with blank cells as None."""
+    return [
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in frame.to_dict("records")
+    ]
+
+
 def resolve_conflict(choice: str) -> None:
     """'reload' takes the stored version; 'overwrite' saves mine over it; 'copy' saves mine as a new one."""
     pending = conflict()

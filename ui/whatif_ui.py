@@ -34,12 +34,6 @@ PROBABILITY_SOURCES = {
 }
 
 
-def _save_whatif(**changes: Any) -> None:
-    current = state.current()
-    if current is not None:
-        state.update(current.model_copy(update={"whatif": current.whatif.model_copy(update=changes)}))
-
-
 def baseline_editor(assessment: Assessment, values: dict[str, float | None]) -> None:
     with st.expander("Baseline figures", expanded=any(v is None for v in values.values())):
         st.caption("From Stage 2 (export or workshop numbers), Stage 1 and Stage 4; change any figure here.")
@@ -58,9 +52,10 @@ def baseline_editor(assessment: Assessment, values: dict[str, float | None]) -> 
                 if errors:
                     st.error("Out of range: " + ", ".join(errors) + " (type a fraction, e.g. 0.2 for 20%).")
                 else:
-                    _save_whatif(
+                    state.update_section(
+                        "whatif",
                         overrides={k: float(v) for k, v in typed.items() if v is not None and v != values.get(k)}
-                        | {k: v for k, v in assessment.whatif.overrides.items() if typed.get(k) == v}
+                        | {k: v for k, v in assessment.whatif.overrides.items() if typed.get(k) == v},
                     )
                     st.rerun()
 
@@ -185,7 +180,7 @@ def scenarios_panel(assessment: Assessment, base: Baseline) -> None:
         key="whatif.chosen",
     )
     if chosen != assessment.whatif.chosen_scenario:
-        _save_whatif(chosen_scenario=chosen)
+        state.update_section("whatif", chosen_scenario=chosen)
 
 
 def sensitivity_panel(assessment: Assessment, base: Baseline) -> None:

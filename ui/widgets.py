@@ -197,10 +197,10 @@ def question_input(stage_id: str, q: Question, assessment: Assessment) -> None:
 # ---- the stage stepper --------------------------------------------------------------------------
 
 
-def _go(stage_id: str, step: int) -> None:
+def _go(stage_id: str, field: str, step: int) -> None:
     assessment = state.current()
     if assessment is not None:
-        state.update(assessment.with_section(stage_id, step=step))
+        state.update(assessment.with_section(stage_id, **{field: step}))
 
 
 def _on_closing(stage_id: str) -> None:
@@ -219,46 +219,31 @@ NEXT_PAGE = {
 }
 
 
-def _go_question(stage_id: str, step: int) -> None:
-    assessment = state.current()
-    if assessment is not None:
-        state.update(assessment.with_section(stage_id, question_step=step))
-
-
-def _workshop_dialogue(stage: Stage, assessment: Assessment, output: Callable[[], None]) -> None:
-    """One question at a time (workshop mode), ending on the stage's summary slide."""
-    questions = [(a, q) for a in stage.aspects for q in a.questions]
-    total = len(questions)
-    step = min(assessment.section(stage.id).question_step, total)
-    st.progress(step / total, text=f"Question {min(step + 1, total)} of {total}" if step < total else "Stage summary")
-    if step < total:
-        aspect, q = questions[step]
-        st.caption(aspect.title)
-        question_input(stage.id, q, assessment)
-    else:
-        output()
+def _nav(stage_id: str, field: str, step: int, total: int, suffix: str, last_label: str = "Next") -> None:
+    """Back / next along ``field`` (the aspect step, or the question step in workshop mode); at the
+    end, the link to the next stage."""
     back, _, nxt = st.columns([1, 1, 1])
     back.button(
         "Back",
-        on_click=_go_question,
-        args=(stage.id, step - 1),
+        on_click=_go,
+        args=(stage_id, field, step - 1),
         disabled=step == 0,
-        key=f"{stage.id}.wback",
+        key=f"{stage_id}.{suffix}back",
         icon=":material/arrow_back:",
         width="stretch",
     )
     if step < total:
         nxt.button(
-            "Next",
-            on_click=_go_question,
-            args=(stage.id, step + 1),
-            key=f"{stage.id}.wnext",
+            "Next" if step < total - 1 else last_label,
+            on_click=_go,
+            args=(stage_id, field, step + 1),
+            key=f"{stage_id}.{suffix}next",
             type="primary",
             icon=":material/arrow_forward:",
             width="stretch",
         )
     else:
-        target, label = NEXT_PAGE[stage.id]
+        target, label = NEXT_PAGE[stage_id]
         nxt.page_link(target, label=label, icon=":material/arrow_forward:", width="stretch")
 
 
@@ -270,51 +255,38 @@ def dialogue(
 ) -> None:
     """The stage one aspect at a time with back/next (one question at a time in workshop mode),
     ending on its output and closing question."""
-
-    def output() -> None:
+    section = assessment.section(stage.id)
+    if state.workshop_mode():
+        items = [(a.title, [q]) for a in stage.aspects for q in a.questions]
+        field, step = "question_step", min(section.question_step, len(items))
+        text = f"Question {step + 1} of {len(items)}" if step < len(items) else "Stage summary"
+    else:
+        items = [(a.title, list(a.questions)) for a in stage.aspects]
+        field, step = "step", min(section.step, len(items))
+        text = f"Step {step + 1} of {len(items) + 1}: " + (items[step][0] if step < len(items) else "Output")
+    st.progress(step / len(items), text=text)
+    if step < len(items):
+        title, questions = items[step]
+        if field == "step":
+            st.subheader(title)
+        else:
+            st.caption(title)
+        for q in questions:
+            question_input(stage.id, q, assessment)
+    else:
         if output_figures:
             figures(output_figures)
         if output_extra is not None:
             output_extra()
         stage_output(stage, assessment)
-
-    if state.workshop_mode():
-        _workshop_dialogue(stage, assessment, output)
-        return
-    total = len(stage.aspects)
-    step = min(assessment.section(stage.id).step, total)
-    labels = [a.title for a in stage.aspects] + ["Output"]
-    st.progress(step / total, text=f"Step {step + 1} of {total + 1}: {labels[step]}")
-    if step < total:
-        aspect = stage.aspects[step]
-        st.subheader(aspect.title)
-        for q in aspect.questions:
-            question_input(stage.id, q, assessment)
-    else:
-        output()
-    back, _, nxt = st.columns([1, 1, 1])
-    back.button(
-        "Back",
-        on_click=_go,
-        args=(stage.id, step - 1),
-        disabled=step == 0,
-        key=f"{stage.id}.back",
-        icon=":material/arrow_back:",
-        width="stretch",
+    _nav(
+        stage.id,
+        field,
+        step,
+        len(items),
+        "w" if field == "question_step" else "",
+        "Next" if field == "question_step" else "Stage output",
     )
-    if step < total:
-        nxt.button(
-            "Next" if step < total - 1 else "Stage output",
-            on_click=_go,
-            args=(stage.id, step + 1),
-            key=f"{stage.id}.next",
-            type="primary",
-            icon=":material/arrow_forward:",
-            width="stretch",
-        )
-    else:
-        target, label = NEXT_PAGE[stage.id]
-        nxt.page_link(target, label=label, icon=":material/arrow_forward:", width="stretch")
 
 
 def stage_output(stage: Stage, assessment: Assessment) -> None:

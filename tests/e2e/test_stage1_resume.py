@@ -22,7 +22,7 @@ def test_stage_one_answers_survive_a_new_session_through_the_resume_link(app_url
     page.goto(app_url)
     page.get_by_label("Title", exact=True).fill("Browser journey")
     page.get_by_role("button", name="Start a new assessment").click()
-    expect(page.get_by_role("heading", name="Stage 1 · Sales context")).to_be_visible()
+    expect(page.get_by_role("heading", name="Stage 1 · Sales context", exact=True)).to_be_visible()
 
     _answer(page, "What products/services do you sell?", "Fleet telematics for logistics firms")
     _answer(page, "What is your average deal size?", "$42k")
@@ -32,7 +32,7 @@ def test_stage_one_answers_survive_a_new_session_through_the_resume_link(app_url
     _answer(page, "What is your typical sales cycle length?", "4 months")
     expect(page.get_by_text("Saved as 120 days (4 months)")).to_be_visible()
     page.get_by_role("button", name="Next").click()
-    expect(page.get_by_role("heading", name="Sales organization")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sales organization", exact=True)).to_be_visible()
     _answer(page, "How many sales reps do you have?", "8")
     expect(page.get_by_text("Saved as 8")).to_be_visible()
     page.screenshot(path=str(artifacts / "stage1_answering.png"), full_page=True)
@@ -45,7 +45,7 @@ def test_stage_one_answers_survive_a_new_session_through_the_resume_link(app_url
     page = later.new_page()
     page.set_default_timeout(TIMEOUT)
     page.goto(resume_link)
-    expect(page.get_by_role("heading", name="Sales organization")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sales organization", exact=True)).to_be_visible()
     expect(page.get_by_label("How many sales reps do you have?", exact=True)).to_have_value("8")
     page.get_by_role("button", name="Back").click()
     expect(page.get_by_label("What products/services do you sell?", exact=True)).to_have_value(

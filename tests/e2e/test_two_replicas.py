@@ -69,7 +69,7 @@ def test_an_assessment_saved_through_one_replica_resumes_through_the_other(brows
         other = browser.new_page(viewport={"width": 1400, "height": 1000})
         other.set_default_timeout(30_000)
         other.goto(link)
-        expect(other.get_by_role("heading", name="Stage 1 · Sales context")).to_be_visible()
+        expect(other.get_by_role("heading", name="Stage 1 · Sales context", exact=True)).to_be_visible()
         expect(other.get_by_label("What products/services do you sell?", exact=True)).to_have_value(
             "Answered on replica A"
         )

@@ -22,7 +22,7 @@ def test_demo_through_all_stages_in_workshop_mode_to_a_pdf(app_url, browser, art
     page.goto(app_url)
     page.get_by_role("tab", name="Demo").click()
     page.get_by_role("button", name="Open the demo assessment").click()
-    expect(page.get_by_role("heading", name="Stage 1 · Sales context")).to_be_visible()
+    expect(page.get_by_role("heading", name="Stage 1 · Sales context", exact=True)).to_be_visible()
     page.get_by_text("Workshop mode").click()
     expect(page.get_by_text("Facilitator notes")).to_be_visible()
     page.get_by_text("Facilitator notes").click()
@@ -34,7 +34,7 @@ def test_demo_through_all_stages_in_workshop_mode_to_a_pdf(app_url, browser, art
 
     for number, (link, heading) in enumerate(STAGES[1:], start=2):
         page.get_by_role("link", name=link).click()
-        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         expect(page.get_by_text("Engagement:")).to_be_visible()  # the progress bar across the five stages
         page.screenshot(path=str(artifacts / f"workshop_{number}_{link.split(' · ')[1].lower().replace(' ', '_')}.png"))
     page.get_by_role("link", name="2 · Funnel analysis").click()
@@ -43,7 +43,7 @@ def test_demo_through_all_stages_in_workshop_mode_to_a_pdf(app_url, browser, art
     page.screenshot(path=str(artifacts / "workshop_2_funnel_figures.png"))
 
     page.get_by_role("link", name="Plan").click()
-    expect(page.get_by_role("heading", name="Sales Process Optimization Plan")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sales Process Optimization Plan", exact=True)).to_be_visible()
     with page.expect_download(timeout=60_000) as download_info:
         page.get_by_role("button", name="Plan (PDF)").click()
     download = download_info.value
