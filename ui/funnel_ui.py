@@ -442,7 +442,7 @@ def scoring_panel(assessment: Assessment, result: Any, problem: str | None) -> N
     model = models[model_id]
     from salesopt.opportunity_scoring import usable_criteria
 
-    used = usable_criteria(result.deals, model)
+    used = result._remember(("usable", model.id, hash(model)), lambda: usable_criteria(result.deals, model))
     unused = [c.label for c in model.criteria if c not in used]
     st.caption(
         "Score = points of the criteria a deal meets / points of the criteria this export can answer, 0-100. "
@@ -459,7 +459,10 @@ def scoring_panel(assessment: Assessment, result: Any, problem: str | None) -> N
             icon=":material/info:",
         )
     else:
-        mix = scored["priority"].value_counts().reindex(["High", "Medium", "Low"], fill_value=0)
+        mix = result._remember(
+            ("mix", model.id, hash(model)),
+            lambda: scored["priority"].value_counts().reindex(["High", "Medium", "Low"], fill_value=0),
+        )
         c1, c2, c3 = st.columns(3)
         for col, tier in zip((c1, c2, c3), mix.index, strict=True):
             col.metric(f"{tier} priority", fmt.number(int(mix[tier])), help=f"Open deals scored {tier}.")
