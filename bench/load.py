@@ -11,19 +11,18 @@ import argparse
 import asyncio
 import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.async_api import async_playwright, expect
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.e2e.server import free_port, start_app, stop  # noqa: E402
+
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -103,37 +102,12 @@ def main() -> None:
     from salesopt.demo import demo_crm_csv
 
     csv_path.write_bytes(demo_crm_csv())
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "SALESOPT_DATA_DIR": str(data)}
     env.pop("SALESOPT_DATABASE_URL", None)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "streamlit_app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = start_app(port, env)
     url = f"http://127.0.0.1:{port}/"
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url + "_stcore/health", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
         before = rss_mb(server.pid)
         latencies, tokens, wall = asyncio.run(run(args.sessions, url, csv_path))
         after = rss_mb(server.pid)
@@ -163,8 +137,7 @@ def main() -> None:
         )
         print(f"  assessments saved intact: {intact} of {args.sessions}")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)
         shutil.rmtree(data, ignore_errors=True)
 
 

@@ -13,19 +13,18 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.e2e.server import free_port, start_app, stop  # noqa: E402
+
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -37,44 +36,15 @@ ARGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def one_run(browser) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
     port = free_port()
     data = tempfile.mkdtemp(prefix="salesopt-bench-")
     env = {**os.environ, "SALESOPT_DATA_DIR": data}
     env.pop("SALESOPT_DATABASE_URL", None)
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "streamlit_app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
     url = f"http://127.0.0.1:{port}"
+    t0 = time.perf_counter()
+    proc = start_app(port, env)
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.02)
         health = time.perf_counter() - t0
         page = browser.new_page()
         page.goto(url)
@@ -89,8 +59,7 @@ def one_run(browser) -> tuple[float, float, float]:  # type: ignore[no-untyped-d
         page.close()
         return health, first, warm
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
+        stop(proc)
         shutil.rmtree(data, ignore_errors=True)
 
 

@@ -5,55 +5,20 @@ which `make test` provides)."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, _free_port
+from tests.e2e.server import free_port, start_app, stop
 
 PG = os.environ.get("SALESOPT_TEST_POSTGRES_URL")
 
 
-def _start(port: int) -> subprocess.Popen:
-    env = {**os.environ, "SALESOPT_DATABASE_URL": PG or ""}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "streamlit_app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    os.killpg(proc.pid, signal.SIGTERM)
-    pytest.fail(f"replica on port {port} did not start")
-
-
 @pytest.mark.skipif(not PG, reason="needs PostgreSQL: SALESOPT_TEST_POSTGRES_URL (make test starts one)")
 def test_an_assessment_saved_through_one_replica_resumes_through_the_other(browser, artifacts):
-    ports = [_free_port(), _free_port()]
-    replicas = [_start(p) for p in ports]
+    ports = [free_port(), free_port()]
+    env = {**os.environ, "SALESOPT_DATABASE_URL": PG or ""}
+    replicas = [start_app(p, env) for p in ports]
     try:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(30_000)
@@ -77,5 +42,4 @@ def test_an_assessment_saved_through_one_replica_resumes_through_the_other(brows
         other.close()
     finally:
         for proc in replicas:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
+            stop(proc)
