@@ -95,6 +95,6 @@ c[2].download_button(
 st.caption("CSV cells that start like a spreadsheet formula (= + - @) get a leading apostrophe.")
 with st.container(border=True):
     st.markdown(markdown)
-    for caption, chart in charts.values():
-        st.altair_chart(chart, width="stretch")
+    for caption, figure in charts.values():
+        widgets.chart(lambda figure=figure: figure)
         st.caption(caption)

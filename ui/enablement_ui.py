@@ -12,7 +12,7 @@ from salesopt import charts, fmt
 from salesopt.assessment import Assessment, ContentStatus, OnboardingRow, SopRow, ToolStatus
 from salesopt.enablement import gap_scores, leak_content, onboarding_weeks, stack_gaps
 from salesopt.frameworks import EnablementKit
-from ui import state
+from ui import state, widgets
 
 STATUSES = ["have", "outdated", "missing"]
 
@@ -152,7 +152,7 @@ def onboarding(assessment: Assessment, kit: EnablementKit) -> None:
             return
         state.update_section("enablement", onboarding=new)
         st.rerun()
-    st.altair_chart(charts.timeline(frame.rename(columns={"name": "phase"})), width="stretch")
+    widgets.chart(lambda: charts.timeline(frame.rename(columns={"name": "phase"})))
     total = onboarding_weeks([(r.name, r.start_week, r.weeks) for r in rows])
     st.caption(
         f"{total} weeks to independent selling (the seed's plan: 12). The what-if capacity plan ramps new "

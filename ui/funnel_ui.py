@@ -14,7 +14,7 @@ from salesopt.assessment import Assessment, CrmSource, WorkshopRow
 from salesopt.crm import COHORT_FIELDS, FIELDS, CrmError
 from salesopt.funnel import analyze_volumes
 from salesopt.summary import cohort_table, funnel_figures, stage_table
-from ui import state
+from ui import state, widgets
 
 UPLOAD_LIMIT_MB = 100
 NOT_MAPPED = "(not mapped)"
@@ -350,23 +350,25 @@ def figures_panel(assessment: Assessment, result: Any, problem: str | None) -> N
 
     figures(funnel_figures(a, assessment.currency))
     st.subheader("Funnel")
-    st.altair_chart(charts.funnel(a.stages), width="stretch")
+    widgets.chart(lambda: charts.funnel(a.stages), ("funnel",), result)
     st.caption(
         "Deals that reached each stage (furthest stage: current if open, last if won, the stage lost at if "
         "lost); the percent is the conversion to the next stage."
     )
     st.subheader("Conversion against benchmark")
-    st.altair_chart(charts.conversion_vs_benchmark(a.stages), width="stretch")
+    widgets.chart(lambda: charts.conversion_vs_benchmark(a.stages), ("conversion",), result)
     st.dataframe(stage_table(a, assessment.currency), hide_index=True)
     if any(s.time_median_days is not None for s in a.stages):
         st.subheader("Time in stage")
-        st.altair_chart(charts.time_in_stage(a.stages), width="stretch")
+        widgets.chart(lambda: charts.time_in_stage(a.stages), ("time",), result)
     else:
         st.caption("Time in stage needs a stage history (a history file, or one row per stage entry).")
     if "amount" in result.deals:
         st.subheader("Open pipeline by stage")
         by = st.segmented_control("Show", ["count", "value"], default="count", key="funnel.pipeline_by")
-        st.altair_chart(charts.pipeline_by_stage(result.pipeline_by_stage(), by or "count"), width="stretch")
+        widgets.chart(
+            lambda: charts.pipeline_by_stage(result.pipeline_by_stage(), by or "count"), ("pipeline", by), result
+        )
 
 
 def workshop_figures(assessment: Assessment) -> None:
@@ -389,8 +391,8 @@ def workshop_figures(assessment: Assessment) -> None:
             delta_color="off",
             help="Largest shortfall against benchmark, else the lowest conversion.",
         )
-    st.altair_chart(charts.funnel(v.stages), width="stretch")
-    st.altair_chart(charts.conversion_vs_benchmark(v.stages), width="stretch")
+    widgets.chart(lambda: charts.funnel(v.stages))
+    widgets.chart(lambda: charts.conversion_vs_benchmark(v.stages))
     for reason in v.reasons.values():
         st.caption(reason)
 
@@ -408,7 +410,7 @@ def cohorts_panel(assessment: Assessment, result: Any, problem: str | None) -> N
     else:
         key = st.selectbox("Compare by", keys, format_func=lambda k: k.replace("_", " "), key="funnel.cohort")
         table = result.cohort(key)
-        st.altair_chart(charts.cohort_win_rates(table, key, result.analysis.win_rate), width="stretch")
+        widgets.chart(lambda: charts.cohort_win_rates(table, key, result.analysis.win_rate), ("cohort", key), result)
         st.caption(
             "Pale bars: fewer than 10 closed deals, too few to judge. Vermillion: more than two standard "
             "deviations from the other groups. Orange line: all deals."
@@ -416,15 +418,15 @@ def cohorts_panel(assessment: Assessment, result: Any, problem: str | None) -> N
         st.dataframe(cohort_table(table, key, assessment.currency), hide_index=True)
     if result.has_values("loss_reason"):
         st.subheader("Loss reasons")
-        st.altair_chart(charts.loss_pareto(result.losses("loss_reason")), width="stretch")
+        widgets.chart(lambda: charts.loss_pareto(result.losses("loss_reason")), ("loss",), result)
         st.caption("Lost deals per reason, largest first; the line is the cumulative share.")
     if result.has_values("lost_at_stage"):
         st.subheader("Stage at which deals are lost")
-        st.altair_chart(charts.loss_pareto(result.losses("lost_at_stage", blanks=None)), width="stretch")
+        widgets.chart(lambda: charts.loss_pareto(result.losses("lost_at_stage", blanks=None)), ("lost_at",), result)
         st.caption("Lost deals per the last stage they reached before being lost.")
     if result.has_values("competitor"):
         st.subheader("Lost to")
-        st.altair_chart(charts.loss_pareto(result.losses("competitor", blanks=None)), width="stretch")
+        widgets.chart(lambda: charts.loss_pareto(result.losses("competitor", blanks=None)), ("competitor",), result)
         st.caption("Lost deals that name a competitor, per competitor.")
 
 
@@ -466,7 +468,7 @@ def scoring_panel(assessment: Assessment, result: Any, problem: str | None) -> N
         c1, c2, c3 = st.columns(3)
         for col, tier in zip((c1, c2, c3), mix.index, strict=True):
             col.metric(f"{tier} priority", fmt.number(int(mix[tier])), help=f"Open deals scored {tier}.")
-        st.altair_chart(charts.priority_mix(mix), width="stretch")
+        widgets.chart(lambda: charts.priority_mix(mix), ("mix", model.id, hash(model)), result)
         shown = scored.head(200).assign(
             amount=scored["amount"].head(200).map(lambda v: fmt.money(v, assessment.currency))
             if "amount" in scored

@@ -13,7 +13,7 @@ from salesopt.assessment import Assessment, ForecastRow, MetricChoice, QuotaRow
 from salesopt.frameworks import PerformanceKit
 from salesopt.montecarlo import in_period, period_forecast
 from salesopt.performance import accuracy, forecast_categories, rep_table, risk_flags, tiers, trends
-from ui import state
+from ui import state, widgets
 
 
 def metrics_framework(assessment: Assessment, kit: PerformanceKit) -> None:
@@ -122,7 +122,7 @@ def dashboards(assessment: Assessment, result: Any, quotas: dict[str, float]) ->
                 fmt.percent(float(reps["won"].sum()) / team_quota if team_quota else None),
                 help="Team won / team quota.",
             )
-            st.altair_chart(charts.rep_comparison(reps), width="stretch")
+            widgets.chart(lambda: charts.rep_comparison(reps))
             st.dataframe(
                 reps.assign(
                     won=reps["won"].map(lambda v: fmt.money(v, cur)),
@@ -144,10 +144,10 @@ def dashboards(assessment: Assessment, result: Any, quotas: dict[str, float]) ->
         if trend.empty:
             st.info("Trends need close dates.", icon=":material/info:")
         else:
-            st.altair_chart(charts.trend(trend, "won_revenue", "Won revenue", "$~s"), width="stretch")
-            st.altair_chart(charts.trend(trend, "win_rate", "Win rate", "%"), width="stretch")
-            st.altair_chart(charts.trend(trend, "median_cycle", "Median cycle (days)", ",.0f"), width="stretch")
-            st.altair_chart(charts.trend(trend, "avg_deal", "Average deal size", "$~s"), width="stretch")
+            widgets.chart(lambda: charts.trend(trend, "won_revenue", "Won revenue", "$~s"))
+            widgets.chart(lambda: charts.trend(trend, "win_rate", "Win rate", "%"))
+            widgets.chart(lambda: charts.trend(trend, "median_cycle", "Median cycle (days)", ",.0f"))
+            widgets.chart(lambda: charts.trend(trend, "avg_deal", "Average deal size", "$~s"))
             st.caption("By quarter of close date (closed deals); the last quarter may be partial.")
 
 

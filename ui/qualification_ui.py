@@ -13,7 +13,7 @@ from salesopt.assessment import Assessment, BusinessCase, ObjectionResponse, Sco
 from salesopt.frameworks import Scorecard
 from salesopt.methodology import recommend, spin_guide, spin_markdown
 from salesopt.scorecards import check_custom, score, score_pipeline, with_custom
-from ui import state
+from ui import state, widgets
 
 PIPELINE_ROWS = 50
 
@@ -165,7 +165,7 @@ def pipeline(assessment: Assessment, card: Scorecard, result: Any) -> None:
     if scored.empty or scored["tier"].isna().all():
         return
     mix = scored["tier"].value_counts().reindex([t.label for t in reversed(card.tiers)], fill_value=0)
-    st.altair_chart(charts.priority_mix(mix.rename(index=lambda t: t)), width="stretch")
+    widgets.chart(lambda: charts.priority_mix(mix.rename(index=lambda t: t)))
     st.dataframe(
         scored.assign(
             amount=scored["amount"].map(lambda v: fmt.money(v, assessment.currency)),
@@ -261,7 +261,7 @@ def business_case_panel(assessment: Assessment) -> None:
         business_case.cumulative_cash_flow(bc.one_time, r.annual_benefit, bc.recurring, bc.years),
         columns=["month", "cumulative"],
     )
-    st.altair_chart(charts.cash_flow(flow, r.payback_months), width="stretch")
+    widgets.chart(lambda: charts.cash_flow(flow, r.payback_months))
     st.caption("Cumulative net cash by month; the dot marks the payback point.")
 
 

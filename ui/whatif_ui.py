@@ -24,7 +24,7 @@ from salesopt.whatif import (
     reverse_funnel,
     sensitivity,
 )
-from ui import state
+from ui import state, widgets
 
 PROBABILITY_SOURCES = {
     "crm": "CRM probability",
@@ -154,7 +154,7 @@ def scenarios_panel(assessment: Assessment, base: Baseline) -> None:
         st.info("No scenarios yet: move the levers and save one.", icon=":material/info:")
         return
     table = compare(base, [(s.name, Levers.from_dict(s.levers, len(base.conversions))) for s in saved])
-    st.altair_chart(charts.scenarios(table, base.target), width="stretch")
+    widgets.chart(lambda: charts.scenarios(table, base.target), ("scenarios", base, table.to_json()))
     cur = assessment.currency
     st.dataframe(
         pd.DataFrame(
@@ -185,7 +185,7 @@ def scenarios_panel(assessment: Assessment, base: Baseline) -> None:
 
 def sensitivity_panel(assessment: Assessment, base: Baseline) -> None:
     table = sensitivity(base)
-    st.altair_chart(charts.tornado(table), width="stretch")
+    widgets.chart(lambda: charts.tornado(table), ("tornado", base))
     top = table.iloc[0]
     st.caption(
         f"Ranked by swing: {top['lever']} moves projected revenue most "
@@ -233,7 +233,7 @@ def capacity_panel(assessment: Assessment, base: Baseline) -> None:
         help=f"New reps from month 1, ramping over {base.ramp_months:.1f} months, to reach the target.",
     )
     c[2].metric("Ramp", f"{base.ramp_months:.1f} months", help="Stage 4 onboarding length (default 12 weeks).")
-    st.altair_chart(charts.capacity(plan), width="stretch")
+    widgets.chart(lambda: charts.capacity(plan), ("capacity", base, plan.to_json()))
     st.caption(
         f"With the hires and attrition set on the Levers tab; {fmt.money(base.quota_per_rep, cur)} quota per "
         f"rep at {fmt.percent(base.attainment)} attainment."
@@ -272,13 +272,11 @@ def forecast_panel(assessment: Assessment, result: Any) -> None:
         deals, source, stage_rates=rates, category_weights=CATEGORY_WEIGHTS, tier_probability=tier_p
     )
     target = assessment.funnel.target
-    with st.spinner("Simulating 10,000 trials…"):
-        f = forecast(
-            deals["amount"].fillna(0).to_numpy(),
-            p,
-            target=None if target is None else target - won,
-            trials=10_000,
-            seed=seed,
+    amounts = deals["amount"].fillna(0).to_numpy()
+    key = ("forecast", period, source, seed, target, hash(p.tobytes()), hash(amounts.tobytes()))
+    with st.spinner("Simulating 10,000 trials…"):  # once per input; a rerun reuses the result
+        f = result._remember(
+            key, lambda: forecast(amounts, p, target=None if target is None else target - won, trials=10_000, seed=seed)
         )
     pf = period_forecast(deals, won, p, CATEGORY_WEIGHTS)
     cur = assessment.currency
@@ -308,7 +306,7 @@ def forecast_panel(assessment: Assessment, result: Any) -> None:
     marks = {"P10": won + f.p10, "P50": won + f.p50, "P90": won + f.p90}
     if target:
         marks["target"] = target
-    st.altair_chart(charts.histogram(won + f.trials, marks), width="stretch")
+    widgets.chart(lambda: charts.histogram(won + f.trials, marks), (*key, "histogram", won))
     if missing:
         st.caption(f"{missing:,} deal(s) have no {PROBABILITY_SOURCES[source].lower()}: counted at 0%.")
     if model is not None:
