@@ -354,11 +354,12 @@ def histogram(trials: list[float] | pd.Series, marks: dict[str, float]) -> alt.C
     data = pd.DataFrame({"start": edges[:-1], "end": edges[1:], "trials": counts})
     bars = (
         alt.Chart(data)
-        .mark_bar(color=SKY)
+        .mark_rect(color=SKY, stroke="white", strokeWidth=0.5)
         .encode(
             x=alt.X("start:Q", title="Revenue in the period", axis=alt.Axis(format="$~s")),
             x2="end:Q",
             y=alt.Y("trials:Q", title="Trials"),
+            y2=alt.datum(0),
             tooltip=[alt.Tooltip("start:Q", format="$,.0f"), alt.Tooltip("end:Q", format="$,.0f"), "trials"],
         )
     )

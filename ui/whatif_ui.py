@@ -189,8 +189,9 @@ def sensitivity_panel(assessment: Assessment, base: Baseline) -> None:
     top = table.iloc[0]
     st.caption(
         f"Ranked by swing: {top['lever']} moves projected revenue most "
-        f"({fmt.money(top['high'], assessment.currency, compact=True)} for +10%). Where capacity binds, "
-        "funnel levers move nothing until reps are added."
+        f"({fmt.money(top['high'], assessment.currency, compact=True)} for +10%). Revenue is a product of volume, "
+        "conversions and deal size, so +10% on any of them is worth the same; per point, the lowest conversion "
+        "(the biggest leak) gains most. Where capacity binds, funnel levers move nothing until reps are added."
     )
 
 
@@ -271,7 +272,20 @@ def forecast_panel(assessment: Assessment, result: Any) -> None:
     p, missing = deal_probabilities(
         deals, source, stage_rates=rates, category_weights=CATEGORY_WEIGHTS, tier_probability=tier_p
     )
-    target = assessment.funnel.target
+    yearly = assessment.funnel.target
+    days = (pd.Timestamp(period[1]) - pd.Timestamp(period[0])).days + 1
+    default = round(yearly * days / 365, -3) if yearly else 0.0
+    target = (
+        st.number_input(
+            "Revenue target for the period",
+            0.0,
+            value=default,
+            step=10_000.0,
+            key=f"mc.target.{days}",
+            help="Default: the Stage 2 yearly target pro rata for the period's days.",
+        )
+        or None
+    )
     amounts = deals["amount"].fillna(0).to_numpy()
     key = ("forecast", period, source, seed, target, hash(p.tobytes()), hash(amounts.tobytes()))
     with st.spinner("Simulating 10,000 trials…"):  # once per input; a rerun reuses the result
