@@ -111,10 +111,6 @@ def context_figures(assessment: Assessment) -> list[Figure]:
     ]
 
 
-def _undefined(value: str, reason: str | None) -> str:
-    return value if value != fmt.DASH or not reason else f"{fmt.DASH} ({reason})"
-
-
 def _leak_figure(a: Analysis) -> Figure:
     leak = a.biggest_leak
     if leak is None:
