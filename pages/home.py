@@ -3,6 +3,7 @@
 import streamlit as st
 
 from salesopt.assessment import stage_progress, to_json, to_yaml
+from salesopt.export import file_slug
 from ui import state, widgets
 
 widgets.frame()
@@ -41,7 +42,7 @@ if assessment is not None:
             c1.page_link(
                 f"pages/{first_open.id}.py", label=f"Continue: stage {first_open.number}", icon=":material/play_arrow:"
             )
-        slug = "".join(ch if ch.isalnum() else "-" for ch in assessment.title.lower()).strip("-")[:60] or "assessment"
+        slug = file_slug(assessment.title)
         c2.download_button(
             "Export JSON",
             to_json(assessment),

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from salesopt.assessment import to_json, to_yaml
-from salesopt.export import plan_charts, render, tables_zip
+from salesopt.export import file_slug, plan_charts, render, tables_zip
 from salesopt.facts import gather
 from salesopt.plan import render_markdown
 from salesopt.recommend import run
@@ -21,76 +21,42 @@ recommendations = run(catalog.rules(), gather(assessment, catalog, result))
 markdown = render_markdown(assessment, catalog, analysis, impact, recommendations)
 charts = plan_charts(analysis, assessment.qualification.business_case, impact)
 title = assessment.company or assessment.title
-slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-")[:50] or "plan"
+slug = file_slug(title, "plan")
 
 st.title("Sales Process Optimization Plan")
 st.caption("Built from every stage so far. Sections without data say what is missing and which stage collects it.")
-c = st.columns(3)
-c[0].download_button(
-    "Plan (PDF)",
-    lambda: render(markdown, "pdf", charts, title),
-    f"{slug}-plan.pdf",
-    "application/pdf",
-    icon=":material/picture_as_pdf:",
-    on_click="ignore",
-    width="stretch",
-    key="plan.pdf",
-)
-c[1].download_button(
-    "Plan (HTML)",
-    lambda: render(markdown, "html", charts, title),
-    f"{slug}-plan.html",
-    "text/html",
-    icon=":material/html:",
-    on_click="ignore",
-    width="stretch",
-    key="plan.html",
-)
-c[2].download_button(
-    "Plan (Markdown)",
-    markdown,
-    f"{slug}-plan.md",
-    "text/markdown",
-    icon=":material/description:",
-    on_click="ignore",
-    width="stretch",
-    key="plan.md",
-)
-c = st.columns(3)
-c[0].download_button(
-    "Assessment (JSON)",
-    to_json(assessment),
-    f"{slug}.json",
-    "application/json",
-    icon=":material/download:",
-    on_click="ignore",
-    width="stretch",
-    key="plan.json",
-)
-c[1].download_button(
-    "Assessment (YAML)",
-    to_yaml(assessment),
-    f"{slug}.yaml",
-    "application/yaml",
-    icon=":material/download:",
-    on_click="ignore",
-    width="stretch",
-    key="plan.yaml",
-)
 tables = [("recommendations", funnel_ui.recommendation_table(recommendations, assessment.currency))]
 if result is not None:
     tables.append(("funnel_stages", stage_table(analysis, assessment.currency)))
     if result.has_values("owner"):
         tables.append(("owners", cohort_table(result.cohort("owner"), "owner", assessment.currency)))
-c[2].download_button(
-    "Tables (CSV, zip)",
-    lambda: tables_zip(tables),
-    f"{slug}-tables.zip",
-    "application/zip",
-    icon=":material/table:",
-    on_click="ignore",
-    width="stretch",
-    key="plan.csv",
+widgets.download_row(
+    [
+        (
+            "Plan (PDF)",
+            lambda: render(markdown, "pdf", charts, title),
+            f"{slug}-plan.pdf",
+            "application/pdf",
+            ":material/picture_as_pdf:",
+        ),
+        (
+            "Plan (HTML)",
+            lambda: render(markdown, "html", charts, title),
+            f"{slug}-plan.html",
+            "text/html",
+            ":material/html:",
+        ),
+        ("Plan (Markdown)", markdown, f"{slug}-plan.md", "text/markdown", ":material/description:"),
+    ],
+    "plan.plan",
+)
+widgets.download_row(
+    [
+        ("Assessment (JSON)", to_json(assessment), f"{slug}.json", "application/json", ":material/download:"),
+        ("Assessment (YAML)", to_yaml(assessment), f"{slug}.yaml", "application/yaml", ":material/download:"),
+        ("Tables (CSV, zip)", lambda: tables_zip(tables), f"{slug}-tables.zip", "application/zip", ":material/table:"),
+    ],
+    "plan.data",
 )
 st.caption("CSV cells that start like a spreadsheet formula (= + - @) get a leading apostrophe.")
 with st.container(border=True):

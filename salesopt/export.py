@@ -55,6 +55,11 @@ em { color: #555; }
 CHART_MARK = "[[chart:{}]]"
 
 
+def file_slug(text: str, fallback: str = "assessment") -> str:
+    """A file-name-safe version of a title: 'ACME · FY27 plan' -> 'acme---fy27-plan'."""
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")[:60] or fallback
+
+
 def csv_safe(value: object) -> object:
     """A cell as a spreadsheet should read it: text that looks like a formula gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_START):

@@ -375,3 +375,10 @@ def chart(build: Callable[[], Any], key: tuple | None = None, memo: Any = None) 
                 _SPECS.popitem(last=False)
         _SPECS.move_to_end(key)
     st.vega_lite_chart(spec=spec, width="stretch")
+
+
+def download_row(items: list[tuple[str, Any, str, str, str]], key: str) -> None:
+    """One row of download buttons: (label, data or a callable making it, file name, mime type, icon).
+    A callable runs only when its button is clicked (the PDF, the zip)."""
+    for i, (col, (label, data, name, mime, icon)) in enumerate(zip(st.columns(len(items)), items, strict=True)):
+        col.download_button(label, data, name, mime, icon=icon, on_click="ignore", width="stretch", key=f"{key}.{i}")
