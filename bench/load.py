@@ -21,17 +21,7 @@ from playwright.async_api import async_playwright, expect
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.e2e.server import free_port, start_app, stop  # noqa: E402
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
+from tests.e2e.server import CHROMIUM_ARGS, free_port, start_app, stop  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -85,7 +75,9 @@ async def run(sessions: int, url: str, csv_path: Path) -> tuple[list[float], lis
     latencies: list[float] = []
     tokens: list[str] = []
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=ARGS)
+        browser = await p.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         t = time.perf_counter()
         await asyncio.gather(*(session(browser, url, csv_path, i, latencies, tokens) for i in range(sessions)))
         wall = time.perf_counter() - t

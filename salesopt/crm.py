@@ -44,23 +44,7 @@ FIELDS: tuple[str, ...] = (
     "next_step",
 )
 DATE_FIELDS = ("created_date", "close_date", "entered_at")
-TEXT_FIELDS = (
-    "opportunity_id",
-    "name",
-    "owner",
-    "stage",
-    "lost_at_stage",
-    "loss_reason",
-    "competitor",
-    "segment",
-    "region",
-    "product",
-    "lead_source",
-    "team",
-    "forecast_category",
-    "status",
-    "next_step",
-)
+TEXT_FIELDS = tuple(f for f in FIELDS if f not in (*DATE_FIELDS, "amount", "probability", "is_won", "is_closed"))
 COHORT_FIELDS = ("owner", "segment", "region", "product", "lead_source", "team")
 
 # Normalised header (lower case, letters and digits only, Pipedrive's "Deal - " prefix removed)
