@@ -12,10 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from salesopt.assessment import AssessmentFileError, from_file_bytes, to_json, to_yaml
-from salesopt.demo import demo_assessment, generate_crm
-from salesopt.frameworks import FRAMEWORKS_DIR, load_catalog, write_schemas
-from salesopt.plan import render_markdown
+# Each verb imports what it needs when it runs: `analyze` on a million rows should not pay for
+# pandas, the plan renderer or the whole framework catalog at start-up.
 
 
 class UsageError(Exception):
@@ -33,6 +31,9 @@ def _write_assessment(path: Path, text_json: str, text_yaml: str) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from salesopt.assessment import to_json, to_yaml
+    from salesopt.demo import demo_assessment, generate_crm
+
     assessment = demo_assessment()
     _write_assessment(Path(args.output), to_json(assessment), to_yaml(assessment))
     if args.crm:
@@ -41,6 +42,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    from salesopt.assessment import AssessmentFileError, from_file_bytes
+    from salesopt.frameworks import load_catalog
+    from salesopt.plan import render_markdown
+
     source = Path(args.assessment)
     try:
         raw = source.read_bytes()
@@ -103,28 +108,39 @@ def _read(path: str) -> bytes:
         raise UsageError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
+ANALYZE_FIELDS = ("amount", "currency", "created_date", "close_date", "won_time", "lost_time", "owner",
+                  "probability", "forecast_category")  # fmt: skip
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     from salesopt import fmt
-    from salesopt.crm import CrmError
-    from salesopt.funnel import as_json
+    from salesopt.crm import CrmError, NoStageColumn
+    from salesopt.evaluation import as_json
     from salesopt.pipeline import evaluate, load, stage_map_for
 
-    overrides = {}
-    for item in args.map:
-        fld, sep, col = item.partition("=")
-        if not sep:
-            raise UsageError(f"--map {item}: expected FIELD=COLUMN, e.g. --map created_date=engage_date")
-        overrides[fld.strip()] = col.strip()
+    overrides = _overrides(args.map)
     raw = _read(args.path)
     history = (_read(args.history), args.history) if args.history else None
     benchmark = None
     if args.benchmark and args.benchmark != "none":
-        sets = load_catalog().benchmarks()
+        from salesopt.frameworks import load_kind
+
+        sets, _ = load_kind("benchmarks")
         if args.benchmark not in sets:
             raise UsageError(f"--benchmark {args.benchmark}: unknown; choose one of {', '.join(sets)} or none")
         benchmark = sets[args.benchmark]
     try:
-        imported = load(raw, args.path, overrides=overrides, dayfirst=args.dayfirst, history=history)
+        imported = load(
+            raw,
+            args.path,
+            overrides=overrides,
+            dayfirst=args.dayfirst,
+            history=history,
+            path=args.path,
+            fields=ANALYZE_FIELDS,
+        )
+    except NoStageColumn as exc:
+        raise UsageError(f"{exc}: name it with --map stage=COLUMN") from None
     except CrmError as exc:
         raise UsageError(str(exc)) from None
     order = [s for s in args.stages.split(",")] if args.stages else None
@@ -132,19 +148,20 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     result = evaluate(
         imported, stage_map, target=args.target, closed_only=args.closed_only, basis=args.win_rate, benchmark=benchmark
     )
-    data = as_json(result.analysis, imported.report, result.cohort("owner"))
+    data = as_json(result.analysis, imported.report, result.cohort_rows("owner"))
     if args.json:
         print(json.dumps(data, indent=2, default=str))
         return 0
     a = result.analysis
+    cur = a.currency or "USD"
     lines = [
         f"{args.path}: {data['rows_read']:,} rows read, {data['rows_rejected']:,} rejected",
         f"opportunities {a.opportunities:,}: won {a.won:,}, lost {a.lost:,}, open {a.open:,}",
         f"win rate {fmt.percent(a.win_rate)} ({'won / (won + lost)' if a.win_rate_basis == 'closed' else 'won / all'})"
         f", by value {fmt.percent(a.win_rate_value)}",
-        f"average deal size {fmt.money(a.avg_deal_size)}; sales cycle mean {fmt.number(a.cycle_days_mean, 1)} days,"
-        f" median {fmt.number(a.cycle_days_median, 1)} days",
-        f"open pipeline {fmt.money(a.pipeline_value)}, weighted {fmt.money(a.weighted_pipeline)}; coverage "
+        f"average deal size {fmt.money(a.avg_deal_size, cur)}; "
+        f"sales cycle mean {fmt.number(a.cycle_days_mean, 1)} days, median {fmt.number(a.cycle_days_median, 1)} days",
+        f"open pipeline {fmt.money(a.pipeline_value, cur)}, weighted {fmt.money(a.weighted_pipeline, cur)}; coverage "
         f"{fmt.times(a.coverage_ratio)}, required {fmt.times(a.required_coverage)}",
         "stages: "
         + " > ".join(
@@ -158,19 +175,35 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         lines.append(
             f"biggest leak: {lk.from_stage} > {lk.to_stage} at {fmt.percent(lk.conversion)}"
             + (
-                f" (benchmark {fmt.percent(lk.benchmark)}, revenue at stake {fmt.money(lk.revenue_at_stake)})"
+                f" (benchmark {fmt.percent(lk.benchmark)}, revenue at stake {fmt.money(lk.revenue_at_stake, cur)})"
                 if lk.benchmark is not None
                 else ""
             )
         )
+    lines += [f"rests on: {k}: {v}" for k, v in a.rests_on.items()]
     lines += [f"undefined: {k}: {v}" for k, v in a.reasons.items()]
     lines += [f"warning: {w}" for w in data["warnings"]]
     lines += [f"rejected line {r['line']}: {r['reason']}" for r in data["rejected"][:10]]
+    lines += [
+        f"emptied line {c['line']}, {c['column']}: '{c['value']}' is {c['reason']}" for c in data["cells_emptied"][:10]
+    ]
     print("\n".join(lines))
     return 0
 
 
+def _overrides(items: list[str]) -> dict[str, str]:
+    overrides = {}
+    for item in items:
+        fld, sep, col = item.partition("=")
+        if not sep:
+            raise UsageError(f"--map {item}: expected FIELD=COLUMN, e.g. --map created_date=engage_date")
+        overrides[fld.strip()] = col.strip()
+    return overrides
+
+
 def cmd_frameworks_check(args: argparse.Namespace) -> int:
+    from salesopt.frameworks import FRAMEWORKS_DIR, load_catalog
+
     directory = Path(args.dir) if args.dir else FRAMEWORKS_DIR
     if not directory.is_dir():
         raise UsageError(f"{directory}: no such folder")
@@ -185,6 +218,8 @@ def cmd_frameworks_check(args: argparse.Namespace) -> int:
 
 
 def cmd_frameworks_schema(args: argparse.Namespace) -> int:
+    from salesopt.frameworks import write_schemas
+
     for path in write_schemas(Path(args.dir) if args.dir else None):
         print(f"wrote {path}")
     return 0

@@ -424,9 +424,29 @@ class RuleSet(_Content):
         return self
 
 
+class StageDef(_Content):
+    name: str = Field(min_length=1)
+    probability: float | None = Field(default=None, ge=0, le=1, description="default win probability, 0-1")
+    aliases: list[str] = Field(default_factory=list, description="other spellings of the stage (API names)")
+
+
+class StageSet(_Content):
+    """A CRM's default stages in funnel order with their default probabilities, and its won and
+    lost stage names: used to recognise an export's stages and to weight open deals that carry
+    no probability of their own (METRICS.md §2)."""
+
+    id: str
+    title: str
+    source: str = Field(min_length=1, description="where the stages and probabilities come from")
+    stages: list[StageDef] = Field(min_length=1, description="open stages in funnel order")
+    won: list[str] = Field(min_length=1)
+    lost: list[str] = Field(default_factory=list)
+
+
 KINDS: dict[str, type[BaseModel]] = {
     "dialogue": Stage,
     "benchmarks": BenchmarkSet,
+    "stage_sets": StageSet,
     "scoring": ScoringModel,
     "scorecards": Scorecard,
     "methodologies": Methodology,
@@ -466,6 +486,9 @@ class Catalog:
 
     def benchmarks(self) -> dict[str, BenchmarkSet]:
         return dict(self.items.get("benchmarks", {}))
+
+    def stage_sets(self) -> dict[str, StageSet]:
+        return dict(self.items.get("stage_sets", {}))
 
     def scoring(self) -> dict[str, ScoringModel]:
         return dict(self.items.get("scoring", {}))
@@ -563,25 +586,36 @@ def validate_text(text: str, model: type[BaseModel], name: str) -> tuple[BaseMod
         return None, problems
 
 
+def load_kind(kind: str, directory: Path | None = None) -> tuple[dict[str, Any], list[Problem]]:
+    """Load the YAML files of one kind folder (the command line reads only what it needs)."""
+    base = Path(directory or FRAMEWORKS_DIR)
+    model = KINDS[kind]
+    items: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for path in sorted((base / kind).glob("*.y*ml")):
+        label = str(path.relative_to(base.parent)) if base.parent in path.parents else str(path)
+        item, found = validate_file(path, model, label)
+        problems.extend(found)
+        if item is None:
+            continue
+        key = getattr(item, "id", path.stem)
+        if key in items:
+            problems.append(Problem(label, "id", f"'{key}' is already defined by another file"))
+            continue
+        items[key] = item
+    return items, problems
+
+
 def load_catalog(directory: Path | None = None) -> Catalog:
     """Load every YAML file under the kind folders of ``directory``."""
     base = Path(directory or FRAMEWORKS_DIR)
-    items: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
-    problems: list[Problem] = []
     if not base.is_dir():
-        return Catalog(items, (Problem(str(base), "", "framework folder not found"),))
-    for kind, model in KINDS.items():
-        for path in sorted((base / kind).glob("*.y*ml")):
-            label = str(path.relative_to(base.parent)) if base.parent in path.parents else str(path)
-            item, found = validate_file(path, model, label)
-            problems.extend(found)
-            if item is None:
-                continue
-            key = getattr(item, "id", path.stem)
-            if key in items[kind]:
-                problems.append(Problem(label, "id", f"'{key}' is already defined by another file"))
-                continue
-            items[kind][key] = item
+        return Catalog({kind: {} for kind in KINDS}, (Problem(str(base), "", "framework folder not found"),))
+    items: dict[str, dict[str, Any]] = {}
+    problems: list[Problem] = []
+    for kind in KINDS:
+        items[kind], found = load_kind(kind, base)
+        problems.extend(found)
     return Catalog(items, tuple(problems))
 
 

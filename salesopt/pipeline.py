@@ -1,72 +1,113 @@
 """From file bytes to Stage 2 figures: read, import, map stages, classify, analyze.
 
-The one path both the app and ``salesopt analyze`` take, so they give the same figures."""
+The one path both the app and ``salesopt analyze`` take, so they give the same figures. The
+figures are computed by DuckDB over the imported table (:mod:`salesopt.evaluation`); the app's
+charts and small tables read the classified deals as a DataFrame, built only when asked for.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
-import pandas as pd
-
-from salesopt import stages as stage_mapping
-from salesopt.benchmarks import BenchmarkSet
 from salesopt.crm import ImportResult, import_opportunities, read_table
-from salesopt.frameworks import ScoringModel
-from salesopt.funnel import Analysis, WinRateBasis, analyze, cohorts, loss_counts, pipeline_by_stage
-from salesopt.opportunity_scoring import calibration, score_open_deals, size_band
-from salesopt.stages import StageMap
+from salesopt.evaluation import (
+    Analysis,
+    Options,
+    WinRateBasis,
+    analyze_sql,
+    classified_sql,
+    cohort_rows,
+)
+from salesopt.stages import StageMap, detect, from_names
 
 
-@dataclass
 class Result:
-    """One evaluation. Treat as immutable: the app shares it between reruns, so the summaries
-    below are computed once and remembered (a rerun on a million rows must not redo them)."""
+    """One evaluation. Immutable: the app shares it between reruns, so the summaries below are
+    computed once and remembered (a rerun on a million rows must not redo them)."""
 
-    imported: ImportResult
-    stage_map: StageMap
-    deals: pd.DataFrame  # classified: status, stage_index, furthest
-    analysis: Analysis
-    _memo: dict[tuple, Any] = field(default_factory=dict, repr=False, compare=False)
+    def __init__(self, imported: ImportResult, stage_map: StageMap, analysis: Analysis, classified: str) -> None:
+        self.imported = imported
+        self.stage_map = stage_map
+        self.analysis = analysis
+        self.classified = classified  # SQL over the import's tables
+        self._memo: dict[tuple, Any] = {}
 
     def _remember(self, key: tuple, make: Callable[[], Any]) -> Any:
         if key not in self._memo:
             self._memo[key] = make()
         return self._memo[key]
 
-    def cohort(self, key: str) -> pd.DataFrame:
-        return self._remember(("cohort", key), lambda: cohorts(self.deals, key))
+    @cached_property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(r[0] for r in self.imported.sql(f"describe {self.classified}").fetchall())
+
+    @cached_property
+    def deals(self) -> Any:
+        """The classified deals as a DataFrame (status, stage_index, lost_at_stage, furthest,
+        furthest_closed and size_band beside the imported columns)."""
+        import pandas as pd
+
+        from salesopt.opportunity_scoring import size_band
+
+        frame = self.imported.sql(f"select * from ({self.classified}) order by line").df()
+        frame["status"] = pd.Categorical(frame["status"], categories=["open", "won", "lost"])
+        if "amount" in frame:
+            frame["size_band"] = size_band(frame["amount"])
+        return frame
+
+    def cohort_rows(self, key: str) -> list[dict[str, Any]]:
+        money = not self.imported.report.mixed_currency
+        return self._remember(
+            ("cohort_rows", key), lambda: cohort_rows(self.imported.con, self.classified, key, self.fields, money)
+        )
+
+    def cohort(self, key: str) -> Any:
+        from salesopt.funnel import cohort_frame, cohorts
+
+        if key == "size_band":
+            return self._remember(("cohort", key), lambda: cohorts(self.deals, key))
+        return self._remember(("cohort", key), lambda: cohort_frame(self.cohort_rows(key), key))
 
     def stages_seen(self) -> list[str]:
         """Every stage value in the import, in stage-map order first."""
         return self._remember(
             ("stages",),
             lambda: list(
-                dict.fromkeys(
-                    [
-                        *self.stage_map.order,
-                        *sorted(self.stage_map.lost),
-                        *(str(s) for s in pd.unique(self.imported.deals["stage"].dropna())),
-                    ]
-                )
+                dict.fromkeys([*self.stage_map.order, *sorted(self.stage_map.lost), *stage_values(self.imported)])
             ),
         )
 
-    def pipeline_by_stage(self) -> pd.DataFrame:
+    def pipeline_by_stage(self) -> Any:
+        from salesopt.funnel import pipeline_by_stage
+
         return self._remember(("pipeline",), lambda: pipeline_by_stage(self.deals, self.stage_map.funnel))
 
-    def losses(self, column: str, blanks: str | None = "(not given)") -> pd.DataFrame:
+    def losses(self, column: str, blanks: str | None = "(not given)") -> Any:
+        from salesopt.funnel import loss_counts
+
         return self._remember(("losses", column, blanks), lambda: loss_counts(self.deals, column, blanks))
 
-    def scored(self, model: ScoringModel) -> pd.DataFrame:
+    def scored(self, model: Any) -> Any:
+        from salesopt.opportunity_scoring import score_open_deals
+
         return self._remember(("scored", model.id, hash(model)), lambda: score_open_deals(self.deals, model))
 
-    def calibration(self, min_closed: int) -> pd.DataFrame:
+    def calibration(self, min_closed: int) -> Any:
+        from salesopt.opportunity_scoring import calibration
+
         return self._remember(("calibration", min_closed), lambda: calibration(self.deals, self.stage_map, min_closed))
 
     def has_values(self, column: str) -> bool:
-        return self._remember(("has", column), lambda: column in self.deals and bool(self.deals[column].notna().any()))
+        if column == "size_band":
+            return self._remember(("has", column), lambda: bool(self.deals.get("size_band", []).notna().any()))
+        return self._remember(
+            ("has", column),
+            lambda: (
+                column in self.fields and bool(self.imported.sql(f"select count({column}) from {self.classified}").fetchall()[0][0])
+            ),
+        )
 
 
 def load(
@@ -76,24 +117,106 @@ def load(
     overrides: Mapping[str, str] | None = None,
     dayfirst: bool = False,
     history: tuple[bytes, str] | None = None,
+    path: str | None = None,
+    fields: Collection[str] | None = None,
 ) -> ImportResult:
     hist_table = read_table(history[0], history[1]) if history else None
-    return import_opportunities(read_table(raw, name), overrides, dayfirst=dayfirst, history=hist_table, name=name)
+    return import_opportunities(
+        read_table(raw, name, overrides, path=path),
+        overrides,
+        dayfirst=dayfirst,
+        history=hist_table,
+        name=name,
+        fields=fields,
+    )
+
+
+def stage_values(imported: ImportResult) -> list[str]:
+    """Distinct stage and lost_at_stage values (and the history's stages), most common first."""
+    cols = [c for c in ("stage", "lost_at_stage") if c in imported.fields]
+    union = " union all ".join(f"select {c} as s from deals where {c} is not null" for c in cols)
+    if imported.has_history:
+        union += " union all select stage as s from history"
+    return [r[0] for r in imported.sql(f"select s from ({union}) group by 1 order by count(*) desc, 1").fetchall()]
 
 
 def stage_map_for(
-    imported: ImportResult, order: Sequence[str] | None = None, won: Sequence[str] = (), lost: Sequence[str] = ()
+    imported: ImportResult,
+    order: Sequence[str] | None = None,
+    won: Sequence[str] = (),
+    lost: Sequence[str] = (),
+    probabilities: Mapping[str, float] | None = None,
 ) -> StageMap:
-    deals = imported.deals
+    stages = [r[0] for r in imported.sql("select stage from deals group by 1 order by count(*) desc, 1").fetchall()]
+    if imported.has_history:
+        stages += [r[0] for r in imported.sql("select distinct stage from history order by 1").fetchall()]
+    seen = stage_values(imported)
+    if imported.report.outcome_column:  # a 0/1 column read as Converted / Not converted
+        from salesopt.crm.importer import OUTCOME_WORDS, TRUE_WORDS
+
+        def outcome(name: str) -> str:
+            low = name.strip().lower()
+            return name if low not in OUTCOME_WORDS else ("Converted" if low in TRUE_WORDS else "Not converted")
+
+        won, lost = [outcome(w) for w in won], [outcome(x) for x in lost]
     if order:
-        return stage_mapping.from_names(order, won, lost)
-    probs = deals[["stage", "probability"]].dropna() if "probability" in deals else None
-    detected = stage_mapping.detect(deals["stage"], probs, imported.history)
+        return from_names(order, won, lost, seen, probabilities)
+    probs = None
+    if "probability" in imported.fields:
+        probs = dict(
+            imported.sql(
+                "select stage, median(probability) from deals where probability is not null group by 1"
+            ).fetchall()
+        )
+    ranks = None
+    if imported.has_history:
+        ranks = dict(
+            imported.sql(
+                "select stage, avg(pos) from (select stage, row_number() over (partition by opportunity_id "
+                "order by entered_at) as pos from history) group by 1"
+            ).fetchall()
+        )
+    lost_at = []
+    if "lost_at_stage" in imported.fields:
+        lost_at = [
+            r[0]
+            for r in imported.sql("select distinct lost_at_stage from deals where lost_at_stage is not null").fetchall()
+        ]
+    won_by_data, lost_by_data = _stages_marked_by_data(imported)
+    detected = detect(stages, probs, ranks, lost_at, won_by_data, lost_by_data)
     if won or lost:
         order_ = [s for s in detected.order if s not in detected.won and s not in set(won)]
         notes = tuple(n for n in detected.notes if "won stage" not in n and (not won or "order" not in n))
-        return StageMap((*order_, *won), frozenset(won) or detected.won, frozenset(lost) or detected.lost, notes)
+        return StageMap(
+            (*order_, *won),
+            frozenset(won) or detected.won,
+            frozenset(lost) or detected.lost,
+            notes,
+            detected.probabilities,
+            detected.source,
+        )
+    if probabilities:
+        return StageMap(
+            detected.order, detected.won, detected.lost, detected.notes, tuple(probabilities.items()), detected.source
+        )
     return detected
+
+
+def _stages_marked_by_data(imported: ImportResult) -> tuple[list[str], list[str]]:
+    """Stages whose every deal the export marks won (or lost) by IsWon/IsClosed or a status column."""
+    fields = imported.fields
+    if "is_closed" in fields:
+        won_expr = "is_closed and coalesce(is_won, false)" if "is_won" in fields else "false"
+        lost_expr = "is_closed and not coalesce(is_won, false)" if "is_won" in fields else "false"
+    elif "status" in fields:
+        won_expr = "lower(trim(status)) in ('won', 'closed won')"
+        lost_expr = "lower(trim(status)) in ('lost', 'closed lost')"
+    else:
+        return [], []
+    rows = imported.sql(f"select stage, bool_and({won_expr}), bool_and({lost_expr}) from deals group by 1").fetchall()
+    won = [s for s, w, _ in rows if w]
+    lost = [s for s, w, lo in rows if lo and not w and "status" not in fields]
+    return won, lost
 
 
 def evaluate(
@@ -103,27 +226,35 @@ def evaluate(
     target: float | None = None,
     closed_only: bool = False,
     basis: WinRateBasis = "closed",
-    benchmark: BenchmarkSet | None = None,
+    benchmark: Any = None,
+    category_weights: Mapping[str, float] | None = None,
 ) -> Result:
-    deals = stage_mapping.classify(imported.deals, stage_map, imported.history)
-    if "amount" in deals:
-        deals["size_band"] = size_band(deals["amount"])
-    unknown = deals["stage_index"].isna() & (deals["status"] == "open")
-    analysis = analyze(
-        deals[~unknown],
-        stage_map,
-        target=target,
-        closed_only=closed_only,
-        win_rate_basis=basis,
-        benchmark=benchmark,
-        history=imported.history,
+    fields = imported.fields
+    values = stage_values(imported)
+    history = "history" if imported.has_history else None
+    classified = classified_sql("deals", stage_map, fields, values, history)
+    outside = imported.sql(
+        f"select stage, count(*) from ({classified}) where status = 'open' and stage_index is null group by 1 "
+        "order by 2 desc"
+    ).fetchall()
+    if outside:
+        classified = f"(select * from ({classified}) where not (status = 'open' and stage_index is null))"
+    else:
+        classified = f"({classified})"
+    report = imported.report
+    money_unusable = (
+        f"amounts in several currencies ({', '.join(report.currencies)}): not summed" if report.mixed_currency else None
     )
-    if unknown.any():
-        names = ", ".join(sorted(deals.loc[unknown, "stage"].astype(str).unique())[:5])
+    options = Options(target, closed_only, basis, category_weights, money_unusable)
+    analysis = analyze_sql(imported.con, classified, stage_map, fields, values, options, benchmark, history)
+    if outside:
+        names = ", ".join(str(s) for s, _ in outside[:5])
+        count = sum(n for _, n in outside)
         analysis.warnings.insert(
             0,
-            f"{int(unknown.sum()):,} open deal(s) in stages outside the funnel ({names}): "
-            "left out; add those stages on the stage mapping screen (or --stages)",
+            f"{count:,} open deal(s) in stages outside the funnel ({names}): left out; add those stages on the "
+            "stage mapping screen (or --stages)",
         )
     analysis.warnings[:0] = list(stage_map.notes)
-    return Result(imported, stage_map, deals[~unknown].reset_index(drop=True), analysis)
+    analysis.currency = report.currency
+    return Result(imported, stage_map, analysis, classified)

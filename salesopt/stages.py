@@ -1,18 +1,23 @@
-"""Stage mapping: the order of a CRM's stages, which mean won and which lost, and what that
-makes of each deal (status, furthest stage, lost_at_stage) per METRICS.md §1 and §3."""
+"""Stage mapping: the order of a CRM's stages, which mean won and which lost, and each stage's
+default win probability (METRICS.md §1-§3).
+
+Stage names are compared ignoring case and spacing. The known stage sets (Salesforce, HubSpot,
+Pipedrive, ...) are YAML in frameworks/stage_sets/; what a deal's stage makes of it (status,
+furthest stage) is computed in SQL by :mod:`salesopt.evaluation`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
-from salesopt.crm import KNOWN_ORDERS, LOST_NAMES, WON_NAMES
+from salesopt.crm.fields import LOST_NAMES, WON_NAMES
 
 
-def _norm(stage: str) -> str:
+def norm(stage: str) -> str:
+    """A stage name compared ignoring case and spacing ("Closed  won" is "closed won")."""
     return " ".join(str(stage).lower().replace("_", " ").split())
 
 
@@ -22,12 +27,15 @@ def _key(stage: str) -> str:
 
 @dataclass(frozen=True)
 class StageMap:
-    """Funnel stages in order (the won stage last), the won stages and the lost stages."""
+    """Funnel stages in order (the won stage last), the won stages, the lost stages, and the
+    default probability of open stages (from a known stage set or set by the user)."""
 
     order: tuple[str, ...]
     won: frozenset[str]
     lost: frozenset[str]
     notes: tuple[str, ...] = field(default=(), compare=False)
+    probabilities: tuple[tuple[str, float], ...] = ()
+    source: str | None = field(default=None, compare=False)  # the stage set recognised
 
     @property
     def funnel(self) -> tuple[str, ...]:
@@ -37,104 +45,153 @@ class StageMap:
         return (*open_stages, won[0]) if won else tuple(open_stages)
 
     def index(self) -> dict[str, int]:
+        """Stage name (as written, and its case/spacing-free key) -> funnel position."""
         funnel = self.funnel
         idx = {s: i for i, s in enumerate(funnel)}
         for s in self.won:
             idx[s] = len(funnel) - 1
         return idx
 
+    def position(self, stage: str) -> int | None:
+        """The funnel position of a stage as an export writes it (case and spacing ignored)."""
+        keys = {norm(s): i for s, i in self.index().items()}
+        return keys.get(norm(stage))
+
+    def is_won(self, stage: str) -> bool:
+        return norm(stage) in {norm(s) for s in self.won}
+
+    def is_lost(self, stage: str) -> bool:
+        return norm(stage) in {norm(s) for s in self.lost}
+
+    def probability(self, stage: str) -> float | None:
+        return {norm(s): p for s, p in self.probabilities}.get(norm(stage))
+
+
+@dataclass(frozen=True)
+class KnownSet:
+    id: str
+    title: str
+    stages: tuple[str, ...]
+    aliases: Mapping[str, str]  # key -> stage name
+    probabilities: Mapping[str, float]
+    won: tuple[str, ...]
+    lost: tuple[str, ...]
+
+
+@lru_cache(maxsize=4)
+def known_sets(directory: Path | None = None) -> tuple[KnownSet, ...]:
+    """The stage sets of frameworks/stage_sets/ (YAML), in file order."""
+    from salesopt.frameworks import load_kind
+
+    items, _ = load_kind("stage_sets", directory)
+    out = []
+    for s in items.values():
+        aliases = {}
+        for st in s.stages:
+            aliases[_key(st.name)] = st.name
+            aliases.update({_key(a): st.name for a in st.aliases})
+        out.append(
+            KnownSet(
+                s.id,
+                s.title,
+                tuple(st.name for st in s.stages),
+                aliases,
+                {st.name: st.probability for st in s.stages if st.probability is not None},
+                tuple(s.won),
+                tuple(s.lost),
+            )
+        )
+    return tuple(out)
+
+
+def default_probabilities(stages: Iterable[str]) -> tuple[tuple[str, float], ...]:
+    """Default probabilities of the given open stages from the known set that names every one
+    of them (none when no single set does: a guess from another CRM's stages is no default)."""
+    stages = list(stages)
+    for known in known_sets():
+        names = [known.aliases.get(_key(s)) for s in stages]
+        if stages and None not in names:
+            return tuple(
+                (s, known.probabilities[n]) for s, n in zip(stages, names, strict=True) if n in known.probabilities
+            )
+    return ()
+
 
 def detect(
-    stages: Iterable[str], probabilities: pd.DataFrame | None = None, history: pd.DataFrame | None = None
+    stages: Iterable[str],
+    probabilities: Mapping[str, float] | None = None,
+    history_rank: Mapping[str, float] | None = None,
+    lost_at: Iterable[str] = (),
+    won_by_data: Iterable[str] = (),
+    lost_by_data: Iterable[str] = (),
 ) -> StageMap:
-    """Guess the stage map from the stage values seen (with probability or history to order
-    unknown stages). The result is a starting point for the stage mapping screen."""
-    values = pd.Series(stages).dropna()
-    seen = [str(s) for s in pd.unique(values) if str(s).strip()]
-    won = frozenset(s for s in seen if _norm(s) in WON_NAMES)
-    lost = frozenset(s for s in seen if _norm(s) in LOST_NAMES)
+    """Guess the stage map from the stage values seen: a known stage set first, else the
+    stages' median probability, else the order deals entered them in the history. Stages seen
+    only as a lost deal's lost_at_stage join the funnel where the order places them; stages
+    whose deals the export itself marks won or lost (IsWon/IsClosed, a status column) are won
+    or lost stages. The result is a starting point for the stage mapping screen."""
+    seen = list(dict.fromkeys(str(s) for s in stages if s is not None and str(s).strip()))
+    seen_keys = {norm(x) for x in seen}
+    extra = [s for s in dict.fromkeys(str(x) for x in lost_at if x) if norm(s) not in seen_keys]
+    won = set(s for s in seen if norm(s) in WON_NAMES) | set(won_by_data)
+    lost = set(s for s in seen if norm(s) in LOST_NAMES) | set(lost_by_data)
+    candidates = [s for s in [*seen, *extra] if s not in won and s not in lost]
+    candidates = [s for s in candidates if norm(s) not in WON_NAMES | LOST_NAMES]
     notes: list[str] = []
-    open_stages = [s for s in seen if s not in won and s not in lost]
     order: list[str] | None = None
-    keys = {_key(s): s for s in open_stages}
-    for known in KNOWN_ORDERS:
-        known_keys = [_key(k) for k in known]
-        if keys and set(keys) <= set(known_keys):
-            order = [keys[k] for k in known_keys if k in keys]
-            break
-    if order is None and probabilities is not None and not probabilities.empty:
-        med = probabilities.groupby("stage")["probability"].median()
-        order = sorted(open_stages, key=lambda s: (med.get(s, np.inf), open_stages.index(s)))
+    source = None
+    for known in known_sets():
+        won_keys = {_key(w) for w in known.won}
+        lost_keys = {_key(x) for x in known.lost}
+        open_c = [s for s in candidates if _key(s) not in won_keys | lost_keys]
+        if not open_c or any(_key(s) not in known.aliases for s in open_c):
+            continue
+        rank = {n: i for i, n in enumerate(known.stages)}
+        order = sorted(open_c, key=lambda s: rank[known.aliases[_key(s)]])
+        won |= {s for s in candidates if _key(s) in won_keys}
+        lost |= {s for s in candidates if _key(s) in lost_keys}
+        source = known.title
+        candidates = open_c
+        break
+    if order is None and probabilities:
+        order = sorted(candidates, key=lambda s: (probabilities.get(s, float("inf")), candidates.index(s)))
         notes.append("stage order taken from each stage's median probability")
-    if order is None and history is not None and not history.empty:
-        rank = history.assign(pos=history.groupby("opportunity_id").cumcount()).groupby("stage")["pos"].mean()
-        order = sorted(open_stages, key=lambda s: (rank.get(s, np.inf), open_stages.index(s)))
+    if order is None and history_rank:
+        order = sorted(candidates, key=lambda s: (history_rank.get(s, float("inf")), candidates.index(s)))
         notes.append("stage order taken from the order deals entered the stages in the history")
     if order is None:
-        order = open_stages
-        if len(open_stages) > 1:
+        order = candidates
+        if len(candidates) > 1:
             notes.append("stage order not recognised: set it on the stage mapping screen (or --stages)")
     if not won:
         notes.append("no won stage recognised: name it on the stage mapping screen (or --won)")
-    return StageMap((*order, *sorted(won)), won, lost, tuple(notes))
+    won_ordered = sorted(won, key=lambda s: (norm(s) not in WON_NAMES, s))
+    return StageMap(
+        (*order, *won_ordered), frozenset(won), frozenset(lost), tuple(notes), default_probabilities(order), source
+    )
 
 
-def from_names(order: Sequence[str], won: Iterable[str] = (), lost: Iterable[str] = ()) -> StageMap:
-    """A stage map given by the user: ``order`` ends with the won stage unless ``won`` is given."""
+def from_names(
+    order: Sequence[str],
+    won: Iterable[str] = (),
+    lost: Iterable[str] = (),
+    seen: Iterable[str] = (),
+    probabilities: Mapping[str, float] | None = None,
+) -> StageMap:
+    """A stage map given by the user: ``order`` ends with the won stage unless ``won`` is given.
+    Won and lost stages among the ``seen`` values are still recognised by name when the user
+    names none: giving the order never turns off won and lost detection."""
     order = [s.strip() for s in order if s.strip()]
-    won_set = frozenset(w.strip() for w in won if w.strip()) or (frozenset([order[-1]]) if order else frozenset())
-    lost_set = frozenset(s.strip() for s in lost if s.strip())
-    return StageMap(tuple(order), won_set, lost_set)
-
-
-def classify(deals: pd.DataFrame, stage_map: StageMap, history: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Add ``status`` (open/won/lost), ``stage_index`` and ``furthest`` (the index of the furthest
-    funnel stage: current for open, last for won, lost_at_stage for lost; NaN when unknown)."""
-    out = deals.copy(deep=False)
-    stage = out["stage"]
-    codes, uniques = pd.factorize(stage)
-    uniques = [str(u) for u in uniques]
-    idx = stage_map.index()
-
-    def lookup(table: dict[str, float]) -> np.ndarray:
-        per_unique = np.array([table.get(u, np.nan) for u in uniques] + [np.nan], dtype=float)
-        return per_unique[codes]  # code -1 (missing stage) picks the trailing NaN
-
-    is_won = lookup({s: 1.0 for s in stage_map.won}) == 1.0
-    is_lost = lookup({s: 1.0 for s in stage_map.lost}) == 1.0
-    status = pd.Series(np.where(is_won, "won", np.where(is_lost, "lost", "open")), index=out.index)
-    if "status" in out and out["status"].notna().any():
-        raw = out["status"].fillna("").astype(str).str.strip().str.lower()
-        status[raw == "won"] = "won"
-        status[raw == "lost"] = "lost"
-        status[raw == "open"] = "open"
-    if "is_closed" in out and out["is_closed"].notna().any():
-        closed = out["is_closed"].fillna(False).astype(bool)
-        won_flag = out["is_won"].fillna(False).astype(bool) if "is_won" in out else pd.Series(is_won, index=out.index)
-        status = np.where(closed & won_flag, "won", np.where(closed, "lost", "open"))
-        status = pd.Series(status, index=out.index, dtype=object)
-    out["status"] = pd.Categorical(status, categories=["open", "won", "lost"])  # fast comparisons
-    out["stage_index"] = lookup({k: float(v) for k, v in idx.items()})
-    if history is not None and "lost_at_stage" not in out:
-        out["lost_at_stage"] = lost_at_stage(history, stage_map).reindex(out["opportunity_id"]).to_numpy()
-    funnel_last = len(stage_map.funnel) - 1
-    furthest = out["stage_index"].astype(float)
-    furthest[out["status"] == "won"] = funnel_last
-    lost_mask = out["status"] == "lost"
-    if "lost_at_stage" in out:
-        furthest[lost_mask] = out.loc[lost_mask, "lost_at_stage"].map(idx).astype(float)
-    else:
-        furthest[lost_mask] = np.nan
-    furthest[lost_mask & (furthest >= funnel_last)] = np.nan
-    out["furthest"] = furthest
-    return out
-
-
-def lost_at_stage(history: pd.DataFrame, stage_map: StageMap) -> pd.Series:
-    """Per opportunity: the last open funnel stage entered before its lost stage (METRICS.md §1)."""
-    h = history.sort_values(["opportunity_id", "entered_at"], kind="stable")
-    open_stages = set(stage_map.funnel[:-1])
-    is_lost = h["stage"].isin(stage_map.lost)
-    lost_ids = set(h.loc[is_lost, "opportunity_id"])
-    candidates = h[h["stage"].isin(open_stages) & h["opportunity_id"].isin(lost_ids)]
-    return candidates.groupby("opportunity_id")["stage"].last()
+    seen_list = [str(s) for s in seen]
+    won_set = frozenset(w.strip() for w in won if w.strip())
+    if not won_set:
+        named = [s for s in order if norm(s) in WON_NAMES] or [s for s in seen_list if norm(s) in WON_NAMES]
+        won_set = frozenset(named[:1]) if named else (frozenset([order[-1]]) if order else frozenset())
+    lost_set = frozenset(s.strip() for s in lost if s.strip()) or frozenset(
+        s for s in [*order, *seen_list] if norm(s) in LOST_NAMES
+    )
+    order = [s for s in order if s not in lost_set]
+    if not any(s in won_set for s in order):
+        order = [*order, *sorted(won_set)]
+    probs = tuple((probabilities or {}).items()) or default_probabilities(order)
+    return StageMap(tuple(order), won_set, lost_set, probabilities=probs)

@@ -71,7 +71,7 @@ def test_analyze_the_demo_export_finds_the_demo_to_proposal_leak(tmp_path):
     [
         (b"", "the file is empty"),
         (b"Stage,Amount\n", "only a header"),
-        (b"Name,Amount\nA,1\n", "no stage column"),
+        (b"Name,Amount\nA,1\n", "--map stage=COLUMN"),
         (b"\x00\x00binary", "binary content"),
     ],
 )

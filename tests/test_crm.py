@@ -7,16 +7,8 @@ import io
 import pandas as pd
 import pytest
 
-from salesopt.crm import (
-    CrmError,
-    auto_map,
-    import_opportunities,
-    parse_bool,
-    parse_dates,
-    parse_money,
-    parse_probability,
-    read_table,
-)
+from salesopt.crm import CrmError, auto_map, import_opportunities, read_table
+from salesopt.crm.cells import parse_bool, parse_dates, parse_money, parse_probability
 
 CSV = (
     "Opportunity ID,Opportunity Name,Stage,Amount,Created Date,Close Date,Opportunity Owner\n"
@@ -90,8 +82,8 @@ def test_a_workbook_named_csv_still_opens():
     ],
 )
 def test_money_strings(raw, value):
-    parsed = parse_money(pd.Series([raw], dtype=object)).iloc[0]
-    assert pd.isna(parsed) if value is None else parsed == pytest.approx(value)
+    parsed = parse_money([raw])[0]
+    assert parsed is None if value is None else parsed == pytest.approx(value)
 
 
 @pytest.mark.parametrize(
@@ -108,15 +100,15 @@ def test_money_strings(raw, value):
     ],
 )
 def test_dates(raw, dayfirst, expected):
-    parsed, _ = parse_dates(pd.Series(raw, dtype=object), dayfirst)
-    assert parsed.iloc[0] == pd.Timestamp(expected)
+    parsed, _ = parse_dates(raw, dayfirst)
+    assert parsed[0] == pd.Timestamp(expected)
 
 
 def test_probability_scale_and_booleans():
-    assert parse_probability(pd.Series(["10", "90", ""]))[0].tolist()[:2] == [0.1, 0.9]
-    assert parse_probability(pd.Series(["0.1", "0.9"]))[0].tolist() == [0.1, 0.9]
-    assert parse_probability(pd.Series(["50%"]))[0].tolist() == [0.5]
-    assert parse_bool(pd.Series(["TRUE", "false", "1", "0", "maybe"])).tolist()[:4] == [True, False, True, False]
+    assert parse_probability(["10", "90", ""])[0] == [0.1, 0.9, None]
+    assert parse_probability(["0.1", "0.9"])[0] == [0.1, 0.9]
+    assert parse_probability(["50%"])[0] == [0.5]
+    assert parse_bool(["TRUE", "false", "1", "0", "maybe"]) == [True, False, True, False, None]
 
 
 @pytest.mark.parametrize(
@@ -209,15 +201,25 @@ def test_rejected_rows_name_their_line_and_reason():
     )
     result = imp(text)
     reasons = {r.line: r.reason for r in result.report.rejected}
-    assert reasons == {
-        5: "amount -500 is negative",
-        6: "no stage",
-        7: "amount 'lots' is not a number",
-        8: "created_date '2024-13-45' is not a date",
-        9: "duplicate opportunity_id '1' (also at line 2)",
+    # only rows that cannot be deals are rejected: no stage, or a second row for a deal id
+    assert reasons == {6: "no stage", 9: "duplicate opportunity_id '1' (the deal at line 2 is kept)"}
+    assert result.report.rows_rejected == 2
+    # an unreadable amount or date empties that one cell; the deal stays
+    emptied = {(c.line, c.field): (c.value, c.reason) for c in result.report.cells_emptied}
+    assert emptied == {
+        (5, "amount"): ("-500", "a negative amount"),
+        (7, "amount"): ("lots", "not an amount"),
+        (8, "created_date"): ("2024-13-45", "not a date (or outside 1900-2100)"),
     }
-    assert result.report.rows_rejected == 5
-    assert len(result.deals) == 3
+    assert result.report.emptied_by_field == {"amount": 2, "created_date": 1}
+    assert len(result.deals) == 6
+    assert result.report.rows_read == result.report.rows_kept + result.report.rows_rejected == 8
+
+
+def test_a_column_with_no_readable_value_keeps_its_deals_and_says_so():
+    result = imp("Stage,Amount\nWon,abc\nLost,xyz\n")
+    assert len(result.deals) == 2 and result.report.emptied_by_field == {"amount": 2}
+    assert any("no value in column 'Amount' (amount) could be read (e.g. 'abc')" in w for w in result.report.warnings)
 
 
 def test_later_duplicate_wins_only_when_asked():
@@ -248,8 +250,7 @@ def test_long_format_history_gives_current_stage_created_date_and_amount():
         (b"", "the file is empty"),
         (b"   \n\n", "the file is empty"),
         (b"Stage,Amount\n", "only a header, no data rows"),
-        (b"Name,Amount\nA,100\n", "no stage column found among: Name, Amount"),
-        (b"Stage,Amount\nWon,abc\nLost,xyz\n", "no value in column 'Amount' (amount) is a number"),
+        (b"Name,Amount\nA,100\n", "no column is recognised as the deal stage (columns: Name, Amount)"),
         (b"\x00\x01\x02\x03binary\x00", "binary content"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old excel", "old Excel 97-2003"),
         (b"PK\x03\x04 not really a zip", "looks like an Excel workbook but cannot be read"),

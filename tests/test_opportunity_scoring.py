@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 from salesopt.frameworks import Criterion, ScoringModel, load_catalog
+from salesopt.funnel import classify
 from salesopt.opportunity_scoring import calibration, score_open_deals, size_band
-from salesopt.stages import classify, from_names
+from salesopt.stages import from_names
 
 MODEL = ScoringModel(
     id="t",

@@ -40,7 +40,7 @@ def test_maven_figures():
     assert a.avg_deal_size == pytest.approx(2360.91, abs=0.005)
     assert a.cycle_days_median == 57 and a.cycle_days_mean == pytest.approx(51.78, abs=0.005)  # won only
     assert a.win_rate_value is None
-    assert a.reasons["win_rate_value"] == "all 2,473 lost deals have amount 0"
+    assert a.reasons["win_rate_value"] == "all 2,473 lost deals have no amount above 0"
     assert r.stage_map.funnel == ("Prospecting", "Engaging", "Won")
     owners = r.cohort("owner").set_index("owner")
     assert len(owners) == 30
@@ -75,7 +75,7 @@ def test_salesforce_export_with_its_history_file():
     assert a.avg_deal_size == pytest.approx(202500)
     assert a.cycle_days_mean is None
     assert "closes before it was created" in a.reasons["cycle_days"]
-    assert any("18 won deal(s) close before they were created" in w for w in a.warnings)
+    assert any("18 won deals close before they were created" in w for w in a.warnings)
     assert r.stage_map.funnel[0] == "Prospecting" and r.stage_map.funnel[-1] == "Closed Won"
     assert a.weighted_pipeline == pytest.approx(1_094_500)  # sum(Amount x Probability) over open deals
 
@@ -141,4 +141,4 @@ def test_cli_json_on_maven_has_the_contract_keys():
         "time_in_stage_days_median": None,
     }
     assert {"owner", "opportunities", "won", "lost", "open", "win_rate", "avg_deal_size"} == set(data["by_owner"][0])
-    assert "all 2,473 lost deals have amount 0: value win rate undefined" in data["warnings"]
+    assert "all 2,473 lost deals have no amount above 0: value win rate undefined" in data["warnings"]

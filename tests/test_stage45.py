@@ -7,6 +7,7 @@ import pytest
 
 from salesopt.enablement import gap_scores, leak_content, onboarding_weeks, stack_gaps
 from salesopt.frameworks import load_catalog
+from salesopt.funnel import classify
 from salesopt.performance import (
     accuracy,
     category_from_probability,
@@ -17,7 +18,7 @@ from salesopt.performance import (
     tiers,
     trends,
 )
-from salesopt.stages import classify, from_names
+from salesopt.stages import from_names
 
 KIT = load_catalog().enablement()
 PERF = load_catalog().performance()

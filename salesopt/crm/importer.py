@@ -1,0 +1,603 @@
+"""Import: a read table -> the typed opportunity table (METRICS.md §1) in an in-process DuckDB
+database, and an :class:`ImportReport` that accounts for every line.
+
+A row is rejected only when it cannot be a deal: no stage, or a line that cannot be split into
+fields (:mod:`salesopt.crm.read`). A cell that cannot be read (an amount, a date, a probability,
+a flag) is emptied, listed with its line, column, value and why, and the deal is kept. The
+whole file is typed in one multi-threaded DuckDB scan; the careful line-by-line reader is
+used only when the fast scan meets a line it cannot account for.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import duckdb
+
+from salesopt.crm import values as v
+from salesopt.crm.fields import (
+    BOOL_FIELDS,
+    DATE_FIELDS,
+    FIELDS,
+    HISTORY_SYNONYMS,
+    LOST_NAMES,
+    TRUE_WORDS,
+    WON_NAMES,
+)
+from salesopt.crm.mapping import auto_map
+from salesopt.crm.read import CrmError, RawTable, Rejected
+
+MAX_LISTED = 100
+OUTCOME_WORDS = frozenset({"0", "1", "true", "false", "yes", "no", "0.0", "1.0"})  # a 0/1 column taken as the stage
+# always typed: what decides a deal's identity, stage and status
+CORE_FIELDS = ("opportunity_id", "name", "stage", "status", "is_won", "is_closed", "entered_at", "lost_at_stage")
+PARSED = ("amount", "probability", *DATE_FIELDS, *BOOL_FIELDS)
+
+
+class NoStageColumn(CrmError):
+    """No column was recognised as the stage: the mapping screen asks which one it is."""
+
+    def __init__(self, message: str, columns: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.columns = columns
+
+
+@dataclass(frozen=True)
+class CellIssue:
+    """One cell that could not be read: its deal is kept with that field empty."""
+
+    line: int
+    column: str
+    field: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    rows_read: int = 0
+    rows_kept: int = 0
+    rows_rejected: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    cells_emptied: list[CellIssue] = field(default_factory=list)
+    emptied_by_field: dict[str, int] = field(default_factory=dict)
+    columns_ignored: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    footer_lines: int = 0
+    header_line: int = 1
+    sheet: str | None = None
+    long_format: bool = False
+    outcome_column: bool = False  # the stage column held a 0/1 outcome (a one-step funnel)
+    currency: str | None = None
+    currencies: tuple[str, ...] = ()  # more than one: money is not summed
+    date_notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def deals_affected(self) -> int:
+        """Deals with at least one emptied cell (an upper bound when several cells of one deal are bad)."""
+        return sum(self.emptied_by_field.values())
+
+    @property
+    def mixed_currency(self) -> bool:
+        return len(self.currencies) > 1
+
+
+class ImportResult:
+    """The typed opportunity table (table ``deals``: METRICS.md §1 columns plus ``line``), the
+    stage history when there is one (table ``history``: opportunity_id, stage, entered_at), and
+    the report. The tables live in an in-process DuckDB database; ``deals`` and ``history`` give
+    them as DataFrames for charts and small tables."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, report: ImportReport, columns: tuple[str, ...]) -> None:
+        self._con = con
+        self.report = report
+        self.columns = columns
+        self.fields = tuple(c for c in self.sql("describe deals").fetchall() for c in [c[0]])
+        self.has_history = bool(
+            self.sql("select count(*) from information_schema.tables where table_name = 'history'").fetchall()[0][0]
+        )  # type: ignore[index]
+
+    def sql(self, query: str, params: Any = None) -> Any:
+        """Run a query on this import's tables (a cursor of its own: safe across threads)."""
+        cur = self._con.cursor()
+        return cur.execute(query, params) if params is not None else cur.execute(query)
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        return self._con.cursor()
+
+    @cached_property
+    def deals(self) -> Any:
+        return self.sql("select * from deals order by line").df()
+
+    @cached_property
+    def history(self) -> Any:
+        if not self.has_history:
+            return None
+        return self.sql(
+            "select opportunity_id, stage, entered_at from history order by opportunity_id, entered_at"
+        ).df()
+
+    def __len__(self) -> int:
+        return int(self.sql("select count(*) from deals").fetchall()[0][0])
+
+
+# ---- the scan ------------------------------------------------------------------------------------
+
+
+def _mapping(columns: tuple[str, ...], overrides: Mapping[str, str], name: str) -> dict[str, str]:
+    for fld, col in overrides.items():
+        if fld not in FIELDS:
+            raise CrmError(f"{name}: unknown field '{fld}' in a column override; fields are {', '.join(FIELDS)}")
+        if col and col not in columns:
+            raise CrmError(f"{name}: no column '{col}' for {fld}; the columns are: {', '.join(columns)}")
+    mapping = auto_map([c for c in columns if c not in overrides.values()])
+    mapping.update({k: c for k, c in overrides.items() if c})
+    for k, c in overrides.items():
+        if not c:
+            mapping.pop(k, None)
+    return dict(sorted(mapping.items()))
+
+
+def _sample(table: RawTable, column: str) -> list[str]:
+    i = table.columns.index(column)
+    return [row[i] for row in table.sample if i < len(row)]
+
+
+def _select(
+    con: Any, table: RawTable, mapping: Mapping[str, str], dayfirst: bool, report: ImportReport
+) -> tuple[str, str]:
+    """Two SELECT lists: the inner one types every mapped column once (F__any, with the cell as
+    written beside it as F__raw); the outer one keeps the typed value where it is usable (F)
+    and, where it is not, the cell as written (F__text, NULL on every readable row)."""
+    inner, outer = [], []
+    for fld, col in mapping.items():
+        c = v.q(col)
+        raw = f"{fld}__raw"
+        blank = f"{raw} is null or trim({raw}) = ''"
+        if fld == "amount":
+            sample = _sample(table, col)
+            inner.append(f"{v.money_sql(c, v.plan_money(sample))} as amount__any")
+            outer.append(f"case when amount__any between 0 and {v.MAX_AMOUNT} then amount__any end as amount")
+            usable = [f"amount__any between 0 and {v.MAX_AMOUNT}", blank, v.money_empty_sql(raw)]
+            marker = v.dominant_marker(sample)
+            cur = v.currency_sql(raw)
+            if marker:
+                cur = f"case when contains({raw}, {v.lit(marker)}) then null else {cur} end"
+                report.currencies = (v.MARKERS[marker],)
+            outer.append(f"{cur} as amount__cur")
+        elif fld in DATE_FIELDS:
+            plan = v.plan_dates(con, _sample(table, col), dayfirst)
+            if plan.note:
+                report.date_notes[fld] = f"{col}: {plan.note}"
+            inner.append(f"{v.date_sql(c, plan, in_range=False)} as {fld}__any")
+            in_range = f"year({fld}__any) between {v.EARLIEST_YEAR} and {v.LATEST_YEAR}"
+            outer.append(f"case when {in_range} then {fld}__any end as {fld}")
+            usable = [in_range, blank]
+        elif fld == "probability":
+            inner.append(f"{v.probability_sql(c)} as probability__any")
+            outer.append("probability__any as probability")
+            usable = ["probability__any is not null", blank]
+        elif fld in BOOL_FIELDS:
+            inner.append(f"{v.bool_sql(c)} as {fld}__any")
+            outer.append(f"{fld}__any as {fld}")
+            usable = [f"{fld}__any is not null", blank]
+        else:
+            inner.append(f"nullif(trim({c}), '') as {fld}")
+            outer.append(fld)
+            continue
+        inner.append(f"{c} as {raw}")
+        # CASE tests each condition only on the rows no earlier one settled: the regexes run on bad cells only
+        outer.append("case " + " ".join(f"when {u} then null" for u in usable) + f" else {raw} end as {fld}__text")
+    return ", ".join(inner), ", ".join(outer)
+
+
+def _fast_scan(con: Any, table: RawTable, select: tuple[str, str]) -> bool:
+    """Type the whole file in one DuckDB scan; False when a line needs the careful reader."""
+    if table.kind != "csv" or not table.data:
+        return False
+    data = table.data
+    if data.find(b"\n\n") >= 0 or data.find(b"\n\r\n") >= 0:
+        return False  # blank lines: row numbers would not be line numbers (the careful reader counts them)
+    path, temp = table.path, None
+    if path is None:
+        fd, temp = tempfile.mkstemp(suffix=".csv", prefix="salesopt-")
+        with os.fdopen(fd, "wb") as out:
+            out.write(table.data)
+        path = temp
+    try:
+        columns = "{" + ", ".join(f"{v.lit(c)}: 'VARCHAR'" for c in table.csv_columns) + "}"
+        con.execute(
+            f"create table deals as select {select[1]} from (select {select[0]} from "
+            f"read_csv({v.lit(path)}, columns = {columns}, "
+            f"header = true, skip = {table.header_line - 1}, delim = {v.lit(table.delimiter)}, quote = '\"', "
+            "escape = '\"', auto_detect = false, store_rejects = true, ignore_errors = true, "
+            "null_padding = false, strict_mode = true))"
+        )
+    except duckdb.Error:
+        con.execute("drop table if exists deals")
+        return False
+    finally:
+        if temp:
+            os.unlink(temp)
+    expected = table.footer_from - 1 - table.header_line
+    early = con.execute(f"select count(*) from reject_errors where line < {table.footer_from}").fetchall()[0][0]
+    got = con.execute("select count(*) from deals").fetchall()[0][0]
+    if early or got < expected:
+        con.execute("drop table deals")
+        return False
+    con.execute("alter table deals add column line integer")
+    con.execute(f"update deals set line = rowid + {table.header_line + 1}")
+    if got > expected:
+        con.execute(f"delete from deals where line >= {table.footer_from}")
+    return True
+
+
+def _careful_scan(con: Any, table: RawTable, select: tuple[str, str], report: ImportReport) -> None:
+    import pyarrow as pa
+
+    rows = table.rows
+    arrays = {c: pa.array(col, pa.string()) for c, col in zip(table.columns, rows.columns, strict=True)}
+    arrays["__line"] = pa.array(rows.lines, pa.int32())
+    src = pa.table(arrays)
+    con.register("src", src)
+    con.execute(f"create table deals as select {select[1]}, line from (select {select[0]}, __line as line from src)")
+    con.unregister("src")
+    for bad in rows.bad:
+        _reject(report, bad.line, bad.reason)
+
+
+def _reject(report: ImportReport, line: int, reason: str) -> None:
+    report.rows_rejected += 1
+    if len(report.rejected) < MAX_LISTED:
+        report.rejected.append(Rejected(int(line), reason))
+
+
+# ---- after the scan ------------------------------------------------------------------------------
+
+
+def _norm(stage: str) -> str:
+    return " ".join(str(stage).lower().replace("_", " ").split())
+
+
+def _canonical_stages(con: Any, fields: set[str], report: ImportReport) -> None:
+    """Stage names differing only in case or spacing become one (the most common spelling)."""
+    cols = [c for c in ("stage", "lost_at_stage") if c in fields]
+    counts: dict[str, int] = {}
+    for col in cols:
+        for name, n in con.execute(f"select {col}, count(*) from deals where {col} is not null group by 1").fetchall():
+            counts[name] = counts.get(name, 0) + n
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for name, n in counts.items():
+        groups.setdefault(_norm(name), []).append((-n, name))
+    renames = {}
+    for variants in groups.values():
+        if len(variants) > 1:
+            best = sorted(variants)[0][1]
+            renames.update({name: best for _, name in variants if name != best})
+    if not renames:
+        return
+    con.execute("create temp table stage_names(raw varchar, canon varchar)")
+    con.executemany("insert into stage_names values (?, ?)", list(renames.items()))
+    for col in cols:
+        con.execute(f"update deals set {col} = stage_names.canon from stage_names where deals.{col} = stage_names.raw")
+    shown = ", ".join(f"'{a}' as '{b}'" for a, b in list(renames.items())[:4])
+    report.warnings.append(f"stage names that differ only in case or spacing read as one: {shown}")
+
+
+def _outcome_column(con: Any, fields: set[str], report: ImportReport) -> None:
+    """A 0/1 (or yes/no) column taken as the stage: a one-step funnel, 1 = won, 0 = lost."""
+    distinct = [r[0] for r in con.execute("select distinct lower(stage) from deals limit 5").fetchall()]
+    if not distinct or len(distinct) > 2 or not set(distinct) <= OUTCOME_WORDS:
+        return
+    truth = tuple(sorted(OUTCOME_WORDS & TRUE_WORDS))
+    con.execute(f"update deals set stage = case when lower(stage) in {truth} then 'Converted' else 'Not converted' end")
+    if "lost_at_stage" not in fields:
+        con.execute("alter table deals add column lost_at_stage varchar")
+    con.execute("update deals set lost_at_stage = 'Lead' where stage = 'Not converted'")
+    report.outcome_column = True
+    report.warnings.append(
+        f"the stage column '{report.mapping['stage']}' holds an outcome (yes/no): read as a one-step funnel, "
+        "Lead to Converted (won), the others lost"
+    )
+
+
+def _why(con: Any, fld: str, text: str) -> str:
+    if fld == "amount":
+        number = con.execute(
+            f"select {v.money_sql('t', v.plan_money([text]))} from (select ? as t)", [text]
+        ).fetchall()[0][0]
+        if number is not None and number < 0:
+            return "a negative amount"
+        return "too large" if number is not None else "not an amount"
+    if fld in DATE_FIELDS:
+        return "not a date (or outside 1900-2100)"
+    if fld == "probability":
+        return "not a probability between 0 and 100%"
+    return "not yes/no"
+
+
+def _cells_emptied(con: Any, fields: list[str], mapping: Mapping[str, str], report: ImportReport) -> None:
+    present = set(_columns(con))
+    for fld in fields:
+        if f"{fld}__text" not in present:
+            continue
+        n = con.execute(f"select count({fld}__text) from deals").fetchall()[0][0]
+        if not n:
+            continue
+        report.emptied_by_field[fld] = int(n)
+        room = MAX_LISTED - len(report.cells_emptied)
+        if room > 0:
+            rows = con.execute(
+                f"select line, {fld}__text from deals where {fld}__text is not null order by line limit {room}"
+            ).fetchall()
+            report.cells_emptied.extend(
+                CellIssue(int(ln), mapping[fld], fld, str(raw), _why(con, fld, str(raw))) for ln, raw in rows
+            )
+
+
+def _columns(con: Any) -> list[str]:
+    return [r[0] for r in con.execute("describe deals").fetchall()]
+
+
+def _probability_scale(con: Any, table: RawTable, mapping: Mapping[str, str], report: ImportReport) -> None:
+    has_percent = any("%" in x for x in _sample(table, mapping["probability"]))
+    top = con.execute("select max(probability) from deals").fetchall()[0][0]
+    if has_percent or (top is not None and top > 1):
+        con.execute("update deals set probability = probability / 100")
+    con.execute(
+        "update deals set probability__text = cast(probability * 100 as varchar) || '%', probability = null "
+        "where probability < 0 or probability > 1"
+    )
+
+
+def _currencies(con: Any, fields: set[str], report: ImportReport) -> None:
+    if "currency" in fields:
+        rows = con.execute("select distinct currency from deals where currency is not null").fetchall()
+        codes = {v.currency_code(r[0]) for r in rows} - {None}
+    else:
+        codes = set()
+    if "amount" in fields:
+        codes |= set(report.currencies)
+        codes |= {
+            r[0] for r in con.execute("select distinct amount__cur from deals where amount__cur is not null").fetchall()
+        }
+    report.currencies = tuple(sorted(c for c in codes if c))
+    if len(report.currencies) == 1:
+        report.currency = report.currencies[0]
+    elif report.currencies:
+        report.warnings.append(
+            f"amounts are in several currencies ({', '.join(report.currencies)}): money figures are not summed; "
+            "export one currency (or a converted amount column) and import again"
+        )
+
+
+def _ids(con: Any, fields: set[str]) -> None:
+    if "opportunity_id" not in fields:
+        con.execute("alter table deals add column opportunity_id varchar")
+    con.execute("update deals set opportunity_id = 'row-' || line where opportunity_id is null")
+
+
+def _is_long(con: Any, key: str, fields: set[str]) -> bool:
+    if "entered_at" not in fields or key not in fields:
+        return False
+    repeated, moving = con.execute(
+        f"select count(*), count(*) filter (where stages > 1) from "
+        f"(select {key}, count(distinct stage) as stages from deals where {key} is not null "
+        f"group by 1 having count(*) > 1)"
+    ).fetchall()[0]
+    return bool(repeated) and moving * 2 >= repeated
+
+
+def _collapse(con: Any, key: str, fields: set[str], report: ImportReport) -> None:
+    """One row per stage entry -> one row per deal (its latest entry) plus the history table."""
+    closed = tuple(sorted(WON_NAMES | LOST_NAMES))
+    con.execute(
+        f"create table history as select {key} as opportunity_id, stage, entered_at, line from deals "
+        f"where {key} is not null and entered_at is not null"
+    )
+    amount = (
+        ", arg_max(amount, struct_pack(t := entered_at, l := line)) filter (where amount > 0) as last_amount"
+        if "amount" in fields
+        else ""
+    )
+    con.execute(
+        f"create table firsts as select {key} as k, count(*) as n, min(entered_at) as first_at, "
+        f"bool_or(lower(stage) not in {closed}) as has_open{amount} from deals group by 1"
+    )
+    con.execute(
+        f"create table latest as select * exclude (rn) from (select *, row_number() over "
+        f"(partition by {key} order by entered_at desc nulls last, line desc) as rn from deals) where rn = 1"
+    )
+    created = "created_date" if "created_date" in fields else "null::timestamp"
+    set_amount = ", amount = coalesce(f.last_amount, deals.amount)" if "amount" in fields else ""
+    con.execute("drop table deals")
+    con.execute("alter table latest rename to deals")
+    if "created_date" not in fields:
+        con.execute("alter table deals add column created_date timestamp")
+    con.execute(
+        f"update deals set created_date = coalesce({created}, case when f.n > 1 or f.has_open then f.first_at end)"
+        f"{set_amount} from firsts f where deals.{key} = f.k"
+    )
+    if key != "opportunity_id":
+        if "opportunity_id" not in fields:
+            con.execute("alter table deals add column opportunity_id varchar")
+        con.execute(f"update deals set opportunity_id = {key}")
+    con.execute("drop table firsts")
+    n_deals = con.execute("select count(*) from deals").fetchall()[0][0]
+    n_rows = con.execute("select count(*) from history").fetchall()[0][0]
+    report.long_format = True
+    report.warnings.append(
+        f"one row per stage change: {n_rows:,} stage entries for {n_deals:,} opportunities (by "
+        f"'{report.mapping[key]}'); each deal's current stage is its latest entry, its created date its first, "
+        "its amount its last one above 0"
+    )
+
+
+def _duplicates(con: Any, report: ImportReport, keep_later: bool) -> None:
+    """A deal id seen twice: the first row counts (the later one with keep_later), the other is rejected."""
+    seen = con.execute(
+        "select opportunity_id, min(line), max(line) from deals group by 1 having count(*) > 1"
+    ).fetchall()
+    if not seen:
+        return
+    order = "line desc" if keep_later else "line"
+    con.execute(
+        f"create temp table dupes as select line, opportunity_id, kept from (select line, opportunity_id, "
+        f"row_number() over (partition by opportunity_id order by {order}) as rn, "
+        f"first(line order by {order}) over (partition by opportunity_id) as kept from deals "
+        f"where opportunity_id in (select opportunity_id from deals group by 1 having count(*) > 1)) where rn > 1"
+    )
+    for line, oid, kept in con.execute("select * from dupes order by line").fetchall():
+        _reject(report, line, f"duplicate opportunity_id '{oid}' (the deal at line {kept} is kept)")
+    con.execute("delete from deals where line in (select line from dupes)")
+    con.execute("drop table dupes")
+
+
+def _history_file(con: Any, table: RawTable, dayfirst: bool, report: ImportReport) -> None:
+    mapping = auto_map(table.columns, HISTORY_SYNONYMS)
+    missing = [f for f in ("opportunity_id", "stage", "entered_at") if f not in mapping]
+    if missing:
+        raise CrmError(
+            f"{table.name}: a stage history needs opportunity id, stage and date columns; "
+            f"not found: {', '.join(missing)} (columns: {', '.join(table.columns)})"
+        )
+    plan = v.plan_dates(con, _sample(table, mapping["entered_at"]), dayfirst)
+    import pyarrow as pa
+
+    rows = table.rows
+    cols = dict(zip(table.columns, rows.columns, strict=True))
+    src = pa.table({k: pa.array(cols[mapping[k]], pa.string()) for k in ("opportunity_id", "stage", "entered_at")})
+    con.register("hsrc", src)
+    con.execute(
+        "create table history as select nullif(trim(opportunity_id), '') as opportunity_id, "
+        f"nullif(trim(stage), '') as stage, {v.date_sql('entered_at', plan)} as entered_at from hsrc"
+    )
+    con.unregister("hsrc")
+    unusable = con.execute(
+        "select count(*) from history where opportunity_id is null or stage is null or entered_at is null"
+    ).fetchall()[0][0]
+    if unusable:
+        report.warnings.append(f"{table.name}: {unusable:,} history rows without id, stage or date ignored")
+        con.execute("delete from history where opportunity_id is null or stage is null or entered_at is null")
+    unmatched = con.execute(
+        "select count(*) from history where opportunity_id not in (select opportunity_id from deals)"
+    ).fetchall()[0][0]
+    total = con.execute("select count(*) from history").fetchall()[0][0]
+    if total and unmatched == total:
+        report.warnings.append(f"{table.name}: no opportunity id matches the export; history not used")
+        con.execute("drop table history")
+        return
+    if unmatched:
+        report.warnings.append(f"{table.name}: {unmatched:,} rows for unknown opportunities ignored")
+        con.execute("delete from history where opportunity_id not in (select opportunity_id from deals)")
+    if "created_date" not in _columns(con):
+        con.execute("alter table deals add column created_date timestamp")
+        con.execute(
+            "update deals set created_date = h.first_at from (select opportunity_id as k, min(entered_at) as first_at "
+            "from history group by 1) h where deals.opportunity_id = h.k"
+        )
+
+
+def import_opportunities(
+    table: RawTable,
+    overrides: Mapping[str, str] | None = None,
+    *,
+    dayfirst: bool = False,
+    history: RawTable | None = None,
+    keep_later_duplicates: bool = False,
+    name: str = "upload",
+    fields: Collection[str] | None = None,
+) -> ImportResult:
+    """Map, type and check a read table; see the module docstring. ``fields`` limits the typed
+    table to the fields a caller needs (the mapping still reports every column)."""
+    overrides = dict(overrides or {})
+    mapping = _mapping(table.columns, overrides, name)
+    typed = {k: c for k, c in mapping.items() if fields is None or k in fields or k in CORE_FIELDS}
+    report = ImportReport(
+        mapping=mapping, footer_lines=table.footer_lines, header_line=table.header_line, sheet=table.sheet
+    )
+    report.warnings.extend(table.notes)
+    report.columns_ignored = [c for c in table.columns if c not in mapping.values()] + [
+        c for c in table.csv_columns if c not in table.columns
+    ]
+    if "stage" not in mapping:
+        shown = ", ".join(table.columns[:30]) + (" …" if len(table.columns) > 30 else "")
+        raise NoStageColumn(
+            f"{name}: no column is recognised as the deal stage (columns: {shown}); say which column holds the "
+            "stage or the won/lost outcome",
+            table.columns,
+        )
+    if not table.sample and ((table.kind == "xlsx" and not table.rows.lines) or table.footer_from <= table.first_line):
+        raise CrmError(f"{name}: only a header, no data rows; export the report with its rows")
+    con = duckdb.connect()
+    select = _select(con, table, typed, dayfirst, report)
+    if not _fast_scan(con, table, select):
+        _careful_scan(con, table, select, report)
+    fields = set(_columns(con))
+    texts = [c for c in fields if c.endswith("__text")]
+    data = [c for c in fields if c != "line" and "__" not in c]
+    blank = " and ".join(f"{c} is null" for c in data + texts)
+    con.execute(f"delete from deals where {blank}")  # a row of empty cells is a blank line, not a deal
+    for (line,) in con.execute("select line from deals where stage is null order by line").fetchall():
+        _reject(report, line, "no stage")
+    con.execute("delete from deals where stage is null")
+    rows_kept = con.execute("select count(*) from deals").fetchall()[0][0]
+    report.rows_read = rows_kept + report.rows_rejected
+    if not rows_kept:
+        first = f" (first: line {report.rejected[0].line}: {report.rejected[0].reason})" if report.rejected else ""
+        raise CrmError(
+            f"{name}: no row could be read as a deal ({report.rows_rejected:,} rejected{first}); "
+            "fix the export or the stage column"
+        )
+    if "probability" in fields:
+        _probability_scale(con, table, mapping, report)
+    _cells_emptied(con, [f for f in PARSED if f in fields], mapping, report)
+    for fld, n in report.emptied_by_field.items():
+        if n == rows_kept and n > 1:
+            example = report.cells_emptied[[c.field for c in report.cells_emptied].index(fld)].value
+            report.warnings.append(
+                f"no value in column '{mapping[fld]}' ({fld}) could be read (e.g. '{example}'): "
+                "is it the right column for this field?"
+            )
+    _currencies(con, fields, report)
+    if {"won_time", "lost_time"} & fields:
+        parts = [c for c in ("won_time", "lost_time") if c in fields]
+        if "close_date" not in fields:
+            con.execute("alter table deals add column close_date timestamp")
+        con.execute(f"update deals set close_date = coalesce({', '.join(parts)}, close_date)")
+    for col in [c for c in _columns(con) if "__" in c]:
+        con.execute(f"alter table deals drop column {col}")
+    fields = set(_columns(con))
+    _canonical_stages(con, fields, report)
+    _outcome_column(con, fields, report)
+    fields = set(_columns(con))
+    key = "opportunity_id" if "opportunity_id" in fields else "name"
+    if _is_long(con, key, fields):
+        _collapse(con, key, fields, report)
+        _ids(con, set(_columns(con)))
+    else:
+        _ids(con, fields)
+        if "entered_at" in fields:
+            con.execute("alter table deals drop column entered_at")
+        _duplicates(con, report, keep_later_duplicates)
+    report.rows_kept = report.rows_read - report.rows_rejected
+    if history is not None and not report.long_format:
+        _history_file(con, history, dayfirst, report)
+    report.warnings.extend(report.date_notes.values())
+    return ImportResult(con, report, table.columns)
+
+
+def read_lines(report: ImportReport) -> str:
+    """One line saying what the import did (for banners and the command line)."""
+    text = f"{report.rows_read:,} rows read, {report.rows_rejected:,} rejected"
+    if report.emptied_by_field:
+        text += "; cells emptied: " + ", ".join(f"{k} {n:,}" for k, n in report.emptied_by_field.items())
+    return re.sub(r"\s+", " ", text)
