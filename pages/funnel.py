@@ -13,15 +13,19 @@ widgets.page_header(stage)
 result, problem = funnel_ui.current_result(assessment)
 
 data_tab, funnel_tab, cohorts_tab, scoring_tab, questions_tab = st.tabs(
-    ["Data", "Funnel", "Cohorts and losses", "Scoring", "Questions"]
+    ["Data", "Funnel", "Cohorts and losses", "Scoring", "Questions"],
+    default=funnel_ui.opening_tab(assessment, result),
 )
 with data_tab:
-    funnel_ui.source_panel(assessment)
+    funnel_ui.source_panel(assessment, result, problem)
 with funnel_tab:
+    funnel_ui.import_banner(result)
     funnel_ui.figures_panel(assessment, result, problem)
 with cohorts_tab:
+    funnel_ui.import_banner(result)
     funnel_ui.cohorts_panel(assessment, result, problem)
 with scoring_tab:
+    funnel_ui.import_banner(result)
     funnel_ui.scoring_panel(assessment, result, problem)
 with questions_tab:
     output = funnel_figures(result.analysis, assessment.currency) if result is not None else None

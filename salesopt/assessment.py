@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from salesopt.answers import AnswerValue
 from salesopt.frameworks import STAGE_IDS, Stage
@@ -63,6 +63,17 @@ class CrmSource(_Model):
     stage_order: list[str] = Field(default_factory=list, description="Funnel stages in order, won last; [] = detected")
     won: list[str] = Field(default_factory=list)
     lost: list[str] = Field(default_factory=list)
+    stage_probabilities: dict[str, float] = Field(
+        default_factory=dict, description="stage -> default win probability (0-1) set on the stage mapping screen"
+    )
+
+    @field_validator("stage_probabilities")
+    @classmethod
+    def _probabilities_in_range(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = [k for k, p in value.items() if not 0 <= p <= 1]
+        if bad:
+            raise ValueError(f"a stage probability must be between 0 and 1 ({', '.join(bad)})")
+        return value
 
 
 class WorkshopRow(_Model):

@@ -99,14 +99,18 @@ class Result:
 
         return self._remember(("calibration", min_closed), lambda: calibration(self.deals, self.stage_map, min_closed))
 
+    def count(self, column: str) -> int:
+        """Deals with a value in ``column``."""
+        return int(self.imported.sql(f"select count({column}) from {self.classified}").fetchall()[0][0])
+
     def has_values(self, column: str) -> bool:
         if column == "size_band":
-            return self._remember(("has", column), lambda: bool(self.deals.get("size_band", []).notna().any()))
+            return self._remember(
+                ("has", column), lambda: "size_band" in self.deals and bool(self.deals["size_band"].notna().any())
+            )
         return self._remember(
             ("has", column),
-            lambda: (
-                column in self.fields and bool(self.imported.sql(f"select count({column}) from {self.classified}").fetchall()[0][0])
-            ),
+            lambda: column in self.fields and bool(self.count(column)),
         )
 
 
@@ -119,7 +123,10 @@ def load(
     history: tuple[bytes, str] | None = None,
     path: str | None = None,
     fields: Collection[str] | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> ImportResult:
+    if progress:
+        progress(0.02, f"Reading {name} ({len(raw) / 1e6:,.1f} MB)")
     hist_table = read_table(history[0], history[1]) if history else None
     return import_opportunities(
         read_table(raw, name, overrides, path=path),
@@ -128,6 +135,7 @@ def load(
         history=hist_table,
         name=name,
         fields=fields,
+        progress=progress,
     )
 
 

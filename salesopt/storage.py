@@ -127,6 +127,15 @@ def default_url() -> str:
     return f"sqlite:///{folder / 'salesopt.db'}"
 
 
+def cache_dir(url: str | None = None) -> Path:
+    """Where typed imports are kept (Parquet, by the file's SHA-256): beside a SQLite database,
+    else in SALESOPT_DATA_DIR/cache (default ./data/cache)."""
+    url = url or default_url()
+    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
+        return Path(url.removeprefix("sqlite:///")).resolve().parent / "cache"
+    return Path(os.environ.get(ENV_DATA_DIR, "data")).resolve() / "cache"
+
+
 def _sqlite_engine(url: str) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
 

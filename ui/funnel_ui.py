@@ -11,14 +11,15 @@ import streamlit as st
 from salesopt import charts, fmt
 from salesopt.answers import parse_money
 from salesopt.assessment import Assessment, CrmSource, WorkshopRow
-from salesopt.crm import COHORT_FIELDS, FIELDS, CrmError
+from salesopt.crm import COHORT_FIELDS, FIELDS, CrmError, NoStageColumn
 from salesopt.funnel import analyze_volumes
 from salesopt.summary import cohort_table, funnel_figures, stage_table
 from ui import state, widgets
 
-UPLOAD_LIMIT_MB = 100
+UPLOAD_LIMIT_MB = 200
 NOT_MAPPED = "(not mapped)"
 ROLES = ("Funnel", "Won", "Lost", "Not in funnel")
+AFFECTED_ALARM = 0.05  # over this share of rows rejected or emptied, every Stage 2 tab says so
 DEFAULT_WORKSHOP = [
     ("Lead", 0),
     ("MQL", 0),
@@ -36,12 +37,19 @@ def import_key(crm: CrmSource) -> tuple:
 
 
 def current_result(assessment: Assessment) -> tuple[Any, str | None]:
-    """(Result, None), or (None, the message saying why there is no result)."""
+    """(Result, None), or (None, the message saying why there is no result). The first read of
+    an export shows its progress here, above the tabs."""
     crm = assessment.funnel.crm
     if crm is None:
         return None, "Upload a CRM export on the Data tab, or type stage volumes there as workshop numbers."
     f = assessment.funnel
+    bar = st.empty()
+
+    def progress(done: float, text: str) -> None:
+        bar.progress(min(max(done, 0.0), 1.0), text=text)
+
     try:
+        state.imported(*import_key(crm), _progress=progress)
         result = state.evaluated(
             import_key(crm),
             tuple(crm.stage_order),
@@ -51,51 +59,53 @@ def current_result(assessment: Assessment) -> tuple[Any, str | None]:
             f.closed_only,
             f.win_rate_basis,
             f.benchmark_id,
+            tuple(sorted(crm.stage_probabilities.items())),
         )
+    except NoStageColumn:
+        return None, NO_STAGE
     except CrmError as exc:
         return None, f"The saved export cannot be read with the current mapping: {exc}"
+    finally:
+        bar.empty()
     return result, None
+
+
+NO_STAGE = (
+    "No column of this export is recognised as the deal stage. Pick the column that holds each deal's "
+    "stage, or its won/lost outcome (a 1/0 or yes/no column reads as a one-step funnel), under Column mapping."
+)
 
 
 # ---- data source --------------------------------------------------------------------------------
 
 
 def _on_upload(kind: str) -> None:
+    """Keep the file by its SHA-256; it is read once, when the page asks for its figures. Only a
+    file that cannot be a table at all is refused here (the previous data stays loaded)."""
+    from salesopt.crm import read_table
+
     file = st.session_state.get(f"funnel.{kind}")
     assessment = state.current()
     if file is None or assessment is None:
         return
     data = file.getvalue()
+    crm = assessment.funnel.crm
     try:
-        from salesopt.pipeline import load
-
-        crm = assessment.funnel.crm
-        if kind == "history":
-            if crm is None:
-                raise CrmError(f"{file.name}: upload the opportunity export first, then its stage history")
-            load(
-                state._file(crm.sha256),
-                crm.name,
-                overrides=crm.overrides,
-                dayfirst=crm.dayfirst,
-                history=(data, file.name),
-            )
-        else:
-            load(data, file.name)
+        if kind == "history" and crm is None:
+            raise CrmError(f"{file.name}: upload the opportunity export first, then its stage history")
+        read_table(data, file.name)  # the header and a sample: says at once what is not a table
     except CrmError as exc:
         st.session_state["funnel.upload_error"] = str(exc)
         return
     st.session_state.pop("funnel.upload_error", None)
     digest = state.put_file(data, file.name)
     if kind == "history":
-        state.update_section(
-            "funnel", crm=assessment.funnel.crm.model_copy(update={"history_sha256": digest, "history_name": file.name})
-        )
+        state.update_section("funnel", crm=crm.model_copy(update={"history_sha256": digest, "history_name": file.name}))
     else:
         state.update_section("funnel", source="crm", crm=CrmSource(sha256=digest, name=file.name, size=len(data)))
 
 
-def source_panel(assessment: Assessment) -> None:
+def source_panel(assessment: Assessment, result: Any, problem: str | None) -> None:
     choice = st.segmented_control(
         "Data from",
         ["CRM export", "Workshop numbers"],
@@ -110,6 +120,8 @@ def source_panel(assessment: Assessment) -> None:
     if assessment.funnel.source != "crm":
         state.update_section("funnel", source="crm")
     crm = assessment.funnel.crm
+    if result is not None:
+        import_report(result)
     st.file_uploader(
         f"CRM export (CSV or XLSX, up to {UPLOAD_LIMIT_MB} MB): Salesforce, HubSpot, Pipedrive or any "
         "table with a stage column",
@@ -147,38 +159,58 @@ def source_panel(assessment: Assessment) -> None:
         "Dates are day first (31/12/2024)",
         value=crm.dayfirst,
         key="funnel.dayfirst",
+        help="Slash dates are read month first unless a day over 12 settles it; switch this on to read them day first.",
         on_change=lambda: state.update_section(
             "funnel",
             crm=state.current().funnel.crm.model_copy(update={"dayfirst": st.session_state["funnel.dayfirst"]}),
         ),
     )
-    result, problem = current_result(assessment)
-    mapping_screen(crm, result)
+    mapping_screen(crm, result, problem)
     if result is None:
-        st.error(problem, icon=":material/error:")
+        if problem != NO_STAGE:
+            st.error(problem, icon=":material/error:")
         return
     stage_screen(crm, result)
-    import_report(result)
 
 
-def mapping_screen(crm: CrmSource, result: Any) -> None:
-    columns, preview = state.preview(crm.sha256, crm.name)
-    mapping = result.imported.report.mapping if result is not None else {}
+def mapping_screen(crm: CrmSource, result: Any, problem: str | None) -> None:
+    no_stage = problem == NO_STAGE
+    columns, preview = state.preview(crm.sha256, crm.name, crm.overrides.get("stage") or None)
+    mapping = result.imported.report.mapping if result is not None else dict(crm.overrides)
     with st.expander("Column mapping", expanded=result is None):
+        if no_stage:
+            st.warning(NO_STAGE, icon=":material/help:")
+            _field_select(st, "stage", [c for c in columns], mapping, label="Which column holds the stage or outcome?")
         st.caption("Detected from the column names; change any that is wrong. Preview of the first rows below.")
         cols = st.columns(3)
-        for i, fld in enumerate(f for f in FIELDS if f not in ("entered_at",)):
-            current = mapping.get(fld, NOT_MAPPED)
-            options = [NOT_MAPPED, *columns]
-            cols[i % 3].selectbox(
-                fld.replace("_", " "),
-                options,
-                index=options.index(current) if current in options else 0,
-                key=f"funnel.map.{fld}",
-                on_change=_on_map,
-                args=(fld,),
-            )
+        fields = [f for f in FIELDS if f not in ("entered_at",) and not (no_stage and f == "stage")]
+        for i, fld in enumerate(fields):
+            _field_select(cols[i % 3], fld, columns, mapping)
         st.dataframe(preview, hide_index=True)
+
+
+def _field_select(where: Any, fld: str, columns: list[str], mapping: dict[str, str], label: str | None = None) -> None:
+    current = mapping.get(fld) or NOT_MAPPED
+    options = [NOT_MAPPED, *columns]
+    where.selectbox(
+        label or FIELD_LABELS.get(fld, fld.replace("_", " ").capitalize()),
+        options,
+        index=options.index(current) if current in options else 0,
+        key=f"funnel.map.{fld}",
+        on_change=_on_map,
+        args=(fld,),
+    )
+
+
+FIELD_LABELS = {
+    "opportunity_id": "Opportunity id",
+    "lost_at_stage": "Stage lost at",
+    "is_won": "Won flag (IsWon)",
+    "is_closed": "Closed flag (IsClosed)",
+    "won_time": "Won date",
+    "lost_time": "Lost date",
+    "status": "Status (won / lost / open)",
+}
 
 
 def _on_map(fld: str) -> None:
@@ -186,7 +218,10 @@ def _on_map(fld: str) -> None:
     crm = state.current().funnel.crm
     overrides = {**crm.overrides, fld: "" if value == NOT_MAPPED else value}
     state.update_section(
-        "funnel", crm=crm.model_copy(update={"overrides": overrides, "stage_order": [], "won": [], "lost": []})
+        "funnel",
+        crm=crm.model_copy(
+            update={"overrides": overrides, "stage_order": [], "won": [], "lost": [], "stage_probabilities": {}}
+        ),
     )
 
 
@@ -196,17 +231,32 @@ def stage_screen(crm: CrmSource, result: Any) -> None:
     rows = []
     for s in seen:
         role = "Won" if s in sm.won else "Lost" if s in sm.lost else "Funnel" if s in sm.order else "Not in funnel"
-        rows.append({"Stage": s, "Role": role, "Position": sm.order.index(s) + 1 if s in sm.order else None})
+        p = sm.probability(s) if role == "Funnel" else None
+        rows.append(
+            {
+                "Stage": s,
+                "Role": role,
+                "Position": sm.order.index(s) + 1 if s in sm.order else None,
+                "Default probability": None if p is None else round(p * 100, 1),
+            }
+        )
     with st.expander("Stage mapping", expanded=bool(sm.notes)):
-        st.caption("Order the funnel stages (Position), and say which stages mean won and lost.")
+        st.caption(
+            "Order the funnel stages (Position), say which stages mean won and lost, and give each open stage a "
+            "default win probability: it weights open deals that carry no probability of their own."
+            + (f" Recognised as: {sm.source}." if sm.source else "")
+        )
         edited = st.data_editor(
-            pd.DataFrame(rows),
+            pd.DataFrame(rows, columns=["Stage", "Role", "Position", "Default probability"]),
             hide_index=True,
             key="funnel.stages",
             disabled=["Stage"],
             column_config={
                 "Role": st.column_config.SelectboxColumn(options=ROLES, required=True),
                 "Position": st.column_config.NumberColumn(min_value=1, step=1),
+                "Default probability": st.column_config.NumberColumn(
+                    min_value=0, max_value=100, step=1, format="%.0f%%", help="0-100%; blank: none"
+                ),
             },
         )
         if st.button("Apply stage mapping", key="funnel.stages.apply", icon=":material/check:"):
@@ -214,25 +264,72 @@ def stage_screen(crm: CrmSource, result: Any) -> None:
             order = [s for s in funnel["Stage"] if s not in set(edited.loc[edited["Role"] == "Won", "Stage"])]
             won = edited.loc[edited["Role"] == "Won", "Stage"].tolist()
             lost = edited.loc[edited["Role"] == "Lost", "Stage"].tolist()
+            probs = {
+                str(r["Stage"]): float(r["Default probability"]) / 100
+                for r in edited.to_dict("records")
+                if r["Role"] == "Funnel" and pd.notna(r["Default probability"])
+            }
             if not won:
                 st.error("Mark at least one stage as Won.", icon=":material/error:")
             else:
                 state.update_section(
-                    "funnel", crm=crm.model_copy(update={"stage_order": [*order, *won], "won": won, "lost": lost})
+                    "funnel",
+                    crm=crm.model_copy(
+                        update={"stage_order": [*order, *won], "won": won, "lost": lost, "stage_probabilities": probs}
+                    ),
                 )
                 st.rerun()
 
 
-def import_report(result: Any) -> None:
+def opening_tab(assessment: Assessment, result: Any) -> str:
+    """Stage 2 opens on the figures when there is data, on the upload when there is none."""
+    f = assessment.funnel
+    has_data = result is not None if f.source == "crm" else any(r.volume for r in f.workshop)
+    return "Funnel" if has_data else "Data"
+
+
+def import_banner(result: Any) -> None:
+    """On every Stage 2 tab: an error-coloured line when over 5% of the rows were rejected or
+    emptied, so no figure is read without knowing on what it rests."""
+    if result is None:
+        return
     report = result.imported.report
-    with st.expander(
-        f"Import report: {report.rows_read:,} rows read, {report.rows_rejected:,} rejected",
-        expanded=bool(report.rows_rejected),
-    ):
-        if report.rejected:
-            st.dataframe(pd.DataFrame([{"Line": r.line, "Reason": r.reason} for r in report.rejected]), hide_index=True)
-            if report.rows_rejected > len(report.rejected):
-                st.caption(f"First {len(report.rejected)} of {report.rows_rejected:,} shown.")
+    affected = report.rows_rejected + result.imported.deals_affected()
+    if report.rows_read and affected / report.rows_read > AFFECTED_ALARM:
+        st.error(
+            f"{affected:,} of {report.rows_read:,} rows ({affected / report.rows_read:.0%}) were rejected or had a "
+            "cell emptied: the figures rest on fewer deals or fields than the export holds. See the Data tab.",
+            icon=":material/report:",
+        )
+
+
+def import_report(result: Any) -> None:
+    """What the import did, on top of the Data tab: a warning whenever anything was rejected or
+    emptied (how many deals, which fields, the first lines, the full list as a download)."""
+    imported = result.imported
+    report = imported.report
+    affected = imported.deals_affected()
+    if report.rows_rejected or affected:
+        fields = ", ".join(f"{k.replace('_', ' ')} ({n:,})" for k, n in report.emptied_by_field.items())
+        parts = []
+        if report.rows_rejected:
+            parts.append(f"{report.rows_rejected:,} of {report.rows_read:,} rows were rejected (they cannot be deals)")
+        if affected:
+            parts.append(f"{affected:,} deals were kept with an unreadable cell left empty: {fields}")
+        alarm = report.rows_read and (report.rows_rejected + affected) / report.rows_read > AFFECTED_ALARM
+        (st.error if alarm else st.warning)("; ".join(parts) + ".", icon=":material/warning:")
+        rows = imported.issue_rows()
+        st.dataframe(pd.DataFrame(rows[:8], columns=["Line", "Column", "Value", "What happened"]), hide_index=True)
+        csv = pd.DataFrame(rows, columns=["line", "column", "value", "what_happened"]).to_csv(index=False)
+        st.download_button(
+            f"Download all {len(rows):,} lines",
+            csv.encode("utf-8"),
+            file_name="import-report.csv",
+            mime="text/csv",
+            key="funnel.import_report.download",
+            icon=":material/download:",
+        )
+    with st.expander(f"Import report: {report.rows_read:,} rows read, {report.rows_rejected:,} rejected"):
         if report.columns_ignored:
             st.caption("Columns not used: " + ", ".join(report.columns_ignored))
         for w in [*report.warnings, *result.analysis.warnings]:

@@ -9,6 +9,8 @@ The private resume token sits in session state and in the URL (``?a=TOKEN``).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -288,23 +290,75 @@ def _file(digest: str) -> bytes:
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
-def preview(digest: str, name: str) -> tuple[list[str], Any]:
-    """The export's columns and first rows, for the mapping screen."""
+def preview(digest: str, name: str, stage: str | None = None) -> tuple[list[str], Any]:
+    """The export's columns and first rows, for the mapping screen (the header and a sample
+    only: the rows are read once, by :func:`imported`)."""
     from salesopt.crm import read_table
 
-    table = read_table(_file(digest), name)
-    return list(table.frame.columns), table.frame.head(8)
+    table = read_table(_file(digest), name, {"stage": stage} if stage else None)
+    return list(table.columns), table.preview(8)
 
 
-@st.cache_resource(max_entries=6, show_spinner="Reading the export…")
+class _Imports:
+    """The last few imports, shared by every session (an import is never mutated once made)."""
+
+    def __init__(self, size: int = 6) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> Any:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        return None
+
+    def put(self, key: tuple, value: Any) -> None:
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def _imports() -> _Imports:
+    return _Imports()
+
+
 def imported(
-    digest: str, name: str, overrides: tuple[tuple[str, str], ...], dayfirst: bool, history: tuple[str, str] | None
+    digest: str,
+    name: str,
+    overrides: tuple[tuple[str, str], ...],
+    dayfirst: bool,
+    history: tuple[str, str] | None,
+    _progress: Any = None,
 ) -> Any:
-    """The import of a stored file (shared and never mutated: cache_resource avoids copying big frames)."""
+    """The import of a stored file, parsed once: kept in memory for every session and on disk
+    as Parquet by SHA-256 and options (a restart reads it back). ``_progress`` hears the steps of
+    a first read (a cached function could not draw them: Streamlit replays what it draws)."""
+    from salesopt.crm import cache
     from salesopt.pipeline import load
+    from salesopt.storage import cache_dir
 
-    hist = (_file(history[0]), history[1]) if history else None
-    return load(_file(digest), name, overrides=dict(overrides), dayfirst=dayfirst, history=hist)
+    key = (digest, name, overrides, dayfirst, history)
+    found = _imports().get(key)
+    if found is not None:
+        return found
+
+    def make() -> Any:
+        return load(
+            _file(digest),
+            name,
+            overrides=dict(overrides),
+            dayfirst=dayfirst,
+            history=(_file(history[0]), history[1]) if history else None,
+            progress=_progress,
+        )
+
+    result = cache.cached(cache_dir() / cache.key(digest, overrides, dayfirst, history), make)
+    _imports().put(key, result)
+    return result
 
 
 @st.cache_resource(max_entries=12, show_spinner="Computing the funnel…")
@@ -317,11 +371,12 @@ def evaluated(
     closed_only: bool,
     basis: str,
     benchmark_id: str | None,
+    probabilities: tuple[tuple[str, float], ...] = (),
 ) -> Any:
     from salesopt.pipeline import evaluate, stage_map_for
 
     result = imported(*import_key)
-    stage_map = stage_map_for(result, list(order) or None, list(won), list(lost))
+    stage_map = stage_map_for(result, list(order) or None, list(won), list(lost), dict(probabilities) or None)
     bench = catalog().benchmarks().get(benchmark_id or "")
     return evaluate(
         result,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -78,11 +78,7 @@ class ImportReport:
     currency: str | None = None
     currencies: tuple[str, ...] = ()  # more than one: money is not summed
     date_notes: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def deals_affected(self) -> int:
-        """Deals with at least one emptied cell (an upper bound when several cells of one deal are bad)."""
-        return sum(self.emptied_by_field.values())
+    rejected_all: list[tuple[int, str]] = field(default_factory=list, repr=False)  # emptied into ``issues``
 
     @property
     def mixed_currency(self) -> bool:
@@ -99,10 +95,11 @@ class ImportResult:
         self._con = con
         self.report = report
         self.columns = columns
-        self.fields = tuple(c for c in self.sql("describe deals").fetchall() for c in [c[0]])
-        self.has_history = bool(
-            self.sql("select count(*) from information_schema.tables where table_name = 'history'").fetchall()[0][0]
-        )  # type: ignore[index]
+        self.fields = tuple(r[0] for r in self.sql("describe deals").fetchall())
+        self.has_history = self.has_table("history")
+
+    def has_table(self, name: str) -> bool:
+        return bool(self.sql("select count(*) from duckdb_tables() where table_name = ?", [name]).fetchall()[0][0])
 
     def sql(self, query: str, params: Any = None) -> Any:
         """Run a query on this import's tables (a cursor of its own: safe across threads)."""
@@ -124,6 +121,22 @@ class ImportResult:
         return self.sql(
             "select opportunity_id, stage, entered_at from history order by opportunity_id, entered_at"
         ).df()
+
+    def deals_affected(self) -> int:
+        """Deals kept with at least one emptied cell."""
+        if not self.has_table("issues"):
+            return 0
+        return int(self.sql("select count(distinct line) from issues where field is not null").fetchall()[0][0])
+
+    def issue_rows(self) -> list[tuple[Any, ...]]:
+        """Every rejected line and emptied cell: (line, column, value, what happened), by line."""
+        if not self.has_table("issues"):
+            return []
+        return self.sql(
+            "select line, coalesce(column_name, ''), coalesce(value, ''), "
+            "case when field is null then 'row rejected: ' || reason else 'cell emptied: ' || reason end "
+            "from issues order by line, column_name nulls first"
+        ).fetchall()
 
     def __len__(self) -> int:
         return int(self.sql("select count(*) from deals").fetchall()[0][0])
@@ -256,6 +269,7 @@ def _careful_scan(con: Any, table: RawTable, select: tuple[str, str], report: Im
 
 def _reject(report: ImportReport, line: int, reason: str) -> None:
     report.rows_rejected += 1
+    report.rejected_all.append((int(line), reason))
     if len(report.rejected) < MAX_LISTED:
         report.rejected.append(Rejected(int(line), reason))
 
@@ -309,38 +323,41 @@ def _outcome_column(con: Any, fields: set[str], report: ImportReport) -> None:
     )
 
 
-def _why(con: Any, fld: str, text: str) -> str:
-    if fld == "amount":
-        number = con.execute(
-            f"select {v.money_sql('t', v.plan_money([text]))} from (select ? as t)", [text]
-        ).fetchall()[0][0]
-        if number is not None and number < 0:
-            return "a negative amount"
-        return "too large" if number is not None else "not an amount"
+def _why_sql(fld: str, text: str, plan: v.MoneyPlan | None) -> str:
+    """Why a cell of ``fld`` was emptied, as SQL over its text."""
+    if fld == "amount" and plan is not None:
+        number = v.money_sql(text, plan)
+        return (
+            f"case when {number} < 0 then 'a negative amount' when {number} > {v.MAX_AMOUNT} then 'too large' "
+            "else 'not an amount' end"
+        )
     if fld in DATE_FIELDS:
-        return "not a date (or outside 1900-2100)"
+        return "'not a date (or outside 1900-2100)'"
     if fld == "probability":
-        return "not a probability between 0 and 100%"
-    return "not yes/no"
+        return "'not a probability between 0 and 100%'"
+    return "'not yes/no'"
 
 
-def _cells_emptied(con: Any, fields: list[str], mapping: Mapping[str, str], report: ImportReport) -> None:
+def _cells_emptied(
+    con: Any, fields: list[str], mapping: Mapping[str, str], report: ImportReport, money: v.MoneyPlan | None
+) -> None:
+    """Every emptied cell into the ``issues`` table; the first ones and the counts into the report."""
     present = set(_columns(con))
     for fld in fields:
         if f"{fld}__text" not in present:
             continue
+        con.execute(
+            f"insert into issues select line, {v.lit(mapping[fld])}, {v.lit(fld)}, {fld}__text, "
+            f"{_why_sql(fld, f'{fld}__text', money)} from deals where {fld}__text is not null"
+        )
         n = con.execute(f"select count({fld}__text) from deals").fetchall()[0][0]
-        if not n:
-            continue
-        report.emptied_by_field[fld] = int(n)
-        room = MAX_LISTED - len(report.cells_emptied)
-        if room > 0:
-            rows = con.execute(
-                f"select line, {fld}__text from deals where {fld}__text is not null order by line limit {room}"
-            ).fetchall()
-            report.cells_emptied.extend(
-                CellIssue(int(ln), mapping[fld], fld, str(raw), _why(con, fld, str(raw))) for ln, raw in rows
-            )
+        if n:
+            report.emptied_by_field[fld] = int(n)
+    rows = con.execute(
+        f"select line, column_name, field, value, reason from issues where field is not null "
+        f"order by line, field limit {MAX_LISTED}"
+    ).fetchall()
+    report.cells_emptied = [CellIssue(int(a), b, c, str(d), e) for a, b, c, d, e in rows]
 
 
 def _columns(con: Any) -> list[str]:
@@ -515,9 +532,16 @@ def import_opportunities(
     keep_later_duplicates: bool = False,
     name: str = "upload",
     fields: Collection[str] | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> ImportResult:
     """Map, type and check a read table; see the module docstring. ``fields`` limits the typed
-    table to the fields a caller needs (the mapping still reports every column)."""
+    table to the fields a caller needs (the mapping still reports every column); ``progress``
+    hears (fraction done, what is happening) between steps."""
+
+    def step(done: float, text: str) -> None:
+        if progress is not None:
+            progress(done, text)
+
     overrides = dict(overrides or {})
     mapping = _mapping(table.columns, overrides, name)
     typed = {k: c for k, c in mapping.items() if fields is None or k in fields or k in CORE_FIELDS}
@@ -539,8 +563,11 @@ def import_opportunities(
         raise CrmError(f"{name}: only a header, no data rows; export the report with its rows")
     con = duckdb.connect()
     select = _select(con, table, typed, dayfirst, report)
+    step(0.1, f"Typing {len(typed)} columns in one scan")
     if not _fast_scan(con, table, select):
+        step(0.4, "Some lines need a closer look: reading line by line")
         _careful_scan(con, table, select, report)
+    step(0.7, "Checking stages, amounts and dates")
     fields = set(_columns(con))
     texts = [c for c in fields if c.endswith("__text")]
     data = [c for c in fields if c != "line" and "__" not in c]
@@ -559,7 +586,9 @@ def import_opportunities(
         )
     if "probability" in fields:
         _probability_scale(con, table, mapping, report)
-    _cells_emptied(con, [f for f in PARSED if f in fields], mapping, report)
+    con.execute("create table issues (line integer, column_name varchar, field varchar, value varchar, reason varchar)")
+    money = v.plan_money(_sample(table, typed["amount"])) if "amount" in typed else None
+    _cells_emptied(con, [f for f in PARSED if f in fields], mapping, report, money)
     for fld, n in report.emptied_by_field.items():
         if n == rows_kept and n > 1:
             example = report.cells_emptied[[c.field for c in report.cells_emptied].index(fld)].value
@@ -590,8 +619,13 @@ def import_opportunities(
         _duplicates(con, report, keep_later_duplicates)
     report.rows_kept = report.rows_read - report.rows_rejected
     if history is not None and not report.long_format:
+        step(0.85, "Reading the stage history")
         _history_file(con, history, dayfirst, report)
+    step(1.0, "Import done")
     report.warnings.extend(report.date_notes.values())
+    if report.rejected_all:
+        con.executemany("insert into issues values (?, null, null, null, ?)", report.rejected_all)
+        report.rejected_all = []
     return ImportResult(con, report, table.columns)
 
 

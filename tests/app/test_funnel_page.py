@@ -52,7 +52,6 @@ def test_upload_maps_columns_and_shows_the_figures(app, db_path):
     ("content", "message"),
     [
         (b"\x00\x01binary\x00", "binary content"),
-        (b"Name,Amount\nA,1\n", "no stage column"),
         (b"", "the file is empty"),
     ],
 )
@@ -66,6 +65,40 @@ def test_a_bad_upload_says_why_and_keeps_the_previous_data(app, content, message
     assert message in errors and "The previous data (demo-crm-export.csv) stays loaded" in errors
     assert app.session_state["so.assessment"]["funnel"]["crm"] == before
     assert metrics(app)["Opportunities"] == "620"
+
+
+LEADS = b"Prospect ID,Lead Source,Converted\n" + b"".join(
+    f"p{i},{'Google' if i % 2 else 'Referral'},{1 if i % 5 < 2 else 0}\n".encode() for i in range(20)
+)
+
+
+def test_an_export_without_a_recognised_stage_opens_the_mapping_screen_not_a_dead_end(app):
+    # a leads export whose outcome is a 0/1 "Converted" column: no stage column is recognised
+    open_demo(app)
+    app.switch_page("pages/funnel.py").run()
+    app.file_uploader(key="funnel.export").upload("leads.csv", LEADS, "text/csv").run()
+    assert not app.exception
+    warnings = " ".join(w.value for w in app.warning)
+    assert "No column of this export is recognised as the deal stage" in warnings
+    assert "--map" not in warnings and not app.error  # no pointer to a command-line flag, no error
+    app.selectbox(key="funnel.map.stage").select("Converted").run()
+    assert not app.exception
+    m = metrics(app)
+    assert m["Opportunities"] == "20"
+    assert m["Win rate"] == "40%"  # 8 of 20 leads converted (i % 5 in {0, 1})
+
+
+def test_the_import_report_opens_on_the_data_tab_with_a_download(app):
+    open_demo(app)
+    app.switch_page("pages/funnel.py").run()
+    bad = SMALL + b'5,Closed Lost,n/a,2024-01-01,soon,Ben\n6,,"$1",2024-01-01,2024-02-01,Ana\n'
+    app.file_uploader(key="funnel.export").upload("mine.csv", bad, "text/csv").run()
+    assert not app.exception
+    # 2 of 6 rows affected (33%): an error-coloured line on every Stage 2 tab and on top of the Data tab
+    errors = [e.value for e in app.error]
+    assert sum("were rejected or had a cell emptied" in e for e in errors) == 3
+    assert any("1 of 6 rows were rejected" in e and "amount (1), close date (1)" in e for e in errors)
+    assert metrics(app)["Opportunities"] == "5"  # the deal with unreadable cells is kept
 
 
 def test_a_column_override_on_the_mapping_screen(app):

@@ -1,0 +1,80 @@
+"""The typed import kept on disk by the file's SHA-256 and the import options, as Parquet beside
+the database: a rerun, a page switch or a restart reads it back instead of parsing the export
+again. A cache entry that cannot be read is ignored and rebuilt."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from salesopt.crm.importer import CellIssue, ImportReport, ImportResult
+from salesopt.crm.read import Rejected
+from salesopt.crm.values import lit
+
+VERSION = "1"  # bump when the typed table or the report changes shape
+
+
+def key(*parts: Any) -> str:
+    """A cache key from the file's SHA-256 and the import options."""
+    return hashlib.sha256(json.dumps([VERSION, *parts], sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def _report_from(data: dict[str, Any]) -> ImportReport:
+    data = dict(data)
+    data["rejected"] = [Rejected(**r) for r in data["rejected"]]
+    data["cells_emptied"] = [CellIssue(**c) for c in data["cells_emptied"]]
+    data["currencies"] = tuple(data["currencies"])
+    return ImportReport(**data)
+
+
+def load(folder: Path) -> ImportResult | None:
+    deals, report = folder / "deals.parquet", folder / "report.json"
+    if not (deals.is_file() and report.is_file()):
+        return None
+    try:
+        rep = _report_from(json.loads(report.read_text(encoding="utf-8")))
+        con = duckdb.connect()
+        con.execute(f"create table deals as select * from read_parquet({lit(str(deals))})")
+        for name in ("history", "issues"):
+            path = folder / f"{name}.parquet"
+            if path.is_file():
+                con.execute(f"create table {name} as select * from read_parquet({lit(str(path))})")
+        columns = tuple(json.loads((folder / "columns.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, KeyError, duckdb.Error):
+        return None
+    return ImportResult(con, rep, columns)
+
+
+def save(result: ImportResult, folder: Path) -> None:
+    """Write the import (atomically: a half-written entry is never read)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
+    try:
+        for name in ("deals", "history", "issues"):
+            if name == "deals" or result.has_table(name):
+                result.sql(f"copy {name} to {lit(str(work / (name + '.parquet')))} (format parquet)")
+        (work / "report.json").write_text(json.dumps(asdict(result.report), default=list), encoding="utf-8")
+        (work / "columns.json").write_text(json.dumps(list(result.columns)), encoding="utf-8")
+        os.replace(work, folder)
+    except (OSError, duckdb.Error):
+        for p in work.glob("*"):
+            p.unlink(missing_ok=True)
+        work.rmdir()
+
+
+def cached(folder: Path, make: Callable[[], ImportResult]) -> ImportResult:
+    """The import from ``folder`` when it is there, else ``make()`` saved there."""
+    found = load(folder)
+    if found is not None:
+        return found
+    result = make()
+    save(result, folder)
+    return result
