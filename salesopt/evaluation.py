@@ -224,8 +224,6 @@ def analyze_sql(
     history: str | None = None,
 ) -> Analysis:
     """Every METRICS.md §2 and §3 figure of the classified deals (see :func:`classified_sql`)."""
-    from salesopt.benchmarks import conversion_benchmark
-
     reasons: dict[str, str] = {}
     warnings: list[str] = []
     rests: dict[str, str] = {}
@@ -233,6 +231,12 @@ def analyze_sql(
     has_cycle = "created_date" in fields and "close_date" in fields
     weights = options.category_weights or CATEGORY_WEIGHTS
     p = _weights_sql(stage_map, stage_values, fields, weights)
+    reach_column = "furthest_closed" if options.closed_only else "furthest"
+    reach_where = "status <> 'open' and " if options.closed_only else ""
+    reach = (
+        ", ".join(f"count(*) filter (where {reach_where}{reach_column} = {k})" for k in range(len(stage_map.funnel)))
+        or "0"
+    )
     amount = "amount" if has_amount else "null::double"
     cycle = "date_diff('day', created_date::date, close_date::date)" if has_cycle else "null::bigint"
     row = con.execute(
@@ -249,7 +253,8 @@ def analyze_sql(
             count(*) filter (where status = 'won' and {cycle} < 0),
             sum({amount} * {p}) filter (where status = 'open' and {p} is not null),
             count(*) filter (where status = 'open' and {p} is not null and {amount} is not null),
-            count(*) filter (where status = 'lost' and furthest is null)
+            count(*) filter (where status = 'lost' and furthest is null),
+            {reach}
         from ({classified})"""
     ).fetchall()[0]
     (
@@ -271,7 +276,8 @@ def analyze_sql(
         weighted_sum,
         weighted_n,
         unknown_lost,
-    ) = row
+    ) = row[:18]
+    counts = dict(enumerate(row[18:]))
     n_closed = n_won + n_lost
 
     # outcome metrics (METRICS.md §2)
@@ -382,13 +388,6 @@ def analyze_sql(
 
     # funnel (METRICS.md §3)
     funnel = stage_map.funnel
-    column = "furthest_closed" if options.closed_only else "furthest"
-    where = "status <> 'open'" if options.closed_only else "true"
-    counts = dict(
-        con.execute(
-            f"select {column}, count(*) from ({classified}) where {where} and {column} is not null group by 1"
-        ).fetchall()
-    )
     reached, acc = [0] * len(funnel), 0
     for k in range(len(funnel) - 1, -1, -1):
         acc += int(counts.get(k, 0))
@@ -410,6 +409,8 @@ def analyze_sql(
         conv = ratio(reached[k + 1], reached[k]) if k + 1 < len(funnel) else None
         bench = src = None
         if benchmark is not None and k + 1 < len(funnel):
+            from salesopt.benchmarks import conversion_benchmark  # the schema library only when asked
+
             hit = conversion_benchmark(benchmark, stage, funnel[k + 1])
             if hit is not None:
                 bench, src = hit

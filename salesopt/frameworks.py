@@ -9,7 +9,6 @@ so the app can start with what is valid and show the rest.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -17,9 +16,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-FRAMEWORKS_DIR = Path(
-    os.environ.get("SALESOPT_FRAMEWORKS_DIR") or Path(__file__).resolve().parent.parent / "frameworks"
-)
+from salesopt.frameworks_path import FRAMEWORKS_DIR
+
 SCHEMA_FILE = "_schema.json"
 # libyaml's C parser when present: the same safe subset of YAML (no tags that build objects), faster
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from salesopt.crm import ImportResult, import_opportunities, read_table
+from salesopt.crm.read import read_path
 from salesopt.evaluation import (
     Analysis,
     Options,
@@ -129,7 +130,7 @@ def load(
         progress(0.02, f"Reading {name} ({len(raw) / 1e6:,.1f} MB)")
     hist_table = read_table(history[0], history[1]) if history else None
     return import_opportunities(
-        read_table(raw, name, overrides, path=path),
+        read_path(path, name, overrides) if path and not raw else read_table(raw, name, overrides, path=path),
         overrides,
         dayfirst=dayfirst,
         history=hist_table,
@@ -141,11 +142,7 @@ def load(
 
 def stage_values(imported: ImportResult) -> list[str]:
     """Distinct stage and lost_at_stage values (and the history's stages), most common first."""
-    cols = [c for c in ("stage", "lost_at_stage") if c in imported.fields]
-    union = " union all ".join(f"select {c} as s from deals where {c} is not null" for c in cols)
-    if imported.has_history:
-        union += " union all select stage as s from history"
-    return [r[0] for r in imported.sql(f"select s from ({union}) group by 1 order by count(*) desc, 1").fetchall()]
+    return list(imported.stage_stats()["all"])
 
 
 def stage_map_for(
@@ -155,9 +152,10 @@ def stage_map_for(
     lost: Sequence[str] = (),
     probabilities: Mapping[str, float] | None = None,
 ) -> StageMap:
-    stages = [r[0] for r in imported.sql("select stage from deals group by 1 order by count(*) desc, 1").fetchall()]
+    stats = imported.stage_stats()
+    stages = list(stats["stage"])
     if imported.has_history:
-        stages += [r[0] for r in imported.sql("select distinct stage from history order by 1").fetchall()]
+        stages += [s for s in stats["history"] if s not in stats["stage"]]
     seen = stage_values(imported)
     if imported.report.outcome_column:  # a 0/1 column read as Converted / Not converted
         from salesopt.crm.importer import OUTCOME_WORDS, TRUE_WORDS
@@ -169,13 +167,7 @@ def stage_map_for(
         won, lost = [outcome(w) for w in won], [outcome(x) for x in lost]
     if order:
         return from_names(order, won, lost, seen, probabilities)
-    probs = None
-    if "probability" in imported.fields:
-        probs = dict(
-            imported.sql(
-                "select stage, median(probability) from deals where probability is not null group by 1"
-            ).fetchall()
-        )
+    probs = {s: p for s, p in stats["median_probability"].items() if p is not None} or None
     ranks = None
     if imported.has_history:
         ranks = dict(
@@ -184,12 +176,7 @@ def stage_map_for(
                 "order by entered_at) as pos from history) group by 1"
             ).fetchall()
         )
-    lost_at = []
-    if "lost_at_stage" in imported.fields:
-        lost_at = [
-            r[0]
-            for r in imported.sql("select distinct lost_at_stage from deals where lost_at_stage is not null").fetchall()
-        ]
+    lost_at = list(stats["lost_at_stage"])
     won_by_data, lost_by_data = _stages_marked_by_data(imported)
     detected = detect(stages, probs, ranks, lost_at, won_by_data, lost_by_data)
     if won or lost:

@@ -80,25 +80,38 @@ class KnownSet:
 
 @lru_cache(maxsize=4)
 def known_sets(directory: Path | None = None) -> tuple[KnownSet, ...]:
-    """The stage sets of frameworks/stage_sets/ (YAML), in file order."""
-    from salesopt.frameworks import load_kind
+    """The stage sets of frameworks/stage_sets/ (YAML), in file order. Read with the safe YAML
+    loader alone: the command line should not pay for the schema library at start-up; the files
+    are checked against their schema by `salesopt frameworks check` and when the app loads."""
+    import yaml
 
-    items, _ = load_kind("stage_sets", directory)
+    from salesopt.frameworks_path import FRAMEWORKS_DIR
+
+    SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     out = []
-    for s in items.values():
+    for path in sorted(((directory or FRAMEWORKS_DIR) / "stage_sets").glob("*.y*ml")):
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
+            stages = [
+                (str(st["name"]), st.get("probability"), [str(a) for a in st.get("aliases", [])])
+                for st in data["stages"]
+            ]
+            won, lost = [str(w) for w in data["won"]], [str(x) for x in data.get("lost", [])]
+        except (OSError, yaml.YAMLError, KeyError, TypeError):
+            continue  # an invalid file is reported by the schema check, and left out here
         aliases = {}
-        for st in s.stages:
-            aliases[_key(st.name)] = st.name
-            aliases.update({_key(a): st.name for a in st.aliases})
+        for name, _, extra in stages:
+            aliases[_key(name)] = name
+            aliases.update({_key(a): name for a in extra})
         out.append(
             KnownSet(
-                s.id,
-                s.title,
-                tuple(st.name for st in s.stages),
+                str(data.get("id", path.stem)),
+                str(data.get("title", path.stem)),
+                tuple(n for n, _, _ in stages),
                 aliases,
-                {st.name: st.probability for st in s.stages if st.probability is not None},
-                tuple(s.won),
-                tuple(s.lost),
+                {n: float(p) for n, p, _ in stages if p is not None},
+                tuple(won),
+                tuple(lost),
             )
         )
     return tuple(out)

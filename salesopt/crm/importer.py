@@ -97,6 +97,7 @@ class ImportResult:
         self.columns = columns
         self.fields = tuple(r[0] for r in self.sql("describe deals").fetchall())
         self.has_history = self.has_table("history")
+        self._stage_stats: dict[str, dict[str, Any]] | None = None
 
     def has_table(self, name: str) -> bool:
         return bool(self.sql("select count(*) from duckdb_tables() where table_name = ?", [name]).fetchall()[0][0])
@@ -121,6 +122,34 @@ class ImportResult:
         return self.sql(
             "select opportunity_id, stage, entered_at from history order by opportunity_id, entered_at"
         ).df()
+
+    def stage_stats(self) -> dict[str, dict[str, Any]]:
+        """Stage values with their counts, most common first: "stage" (with each stage's median
+        probability in "median_probability"), "lost_at_stage", "history", and "all" of them. One
+        scan, remembered: stage mapping and evaluation ask for these many times."""
+        if self._stage_stats is None:
+            prob = "median(probability)" if "probability" in self.fields else "null"
+            parts = [f"select 'stage' as kind, stage as s, count(*) as n, {prob} as p from deals group by 2"]
+            if "lost_at_stage" in self.fields:
+                parts.append(
+                    "select 'lost_at_stage', lost_at_stage, count(*), null from deals "
+                    "where lost_at_stage is not null group by 2"
+                )
+            if self.has_history:
+                parts.append("select 'history', stage, count(*), null from history group by 2")
+            rows = self.sql(" union all ".join(parts) + " order by 3 desc, 2").fetchall()
+            out: dict[str, dict[str, Any]] = {"stage": {}, "lost_at_stage": {}, "history": {}, "median_probability": {}}
+            total: dict[str, int] = {}
+            for kind, s, n, p in rows:
+                if s is None:
+                    continue
+                out[kind][s] = n
+                total[s] = total.get(s, 0) + n
+                if kind == "stage":
+                    out["median_probability"][s] = p
+            out["all"] = dict(sorted(total.items(), key=lambda kv: (-kv[1], kv[0])))
+            self._stage_stats = out
+        return self._stage_stats
 
     def deals_affected(self) -> int:
         """Deals kept with at least one emptied cell."""
@@ -190,7 +219,8 @@ def _select(
             plan = v.plan_dates(con, _sample(table, col), dayfirst)
             if plan.note:
                 report.date_notes[fld] = f"{col}: {plan.note}"
-            inner.append(f"{v.date_sql(c, plan, in_range=False)} as {fld}__any")
+            trim = v.padded(_sample(table, col))
+            inner.append(f"{v.date_sql(c, plan, in_range=False, trim=trim)} as {fld}__any")
             in_range = f"year({fld}__any) between {v.EARLIEST_YEAR} and {v.LATEST_YEAR}"
             outer.append(f"case when {in_range} then {fld}__any end as {fld}")
             usable = [in_range, blank]
@@ -203,7 +233,8 @@ def _select(
             outer.append(f"{fld}__any as {fld}")
             usable = [f"{fld}__any is not null", blank]
         else:
-            inner.append(f"nullif(trim({c}), '') as {fld}")
+            text = f"trim({c})" if v.padded(_sample(table, col)) else c
+            inner.append(f"nullif({text}, '') as {fld}")
             outer.append(fld)
             continue
         inner.append(f"{c} as {raw}")
@@ -214,16 +245,27 @@ def _select(
 
 def _fast_scan(con: Any, table: RawTable, select: tuple[str, str]) -> bool:
     """Type the whole file in one DuckDB scan; False when a line needs the careful reader."""
-    if table.kind != "csv" or not table.data:
+    # Row numbers are line numbers only when every line between the header and the footer is one
+    # row: a blank line, a line DuckDB rejects or a value spanning lines all leave fewer rows than
+    # lines, and then the careful reader takes over.
+    if table.kind != "csv" or not (table.data or table.path):
         return False
-    data = table.data
-    if data.find(b"\n\n") >= 0 or data.find(b"\n\r\n") >= 0:
-        return False  # blank lines: row numbers would not be line numbers (the careful reader counts them)
     path, temp = table.path, None
-    if path is None:
+    size = len(table.data) if table.data else os.path.getsize(table.path or "")
+    cut = table.data_end is not None and table.data_end < size
+    if path is None or cut:
+        # DuckDB reads exactly the header and the data lines: a footer it parsed as a row could
+        # hide a line it merged or dropped, and then rows would no longer be lines
         fd, temp = tempfile.mkstemp(suffix=".csv", prefix="salesopt-")
         with os.fdopen(fd, "wb") as out:
-            out.write(table.data)
+            end = table.data_end if cut else size
+            if table.data:
+                out.write(memoryview(table.data)[:end])
+            else:
+                with open(table.path or "", "rb") as src:
+                    while end > 0 and (chunk := src.read(min(1 << 23, end))):
+                        out.write(chunk)
+                        end -= len(chunk)
         path = temp
     try:
         columns = "{" + ", ".join(f"{v.lit(c)}: 'VARCHAR'" for c in table.csv_columns) + "}"
@@ -241,15 +283,13 @@ def _fast_scan(con: Any, table: RawTable, select: tuple[str, str]) -> bool:
         if temp:
             os.unlink(temp)
     expected = table.footer_from - 1 - table.header_line
-    early = con.execute(f"select count(*) from reject_errors where line < {table.footer_from}").fetchall()[0][0]
+    rejects = con.execute("select count(*) from reject_errors").fetchall()[0][0]
     got = con.execute("select count(*) from deals").fetchall()[0][0]
-    if early or got < expected:
+    if rejects or got != expected:
         con.execute("drop table deals")
         return False
     con.execute("alter table deals add column line integer")
     con.execute(f"update deals set line = rowid + {table.header_line + 1}")
-    if got > expected:
-        con.execute(f"delete from deals where line >= {table.footer_from}")
     return True
 
 
@@ -545,6 +585,8 @@ def import_opportunities(
     overrides = dict(overrides or {})
     mapping = _mapping(table.columns, overrides, name)
     typed = {k: c for k, c in mapping.items() if fields is None or k in fields or k in CORE_FIELDS}
+    if fields is not None and "opportunity_id" in typed and "name" not in fields:
+        typed.pop("name", None)  # the name only identifies deals that have no id
     report = ImportReport(
         mapping=mapping, footer_lines=table.footer_lines, header_line=table.header_line, sheet=table.sheet
     )

@@ -14,11 +14,13 @@ Nothing here parses values; :mod:`salesopt.crm.importer` types the cells in Duck
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from salesopt.crm.mapping import auto_map
@@ -73,6 +75,7 @@ class RawTable:
     csv_columns: tuple[str, ...] = ()  # every field of the header line (trailing unnamed ones too)
     footer_lines: int = 0  # non-blank lines after the data (totals, notes)
     _rows: Rows | None = field(default=None, repr=False)
+    data_end: int | None = None  # byte offset where the footer starts (None: no footer)
 
     @property
     def first_line(self) -> int:
@@ -83,7 +86,8 @@ class RawTable:
         """Every data row, split by Python's csv module line by line (the careful path)."""
         if self._rows is not None:
             return self._rows
-        text = self.data.decode("utf-8", "replace").removeprefix("\ufeff")
+        data = self.data or (Path(self.path).read_bytes() if self.path else b"")
+        text = data.decode("utf-8", "replace").removeprefix("\ufeff")
         return _split(
             text, self.delimiter, self.header_line, self.footer_from, len(self.columns), len(self.csv_columns)
         )
@@ -269,7 +273,43 @@ HEAD_BYTES = 1 << 20
 TAIL_BYTES = 1 << 16
 
 
-def _read_text(raw: bytes, name: str, overrides: Mapping[str, str], path: str | None) -> RawTable:
+class _FileView:
+    """The few things :func:`_read_text` asks of the bytes, answered from a file on disk without
+    holding it in memory (the command line on a large export)."""
+
+    CHUNK = 1 << 23
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.size = os.path.getsize(path)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def _read(self, start: int, length: int) -> bytes:
+        with open(self.path, "rb") as f:
+            f.seek(max(start, 0))
+            return f.read(length)
+
+    def __getitem__(self, part: slice) -> bytes:
+        start, stop, _ = part.indices(self.size)
+        return self._read(start, max(stop - start, 0))
+
+    def startswith(self, prefix: bytes | tuple[bytes, ...]) -> bool:
+        return self._read(0, 8).startswith(prefix)
+
+    def endswith(self, suffix: bytes) -> bool:
+        return self._read(self.size - len(suffix), len(suffix)) == suffix
+
+    def count(self, what: bytes) -> int:
+        n = 0
+        with open(self.path, "rb") as f:
+            while chunk := f.read(self.CHUNK):
+                n += chunk.count(what)
+        return n
+
+
+def _read_text(raw: bytes | _FileView, name: str, overrides: Mapping[str, str], path: str | None) -> RawTable:
     notes = []
     head_bytes = raw[:HEAD_BYTES]
     utf8 = not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and not _utf16_like(raw)
@@ -282,6 +322,8 @@ def _read_text(raw: bytes, name: str, overrides: Mapping[str, str], path: str | 
     if utf8:
         data = raw
     else:
+        if isinstance(raw, _FileView):
+            raw = Path(raw.path).read_bytes()
         text, encoding = _decode(raw)
         notes.append(f"read as {encoding} text")
         data = text.encode("utf-8")
@@ -304,18 +346,23 @@ def _read_text(raw: bytes, name: str, overrides: Mapping[str, str], path: str | 
     if header_idx:
         notes.append(f"{header_idx} line(s) above the header skipped (the table starts at line {header_idx + 1})")
     total = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    tail = data[-TAIL_BYTES:]
-    tail_lines = tail.decode("utf-8", "replace").split("\n")
-    if len(data) > TAIL_BYTES:
-        tail_lines = tail_lines[1:]  # the first one is cut
+    tail_start = max(len(data) - TAIL_BYTES, 0)
+    raw_lines = data[tail_start:].split(b"\n")
+    if tail_start:
+        tail_start += len(raw_lines[0]) + 1
+        raw_lines = raw_lines[1:]  # the first one is cut
     if data.endswith(b"\n"):
-        tail_lines = tail_lines[:-1]
-    tail_lines = [ln[:-1] if ln.endswith("\r") else ln for ln in tail_lines]
+        raw_lines = raw_lines[:-1]
+    starts = [tail_start]
+    for ln in raw_lines:
+        starts.append(starts[-1] + len(ln) + 1)
+    tail_lines = [ln.decode("utf-8", "replace").removesuffix("\r") for ln in raw_lines]
     stage_name = overrides.get("stage") or auto_map(header).get("stage")
     stage_pos = header.index(stage_name) if stage_name in header else None
     first_no = total - len(tail_lines) + 1
     footer_from = _footer_from(tail_lines, first_no, header_idx + 1, delimiter, len(header), stage_pos)
     footer = sum(1 for ln in tail_lines[footer_from - first_no :] if ln.strip())
+    data_end = min(starts[footer_from - first_no], len(data)) if footer_from - first_no < len(starts) else len(data)
     if footer:
         notes.append(f"{footer} footer line(s) after the data (totals, notes) ignored: they are not deals")
     sample_text = "\n".join(head_lines[header_idx + 1 : max(header_idx + 1, min(footer_from - 1, len(head_lines)))])
@@ -329,12 +376,14 @@ def _read_text(raw: bytes, name: str, overrides: Mapping[str, str], path: str | 
         footer_from,
         sample,
         delimiter,
-        data,
+        data if isinstance(data, bytes) else b"",
         tuple(notes),
         None,
         path if data is raw else None,
         tuple(csv_columns),
         footer,
+        None,
+        data_end,
     )
 
 
@@ -446,6 +495,22 @@ def _utf16_like(raw: bytes) -> bool:
     even, odd = head[0::2].count(0), head[1::2].count(0)
     half = max(len(head) // 2, 1)
     return max(even, odd) > 0.4 * half and min(even, odd) < 0.05 * half
+
+
+def read_path(path: str, name: str | None = None, overrides: Mapping[str, str] | None = None) -> RawTable:
+    """A file on disk: a UTF-8 CSV is read from its head and tail only (DuckDB reads the rest in
+    place); anything else as :func:`read_table` reads its bytes."""
+    name = name or path
+    view = _FileView(path)
+    head = view[:4096]
+    if (
+        not head.strip()
+        or head[:4] == b"PK\x03\x04"
+        or head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        or b"\x00" in head
+    ):
+        return read_table(Path(path).read_bytes(), name, overrides, path=path)
+    return _read_text(view, name, overrides or {}, path)
 
 
 def read_table(

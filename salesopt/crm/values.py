@@ -106,18 +106,20 @@ class DatePlan:
 
 def plan_dates(con: Any, sample: Sequence[str], dayfirst: bool) -> DatePlan:
     """Decide a date column's formats from a sample of its values."""
-    values = sorted({v.strip() for v in sample if v and v.strip()})[:2000]
+    values = sorted({v.strip() for v in sample if v and v.strip()})[:400]
     if not values:
         return DatePlan(ISO_FORMATS + NAMED_FORMATS + DOTTED + (DAY_FIRST if dayfirst else MONTH_FIRST), None, None)
-    candidates = ISO_FORMATS + NAMED_FORMATS + DOTTED + MONTH_FIRST + DAY_FIRST
+    candidates = tuple(f for f in ISO_FORMATS + NAMED_FORMATS + DOTTED + MONTH_FIRST + DAY_FIRST if _may_fit(f, values))
+    if not candidates:
+        return DatePlan(ISO_FORMATS + NAMED_FORMATS + DOTTED + (DAY_FIRST if dayfirst else MONTH_FIRST), None, None)
     selects = ", ".join(
         f"count(*) filter (where year(try_strptime(v, {lit(f)})) between {EARLIEST_YEAR} and {LATEST_YEAR})"
         for f in candidates
     )
     counts = con.execute(f"select {selects} from (select unnest(?) as v)", [values]).fetchall()[0]
     hits = dict(zip(candidates, counts, strict=True))
-    mf = max(hits[f] for f in MONTH_FIRST)
-    df = max(hits[f] for f in DAY_FIRST)
+    mf = max((hits[f] for f in MONTH_FIRST if f in hits), default=0)
+    df = max((hits[f] for f in DAY_FIRST if f in hits), default=0)
     note = None
     if not mf and not df:
         first = None
@@ -141,15 +143,30 @@ def plan_dates(con: Any, sample: Sequence[str], dayfirst: bool) -> DatePlan:
     return DatePlan(tuple(seen + rest), first, note)
 
 
-def date_sql(col: str, plan: DatePlan, *, in_range: bool = True) -> str:
+def _may_fit(fmt: str, values: Sequence[str]) -> bool:
+    """Whether any sample value has the separators a format needs (skips formats that cannot fit)."""
+    letters = "%b" in fmt or "%B" in fmt or "%a" in fmt or "%A" in fmt or "%p" in fmt
+    marks = [c for c in "/.-:," if c in fmt.replace("%", "")]
+    return any(all(c in x for c in marks) and (not letters or any(ch.isalpha() for ch in x)) for x in values[:50])
+
+
+def padded(sample: Sequence[str]) -> bool:
+    """Whether a column's cells carry spaces around them (then every cell is trimmed first; a
+    trim on a million clean cells is wasted work)."""
+    return any(x != x.strip() for x in sample if x)
+
+
+def date_sql(col: str, plan: DatePlan, *, in_range: bool = True, trim: bool = True) -> str:
     """Text -> TIMESTAMP (the time as written; NULL where unreadable or out of range)."""
-    v = f"trim({col})"
+    v = f"trim({col})" if trim else col
+    t = f"trim({col})"  # the later arms run only on cells the first ones could not read
     serial = (
-        f"case when regexp_full_match({v}, '[1-9][0-9]{{4}}(\\.[0-9]+)?') "
-        f"then timestamp '1899-12-30' + to_microseconds(cast(round(cast({v} as double) * 86400000000) as bigint)) end"
+        f"case when regexp_full_match({t}, '[1-9][0-9]{{4}}(\\.[0-9]+)?') "
+        f"then timestamp '1899-12-30' + to_microseconds(cast(round(cast({t} as double) * 86400000000) as bigint)) end"
     )
     iso = f"case when substr({v}, 5, 1) = '-' then try_cast({v} as timestamp) end"  # a cast reads 01/08/24 as year 1
-    parsed = f"coalesce({iso}, try_strptime({v}, {_list(plan.formats)}), {serial})"
+    retry = "" if trim else f"try_strptime({t}, {_list(plan.formats)}), "
+    parsed = f"coalesce({iso}, try_strptime({v}, {_list(plan.formats)}), {retry}{serial})"
     if not in_range:
         return parsed
     return f"case when year({parsed}) between {EARLIEST_YEAR} and {LATEST_YEAR} then {parsed} end"
@@ -191,7 +208,7 @@ def plan_money(sample: Sequence[str]) -> MoneyPlan:
 def money_sql(col: str, plan: MoneyPlan) -> str:
     """Text -> DOUBLE (negative where written so; NULL where blank, '-' or unreadable)."""
     v = f"trim({col})"
-    fast = f"try_cast(replace(replace({v}, '$', ''), ',', '') as double)"
+    fast = f"try_cast(replace(replace({col}, '$', ''), ',', '') as double)"  # the cast allows spaces
     no_codes = f"regexp_replace({v}, {lit(_CURRENCY_MARKS)}, '', 'g')"
     no_marks = f"regexp_replace({no_codes}, '[\\s\u00a0\u202f''’()+-]', '', 'g')"
     bare = f"regexp_replace({no_marks}, '(?i)(k|m|mm|mn|bn|b)$', '')"
