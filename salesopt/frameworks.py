@@ -16,11 +16,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from salesopt.frameworks_path import FRAMEWORKS_DIR
+from salesopt.frameworks_path import FRAMEWORKS_DIR, SAFE_LOADER
 
 SCHEMA_FILE = "_schema.json"
-# libyaml's C parser when present: the same safe subset of YAML (no tags that build objects), faster
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 AnswerType = Literal["text", "choice", "number", "money", "percent", "duration"]
 StageId = Literal["context", "funnel", "qualification", "enablement", "performance"]

@@ -85,13 +85,13 @@ def known_sets(directory: Path | None = None) -> tuple[KnownSet, ...]:
     are checked against their schema by `salesopt frameworks check` and when the app loads."""
     import yaml
 
-    from salesopt.frameworks_path import FRAMEWORKS_DIR
+    from salesopt.frameworks_path import FRAMEWORKS_DIR, SAFE_LOADER
 
-    SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     out = []
     for path in sorted(((directory or FRAMEWORKS_DIR) / "stage_sets").glob("*.y*ml")):
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
+            text = path.read_text(encoding="utf-8")
+            data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
             stages = [
                 (str(st["name"]), st.get("probability"), [str(a) for a in st.get("aliases", [])])
                 for st in data["stages"]
