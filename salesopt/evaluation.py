@@ -522,6 +522,19 @@ def cohort_rows(con: Any, classified: str, key: str, fields: Sequence[str], mone
     return out
 
 
+def loss_rows(con: Any, classified: str, column: str, blanks: str | None = "(not given)") -> list[tuple[str, int]]:
+    """Lost deals per value of ``column``, largest first (ties by name). ``blanks=None`` leaves
+    out lost deals without a value (e.g. no competitor named)."""
+    value = f"coalesce(cast({q(column)} as varchar), {lit(blanks)})" if blanks is not None else q(column)
+    return [
+        (str(v), int(n))
+        for v, n in con.execute(
+            f"select {value} as v, count(*) as n from {classified} where status = 'lost' and {value} is not null "
+            "group by 1 order by 2 desc, 1"
+        ).fetchall()
+    ]
+
+
 def as_json(a: Analysis, report: Any, owners: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The command line's JSON object: rates as fractions, undefined as null, every line accounted
     for (rows_read = rows_kept + rows_rejected)."""

@@ -26,6 +26,7 @@ from salesopt.evaluation import (
     as_json,
     classified_sql,
     cohort_rows,
+    loss_rows,
     ratio,
 )
 from salesopt.stages import StageMap
@@ -170,11 +171,12 @@ def pipeline_by_stage(deals: pd.DataFrame, funnel_order: tuple[str, ...]) -> pd.
 
 
 def loss_counts(deals: pd.DataFrame, column: str, blanks: str | None = "(not given)") -> pd.DataFrame:
-    """Lost deals per value of ``column``, largest first, with the cumulative share.
-    ``blanks=None`` leaves out lost deals without a value (e.g. no competitor named)."""
-    lost = deals.loc[deals["status"] == "lost", column]
-    values = lost.fillna(blanks) if blanks is not None else lost.dropna()
-    counts = values.astype(str).value_counts().reset_index()
-    counts.columns = ["reason", "lost"]
+    """Lost deals per value of ``column``, largest first, with the cumulative share
+    (:func:`salesopt.evaluation.loss_rows` on a DataFrame)."""
+    return loss_frame(loss_rows(_frame_con(deals), "deals_in", column, blanks))
+
+
+def loss_frame(rows: list[tuple[str, int]]) -> pd.DataFrame:
+    counts = pd.DataFrame(rows, columns=["reason", "lost"])
     counts["cumulative"] = counts["lost"].cumsum() / max(int(counts["lost"].sum()), 1)
     return counts

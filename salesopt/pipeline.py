@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from salesopt.crm import ImportResult, import_opportunities, read_table
+from salesopt.crm.importer import frame as to_frame
 from salesopt.crm.read import read_path
 from salesopt.evaluation import (
     Analysis,
@@ -20,6 +21,7 @@ from salesopt.evaluation import (
     analyze_sql,
     classified_sql,
     cohort_rows,
+    loss_rows,
 )
 from salesopt.stages import StageMap, detect, from_names
 
@@ -52,23 +54,55 @@ class Result:
 
         from salesopt.opportunity_scoring import size_band
 
-        frame = self.imported.sql(f"select * from ({self.classified}) order by line").df()
+        frame = to_frame(self.imported.relation(f"select * from ({self.classified}) order by line"))
         frame["status"] = pd.Categorical(frame["status"], categories=["open", "won", "lost"])
         if "amount" in frame:
             frame["size_band"] = size_band(frame["amount"])
         return frame
 
+    def columns(self, *names: str) -> Any:
+        """Some columns of the classified deals as a DataFrame (cheaper than :attr:`deals` on a
+        million rows: a page that needs five columns does not build twenty)."""
+        present = tuple(n for n in names if n in self.fields)
+
+        def make() -> Any:
+            import pandas as pd
+
+            frame = to_frame(
+                self.imported.relation(f"select {', '.join(present)} from {self.classified} order by line")
+            )
+            if "status" in frame:
+                frame["status"] = pd.Categorical(frame["status"], categories=["open", "won", "lost"])
+            return frame
+
+        return self._remember(("columns", present), make)
+
+    def _sized(self) -> str:
+        """The classified deals with their deal size band (size_band) as a column."""
+        from salesopt.opportunity_scoring import SIZE_BANDS
+
+        if "amount" not in self.fields:
+            return self.classified
+        whens = " ".join(
+            f"when amount >= {low} and amount < {high if high != float('inf') else 1e300} then '{label}'"
+            for low, high, label in SIZE_BANDS
+        )
+        return f"(select *, case {whens} end as size_band from {self.classified})"
+
     def cohort_rows(self, key: str) -> list[dict[str, Any]]:
         money = not self.imported.report.mixed_currency
+        if key == "size_band":
+            fields = (*self.fields, "size_band") if "amount" in self.fields else self.fields
+            return self._remember(
+                ("cohort_rows", key), lambda: cohort_rows(self.imported.con, self._sized(), key, fields, money)
+            )
         return self._remember(
             ("cohort_rows", key), lambda: cohort_rows(self.imported.con, self.classified, key, self.fields, money)
         )
 
     def cohort(self, key: str) -> Any:
-        from salesopt.funnel import cohort_frame, cohorts
+        from salesopt.funnel import cohort_frame
 
-        if key == "size_band":
-            return self._remember(("cohort", key), lambda: cohorts(self.deals, key))
         return self._remember(("cohort", key), lambda: cohort_frame(self.cohort_rows(key), key))
 
     def stages_seen(self) -> list[str]:
@@ -81,24 +115,47 @@ class Result:
         )
 
     def pipeline_by_stage(self) -> Any:
-        from salesopt.funnel import pipeline_by_stage
+        """Open deals per funnel stage: stage, count, value (0 without amounts), in funnel order."""
+        order = {s: i for i, s in enumerate(self.stage_map.funnel)}
+        amount = "amount" if "amount" in self.fields and not self.imported.report.mixed_currency else "0.0"
 
-        return self._remember(("pipeline",), lambda: pipeline_by_stage(self.deals, self.stage_map.funnel))
+        def make() -> Any:
+            import pandas as pd
+
+            rows = self.imported.sql(
+                f"select stage, count(*), coalesce(sum({amount}), 0) from {self.classified} "
+                "where status = 'open' group by 1"
+            ).fetchall()
+            rows.sort(key=lambda r: (order.get(r[0], len(order)), r[0]))
+            return pd.DataFrame(rows, columns=["stage", "count", "value"])
+
+        return self._remember(("pipeline",), make)
 
     def losses(self, column: str, blanks: str | None = "(not given)") -> Any:
-        from salesopt.funnel import loss_counts
+        from salesopt.funnel import loss_frame
 
-        return self._remember(("losses", column, blanks), lambda: loss_counts(self.deals, column, blanks))
+        return self._remember(
+            ("losses", column, blanks),
+            lambda: loss_frame(loss_rows(self.imported.con, self.classified, column, blanks)),
+        )
+
+    def scoring_frame(self, model: Any) -> Any:
+        """The columns opportunity scoring reads: identity, stage, amount and each criterion's field."""
+        base = ("status", "opportunity_id", "name", "owner", "stage", "amount", "line")
+        return self.columns(*dict.fromkeys([*base, *(c.field for c in model.criteria)]))
 
     def scored(self, model: Any) -> Any:
         from salesopt.opportunity_scoring import score_open_deals
 
-        return self._remember(("scored", model.id, hash(model)), lambda: score_open_deals(self.deals, model))
+        return self._remember(
+            ("scored", model.id, hash(model)), lambda: score_open_deals(self.scoring_frame(model), model)
+        )
 
     def calibration(self, min_closed: int) -> Any:
         from salesopt.opportunity_scoring import calibration
 
-        return self._remember(("calibration", min_closed), lambda: calibration(self.deals, self.stage_map, min_closed))
+        frame = self.columns("status", "furthest", "furthest_closed", "stage", "probability")
+        return self._remember(("calibration", min_closed), lambda: calibration(frame, self.stage_map, min_closed))
 
     def count(self, column: str) -> int:
         """Deals with a value in ``column``."""
@@ -106,9 +163,7 @@ class Result:
 
     def has_values(self, column: str) -> bool:
         if column == "size_band":
-            return self._remember(
-                ("has", column), lambda: "size_band" in self.deals and bool(self.deals["size_band"].notna().any())
-            )
+            return self._remember(("has", column), lambda: self.has_values("amount"))
         return self._remember(
             ("has", column),
             lambda: column in self.fields and bool(self.count(column)),

@@ -127,41 +127,58 @@ def _leak_figure(a: Analysis) -> Figure:
     )
 
 
+def _rests(a: Analysis, key: str) -> str:
+    """What a figure rests on, as the end of its explanation ("Rests on 4,120 of 4,238 won deals.")."""
+    text = a.rests_on.get(key)
+    return f" Rests on {text}." if text else ""
+
+
 def funnel_figures(a: Analysis, currency: str = "USD") -> list[Figure]:
-    """The Stage 2 headline figures with their definitions; undefined ones say why."""
+    """The Stage 2 headline figures with their definitions and what each rests on; undefined
+    ones say why."""
     r = a.reasons
     basis = "won / (won + lost)" if a.win_rate_basis == "closed" else "won / all opportunities"
-    closed = a.won + a.lost
     return [
         Figure("Opportunities", fmt.number(a.opportunities), f"{a.won:,} won, {a.lost:,} lost, {a.open:,} open."),
         Figure(
             "Win rate",
             fmt.percent(a.win_rate),
-            f"{basis}, from {closed:,} closed deals. " + (r.get("win_rate") or "B2B benchmark 20-30%."),
+            f"{basis}. " + (r.get("win_rate") or "B2B benchmark 20-30%.") + _rests(a, "win_rate"),
         ),
         Figure(
-            "Win rate by value", fmt.percent(a.win_rate_value), r.get("win_rate_value") or "Won amount / closed amount."
+            "Win rate by value",
+            fmt.percent(a.win_rate_value),
+            (r.get("win_rate_value") or "Won amount / closed amount.") + _rests(a, "win_rate_value"),
         ),
         Figure(
             "Average deal size",
             fmt.money(a.avg_deal_size, currency, compact=True),
-            r.get("avg_deal_size") or "Won amount / won deals with an amount.",
+            (r.get("avg_deal_size") or "Won amount / won deals with an amount.") + _rests(a, "avg_deal_size"),
         ),
         Figure(
             "Sales cycle (median)",
             fmt.days(a.cycle_days_median, months=False),
-            r.get("cycle_days") or f"Close date - created date, won deals; mean {fmt.number(a.cycle_days_mean, 1)}.",
+            (
+                r.get("cycle_days")
+                or f"Close date - created date in calendar days, won deals; mean {fmt.number(a.cycle_days_mean, 1)}."
+            )
+            + _rests(a, "cycle_days"),
         ),
-        Figure("Open pipeline", fmt.money(a.pipeline_value, currency, compact=True), "Sum of open deals' amounts."),
+        Figure(
+            "Open pipeline",
+            fmt.money(a.pipeline_value, currency, compact=True),
+            (r.get("pipeline_value") or "Sum of open deals' amounts.") + _rests(a, "pipeline_value"),
+        ),
         Figure(
             "Weighted pipeline",
             fmt.money(a.weighted_pipeline, currency, compact=True),
-            r.get("weighted_pipeline") or "Sum of amount x probability (else forecast category weight), open deals.",
+            (r.get("weighted_pipeline") or "Sum of amount x probability over open deals.")
+            + _rests(a, "weighted_pipeline"),
         ),
         Figure(
             "Coverage",
             fmt.times(a.coverage_ratio),
-            r.get("coverage_ratio") or "Open pipeline / target; the seed's rule of thumb is 3-5x.",
+            r.get("coverage_ratio") or "Open pipeline / target; a common rule of thumb is 3-5x.",
         ),
         Figure(
             "Required coverage",

@@ -460,7 +460,7 @@ def figures_panel(assessment: Assessment, result: Any, problem: str | None) -> N
         widgets.chart(lambda: charts.time_in_stage(a.stages), ("time",), result)
     else:
         st.caption("Time in stage needs a stage history (a history file, or one row per stage entry).")
-    if "amount" in result.deals:
+    if "amount" in result.fields:
         st.subheader("Open pipeline by stage")
         by = st.segmented_control("Show", ["count", "value"], default="count", key="funnel.pipeline_by")
         widgets.chart(
@@ -541,7 +541,9 @@ def scoring_panel(assessment: Assessment, result: Any, problem: str | None) -> N
     model = models[model_id]
     from salesopt.opportunity_scoring import usable_criteria
 
-    used = result._remember(("usable", model.id, hash(model)), lambda: usable_criteria(result.deals, model))
+    used = result._remember(
+        ("usable", model.id, hash(model)), lambda: usable_criteria(result.scoring_frame(model), model)
+    )
     unused = [c.label for c in model.criteria if c not in used]
     st.caption(
         "Score = points of the criteria a deal meets / points of the criteria this export can answer, 0-100. "

@@ -356,7 +356,7 @@ def imported(
             progress=_progress,
         )
 
-    result = cache.cached(cache_dir() / cache.key(digest, overrides, dayfirst, history), make)
+    result = cache.cached(cache_dir() / cache.key(digest, overrides, dayfirst, history), make, background=True)
     _imports().put(key, result)
     return result
 

@@ -8,6 +8,8 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -70,11 +72,20 @@ def save(result: ImportResult, folder: Path) -> None:
         work.rmdir()
 
 
-def cached(folder: Path, make: Callable[[], ImportResult]) -> ImportResult:
-    """The import from ``folder`` when it is there, else ``make()`` saved there."""
+def _save_later(result: ImportResult, folder: Path, delay: float = 3.0) -> None:
+    time.sleep(delay)  # after the first figures are drawn: they need the two cores more
+    save(result, folder)
+
+
+def cached(folder: Path, make: Callable[[], ImportResult], *, background: bool = False) -> ImportResult:
+    """The import from ``folder`` when it is there, else ``make()`` saved there (in a background
+    thread with ``background``: the figures need not wait for the copy kept for a restart)."""
     found = load(folder)
     if found is not None:
         return found
     result = make()
-    save(result, folder)
+    if background:
+        threading.Thread(target=_save_later, args=(result, folder), daemon=True, name="salesopt-cache").start()
+    else:
+        save(result, folder)
     return result

@@ -99,6 +99,10 @@ class ImportResult:
         self.has_history = self.has_table("history")
         self._stage_stats: dict[str, dict[str, Any]] | None = None
 
+    def relation(self, query: str) -> Any:
+        """A query as a DuckDB relation (for results fetched as Arrow without an extra copy)."""
+        return self._con.cursor().sql(query)
+
     def has_table(self, name: str) -> bool:
         return bool(self.sql("select count(*) from duckdb_tables() where table_name = ?", [name]).fetchall()[0][0])
 
@@ -113,7 +117,7 @@ class ImportResult:
 
     @cached_property
     def deals(self) -> Any:
-        return self.sql("select * from deals order by line").df()
+        return frame(self.relation("select * from deals order by line"))
 
     @cached_property
     def history(self) -> Any:
@@ -169,6 +173,18 @@ class ImportResult:
 
     def __len__(self) -> int:
         return int(self.sql("select count(*) from deals").fetchall()[0][0])
+
+
+def frame(relation: Any) -> Any:
+    """A query's result as a DataFrame through Arrow: text stays Arrow-backed (a million rows of
+    strings as Python objects take seconds to build and gigabytes to hold)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    table = relation.to_arrow_table()
+    return table.to_pandas(types_mapper=lambda t: text if t in (pa.string(), pa.large_string()) else None)
 
 
 # ---- the scan ------------------------------------------------------------------------------------
