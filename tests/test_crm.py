@@ -274,3 +274,27 @@ def test_one_row_file():
     result = imp("Stage,Amount\nClosed Won,100\n")
     assert len(result.deals) == 1
     assert result.deals["opportunity_id"].iloc[0] == "row-2"
+
+
+def test_the_fast_scan_and_the_careful_reader_give_the_same_table():
+    # a clean file goes through DuckDB's scan; a blank line sends it to the line-by-line reader
+    text = CSV + '4,Delta,Negotiation,"$5,000.00",2024-03-01,2024-08-01,Ben\n'
+    lines = text.splitlines(keepends=True)
+    careful = "".join([*lines[:3], "\n", *lines[3:]])
+    a, b = imp(text).deals, imp(careful).deals
+    assert a["line"].tolist() == [2, 3, 4, 5] and b["line"].tolist() == [2, 3, 5, 6]
+    pd.testing.assert_frame_equal(a.drop(columns="line"), b.drop(columns="line"))
+
+
+def test_a_footer_row_as_wide_as_the_table_does_not_hide_a_value_spanning_two_lines():
+    # DuckDB would read the totals row as a row and the two-line value as one: the count would
+    # match the lines and every line number after the value would be off by one
+    text = (
+        "Opportunity ID,Stage,Amount,Next Step\n"
+        '1,Closed Won,100,"call\nback"\n'
+        "2,Closed Lost,50,\n"
+        "Grand Totals (2 records),,150,\n"
+    )
+    result = imp(text)
+    assert result.deals["line"].tolist() == [2, 4]
+    assert result.report.rows_rejected == 0 and result.report.footer_lines == 1
