@@ -149,15 +149,27 @@ class Criterion(_Content):
     field: str = Field(min_length=1, description="Opportunity table field (METRICS.md §1) the rule reads.")
     rule: Literal["in", "not_blank", "at_least", "at_most"] = Field(description="How the field is tested.")
     values: tuple[str, ...] = Field((), description="For 'in': the values that score (case-insensitive).")
-    threshold: float | None = Field(None, description="For 'at_least' / 'at_most'.")
+    threshold: float | None = Field(None, description="For 'at_least' / 'at_most': a fixed value.")
+    percentile: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="For 'at_least' / 'at_most', instead of a fixed threshold: this quantile of the field over "
+        "the export's won deals (0.5 = the median won deal), so money criteria follow the business's deal "
+        "sizes; the label is shown with the resolved value.",
+    )
     points: int = Field(ge=1, le=100, description="Points when the rule holds.")
 
     @model_validator(mode="after")
     def _rule_needs(self) -> Criterion:
         if self.rule == "in" and not self.values:
             raise ValueError("rule 'in' needs values")
-        if self.rule in ("at_least", "at_most") and self.threshold is None:
-            raise ValueError(f"rule '{self.rule}' needs a threshold")
+        if self.rule in ("at_least", "at_most") and self.threshold is None and self.percentile is None:
+            raise ValueError(f"rule '{self.rule}' needs a threshold or a percentile")
+        if self.threshold is not None and self.percentile is not None:
+            raise ValueError("give a threshold or a percentile, not both")
+        if self.percentile is not None and self.rule not in ("at_least", "at_most"):
+            raise ValueError(f"a percentile is for 'at_least' / 'at_most', not rule '{self.rule}'")
         return self
 
 

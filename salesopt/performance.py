@@ -9,6 +9,8 @@ tiers, and the rep / manager / executive dashboard tables from the imported oppo
 - Attainment = actual / quota; High > 100%, Core 80-100% (both ends included), Struggling < 80%.
 - Risk flags on open deals: close date before the as-of date (the latest date in the export);
   stale: open longer than 1.5 x the median won cycle; no next step (when the export has the column).
+  Dates are compared as calendar dates and durations counted in calendar days (the time of day an
+  export may carry is ignored).
 """
 
 from __future__ import annotations
@@ -113,10 +115,11 @@ def risk_flags(deals: pd.DataFrame, median_cycle_days: float | None) -> pd.DataF
     today = as_of(deals)
     open_deals = deals[deals["status"] == "open"]
     flags = pd.DataFrame(index=open_deals.index)
-    if today is not None and "close_date" in open_deals:
-        flags["close date passed"] = open_deals["close_date"] < today
-    if today is not None and median_cycle_days and "created_date" in open_deals:
-        flags["stale"] = (today - open_deals["created_date"]).dt.days > 1.5 * median_cycle_days
+    day = None if today is None else pd.Timestamp(today).normalize()  # calendar dates, not times of day
+    if day is not None and "close_date" in open_deals:
+        flags["close date passed"] = open_deals["close_date"].dt.normalize() < day
+    if day is not None and median_cycle_days and "created_date" in open_deals:
+        flags["stale"] = (day - open_deals["created_date"].dt.normalize()).dt.days > 1.5 * median_cycle_days
     if "next_step" in open_deals:
         flags["no next step"] = open_deals["next_step"].isna() | (open_deals["next_step"].astype(str).str.strip() == "")
     if flags.empty or not len(flags.columns):
@@ -166,8 +169,8 @@ def trends(deals: pd.DataFrame) -> pd.DataFrame:
     q = closed["close_date"].dt.to_period("Q")
     amount = closed["amount"] if "amount" in closed else pd.Series(np.nan, index=closed.index)
     won = closed["status"] == "won"
-    cycle = (
-        (closed["close_date"] - closed["created_date"]).dt.days
+    cycle = (  # calendar days: created 23:00 and closed 01:00 the next day is 1 day, the same day 0
+        (closed["close_date"].dt.normalize() - closed["created_date"].dt.normalize()).dt.days
         if "created_date" in closed
         else pd.Series(np.nan, index=closed.index)
     )

@@ -175,3 +175,69 @@ def test_dashboards_on_a_real_export():
     assert reps.loc["Darcel Schlecht", "open"] == 111 + 83
     table = trends(result.deals)
     assert table["won_revenue"].sum() == pytest.approx(10_005_534)  # PROVENANCE: won close_value sum
+
+
+def test_period_ends_include_the_whole_last_day():
+    from salesopt.montecarlo import in_period
+
+    deals = pd.DataFrame(
+        {
+            "opportunity_id": list("abcdef"),
+            "status": ["won", "open", "open", "open", "won", "open"],
+            "amount": [100.0, 200.0, 300.0, 400.0, 500.0, 600.0],
+            "close_date": pd.to_datetime(
+                [
+                    "2024-03-31 15:00",  # won on the last day, in the afternoon: inside
+                    "2024-03-31 15:00",  # open, expected then: inside
+                    "2024-01-01 00:30",  # first day: inside
+                    "2024-04-01 00:00",  # the next day: outside
+                    "2023-12-31 23:59",  # the day before: outside
+                    "2024-03-31 23:59:59",  # the last second of the last day: inside
+                ],
+                format="ISO8601",
+            ),
+        }
+    )
+    open_deals, won = in_period(deals, pd.Timestamp("2024-01-01"), pd.Timestamp("2024-03-31"))
+    assert won == 100 and open_deals["opportunity_id"].tolist() == ["b", "c", "f"]
+    # a period typed with a time of day is read as its calendar days too
+    open_deals, won = in_period(deals, pd.Timestamp("2024-01-01 12:00"), pd.Timestamp("2024-03-31 09:00"))
+    assert won == 100 and open_deals["opportunity_id"].tolist() == ["b", "c", "f"]
+
+
+def test_cycles_count_calendar_days():
+    deals = pd.DataFrame(
+        {
+            "status": ["won", "won", "won", "lost"],
+            "amount": [10.0, 20.0, 30.0, 40.0],
+            # Q1: created 23:00, closed 01:00 the next day = 1 calendar day (a 2-hour timedelta is 0 days)
+            # Q2: created and closed the same day = 0; Q3: the same day, closed at an earlier hour than
+            # created = 0 (the timedelta is -10 hours, -1 day, and was dropped as negative)
+            "created_date": pd.to_datetime(
+                ["2024-01-05 23:00", "2024-05-10 09:00", "2024-08-01 18:00", "2024-08-01 00:00"]
+            ),
+            "close_date": pd.to_datetime(
+                ["2024-01-06 01:00", "2024-05-10 17:00", "2024-08-01 08:00", "2024-08-20 00:00"]
+            ),
+        }
+    )
+    table = trends(deals).set_index("quarter")
+    assert table["median_cycle"].to_dict() == {"2024Q1": 1.0, "2024Q2": 0.0, "2024Q3": 0.0}
+    assert table.loc["2024Q3", "win_rate"] == 0.5
+
+
+def test_risk_flags_compare_calendar_days():
+    deals = pd.DataFrame(
+        {
+            "opportunity_id": ["x", "y"],
+            "status": ["won", "open"],
+            "amount": [1.0, 2.0],
+            "created_date": pd.to_datetime(["2024-03-01 00:00", "2024-01-31 23:00"]),
+            "close_date": pd.to_datetime(["2024-05-01 10:00", "2024-05-01 09:00"]),
+        }
+    )
+    # as of 2024-05-01 (x's close, 10:00). y closes that same day (09:00): not passed. y was created
+    # 2024-01-31: Feb 29 + Mar 31 + Apr 30 + 1 = 91 calendar days open > 1.5 x 60 = 90, stale (the
+    # timedelta, 90 days 11 hours, read 90 days: not stale)
+    flags = risk_flags(deals, median_cycle_days=60).set_index("opportunity_id")["flags"].to_dict()
+    assert flags == {"y": "stale"}

@@ -172,3 +172,41 @@ def test_deal_probability_sources():
         0.5,
     ]
     assert deal_probabilities(deals, "tier", tier_probability={"b": 0.7})[0].tolist() == [0.0, 0.7]
+
+
+def test_sure_deals_summing_exactly_to_the_target_reach_it():
+    # p = 1: every trial is the sum. 0.1 + 0.2 + 0.3 = 0.6 exactly in cents (10 + 20 + 30 = 60);
+    # 0.1 + 0.7 and ten times 0.1 are 0.7999999999999999 and 0.9999999999999999 as plain float64
+    # sums, just under their targets: in cents they are 80 and 100, exactly the targets.
+    for amounts, target in (([0.1, 0.2, 0.3], 0.6), ([0.1, 0.7], 0.8), ([0.1] * 10, 1.0)):
+        f = forecast(np.array(amounts), np.ones(len(amounts)), target=target, trials=50, seed=3)
+        assert f.probability_of_target == 1.0
+        assert (f.trials == target).all() and f.p50 == target
+
+
+def test_float32_rounding_does_not_flip_probability_of_target():
+    # float32 has 24 bits: near 10 million its spacing is 1, so 10,000,000.4 was summed as 10,000,000
+    # (under a target of 10,000,000.3: P was 0, the truth 1) and 10,000,000.6 as 10,000,001 (over
+    # 10,000,000.7: P was 1, the truth 0).
+    up = forecast(np.array([10_000_000.4]), np.array([1.0]), target=10_000_000.3, trials=20)
+    assert up.probability_of_target == 1.0 and (up.trials == 10_000_000.4).all()
+    down = forecast(np.array([10_000_000.6]), np.array([1.0]), target=10_000_000.7, trials=20)
+    assert down.probability_of_target == 0.0 and (down.trials == 10_000_000.6).all()
+    # one sure deal and one that never wins, 1,234,567.89 + 0: every trial exactly 1,234,567.89
+    f = forecast(np.array([1_234_567.89, 5.0]), np.array([1.0, 0.0]), target=1_234_567.89, trials=20)
+    assert f.probability_of_target == 1.0 and (f.trials == 1_234_567.89).all()
+
+
+def test_target_is_compared_to_the_cent():
+    # a target carrying float noise (0.9 - (0.1 + 0.2) = 0.6000000000000001 - ... = 0.5999999999999999,
+    # and 0.3 + 0.3 + 0.0000000001) is read to the cent: 60 cents both times, reached by 0.6
+    f = forecast(np.array([0.6]), np.array([1.0]), target=0.9 - (0.1 + 0.2), trials=10)
+    assert f.probability_of_target == 1.0
+    assert forecast(np.array([0.6]), np.array([1.0]), target=0.3 + 0.3 + 1e-10, trials=10).probability_of_target == 1.0
+    # half the trials win the one deal of 100: P(>= 100) = P(win), P(>= 100.01) = 0
+    half = forecast(np.array([100.0]), np.array([0.5]), target=100, trials=10_000, seed=1)
+    assert (
+        half.probability_of_target == pytest.approx((half.trials == 100).mean())
+        and 0.45 < half.probability_of_target < 0.55
+    )
+    assert forecast(np.array([100.0]), np.array([0.5]), target=100.01, trials=1000).probability_of_target == 0.0
