@@ -99,17 +99,20 @@ def score_open_deals(deals: pd.DataFrame, model: ScoringModel, currency: str | N
         return out
     total = sum(c.points for c in criteria)
     points = np.zeros(len(open_deals))
-    met_labels = [[] for _ in range(len(open_deals))]
-    for c in criteria:
+    combination = np.zeros(len(open_deals), dtype=np.int64)  # bit i: criterion i met
+    for i, c in enumerate(criteria):
         hit = _meets(open_deals, c)
         points += hit * c.points
-        for i in np.flatnonzero(hit):
-            met_labels[i].append(c.label)
+        combination |= hit.astype(np.int64) << i
+    # a label per combination met (at most 2^criteria of them), not a Python list per deal
+    labels = {
+        code: "; ".join(c.label for i, c in enumerate(criteria) if code >> i & 1) for code in np.unique(combination)
+    }
     out["score"] = np.round(100 * points / total, 1)
     out["priority"] = np.where(
         out["score"] >= model.high_at, "High", np.where(out["score"] >= model.medium_at, "Medium", "Low")
     )
-    out["met"] = ["; ".join(m) for m in met_labels]
+    out["met"] = pd.Series(combination, index=out.index).map(labels)
     sort = ["score", "amount"] if "amount" in out else ["score"]
     return out.sort_values(sort, ascending=False, kind="stable").reset_index(drop=True)
 

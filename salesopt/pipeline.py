@@ -60,7 +60,7 @@ class Result:
             frame["size_band"] = size_band(frame["amount"])
         return frame
 
-    def columns(self, *names: str) -> Any:
+    def columns(self, *names: str, where: str = "true") -> Any:
         """Some columns of the classified deals as a DataFrame (cheaper than :attr:`deals` on a
         million rows: a page that needs five columns does not build twenty)."""
         present = tuple(n for n in names if n in self.fields)
@@ -69,13 +69,15 @@ class Result:
             import pandas as pd
 
             frame = to_frame(
-                self.imported.relation(f"select {', '.join(present)} from {self.classified} order by line")
+                self.imported.relation(
+                    f"select {', '.join(present)} from {self.classified} where {where} order by line"
+                )
             )
             if "status" in frame:
                 frame["status"] = pd.Categorical(frame["status"], categories=["open", "won", "lost"])
             return frame
 
-        return self._remember(("columns", present), make)
+        return self._remember(("columns", present, where), make)
 
     def _sized(self) -> str:
         """The classified deals with their deal size band (size_band) as a column."""
@@ -142,13 +144,15 @@ class Result:
     def scoring_frame(self, model: Any) -> Any:
         """The columns opportunity scoring reads: identity, stage, amount and each criterion's field."""
         base = ("status", "opportunity_id", "name", "owner", "stage", "amount", "line")
-        return self.columns(*dict.fromkeys([*base, *(c.field for c in model.criteria)]))
+        # open deals are scored; won deals' amounts set relative thresholds; lost deals play no part
+        return self.columns(*dict.fromkeys([*base, *(c.field for c in model.criteria)]), where="status <> 'lost'")
 
     def scored(self, model: Any) -> Any:
         from salesopt.opportunity_scoring import score_open_deals
 
+        currency = self.imported.report.currency
         return self._remember(
-            ("scored", model.id, hash(model)), lambda: score_open_deals(self.scoring_frame(model), model)
+            ("scored", model.id, hash(model)), lambda: score_open_deals(self.scoring_frame(model), model, currency)
         )
 
     def calibration(self, min_closed: int) -> Any:

@@ -229,3 +229,16 @@ def test_workshop_edge_cases():
     assert empty.stages[0].conversion_to_next is None and empty.overall_conversion is None
     one = analyze_volumes([("Lead", 10, None, None)])
     assert one.overall_conversion is None and one.biggest_leak is None
+
+
+def test_a_stage_seen_only_as_a_lost_at_stage_joins_the_funnel_where_its_set_places_it():
+    m = detect(["Closed Won", "Closed Lost", "Prospecting", "Proposal/Price Quote"], lost_at=["Needs Analysis"])
+    assert m.funnel == ("Prospecting", "Needs Analysis", "Proposal/Price Quote", "Closed Won")
+    assert m.source == "Salesforce standard opportunity stages"
+    assert m.probability("needs analysis") == 0.2  # the set's default, matched ignoring case
+
+
+def test_giving_the_stage_order_keeps_won_and_lost_detection():
+    m = from_names(["Qualification", "Proposal"], seen=["Qualification", "Proposal", "Closed Won", "Closed Lost"])
+    assert m.won == frozenset({"Closed Won"}) and m.lost == frozenset({"Closed Lost"})
+    assert m.funnel == ("Qualification", "Proposal", "Closed Won")

@@ -85,7 +85,9 @@ def cached(folder: Path, make: Callable[[], ImportResult], *, background: bool =
         return found
     result = make()
     if background:
-        threading.Thread(target=_save_later, args=(result, folder), daemon=True, name="salesopt-cache").start()
+        threading.Thread(
+            target=_save_later, args=(result, folder), name="salesopt-cache"
+        ).start()  # not a daemon: a save is never cut off mid-write at exit
     else:
         save(result, folder)
     return result
