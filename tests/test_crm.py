@@ -298,3 +298,21 @@ def test_a_footer_row_as_wide_as_the_table_does_not_hide_a_value_spanning_two_li
     result = imp(text)
     assert result.deals["line"].tolist() == [2, 4]
     assert result.report.rows_rejected == 0 and result.report.footer_lines == 1
+
+
+def test_old_mac_line_ends_and_excels_sep_line():
+    cr = "Id,StageName,Amount,CreatedDate,CloseDate\r006A,Closed Won,100,2024-01-15T10:30:00.000+0000,2024-02-01\r"
+    result = imp(cr + "006B,Prospecting,50,2024-01-16T10:30:00.000+0000,2024-03-01\r")
+    assert result.deals["line"].tolist() == [2, 3] and result.deals["amount"].tolist() == [100, 50]
+    sep = "sep=;\nStage;Amount;Created Date;Close Date\nClosed Won;1.250,50 EUR;15.01.2024;20.02.2024\n"
+    result = imp(sep + "Closed Lost;300 EUR;01.02.2024;05.03.2024\n")
+    assert result.report.header_line == 2
+    assert result.deals["amount"].tolist() == [1250.5, 300.0] and result.report.currency == "EUR"
+    assert result.deals["close_date"].tolist() == [pd.Timestamp("2024-02-20"), pd.Timestamp("2024-03-05")]
+
+
+def test_a_closed_column_of_dates_is_the_close_date_not_a_flag():
+    text = 'Deal,Stage,Created,Closed\nA,Won,"Jan 15, 2024 10:30 AM",2/1/2024 9:05:00 AM\nB,Lost,2024-01-16,2/13/2024\n'
+    result = imp(text)
+    assert result.report.mapping["close_date"] == "Closed" and "is_closed" not in result.report.mapping
+    assert result.report.cells_emptied == []

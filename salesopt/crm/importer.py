@@ -24,6 +24,7 @@ from salesopt.crm import values as v
 from salesopt.crm.fields import (
     BOOL_FIELDS,
     DATE_FIELDS,
+    FALSE_WORDS,
     FIELDS,
     HISTORY_SYNONYMS,
     LOST_NAMES,
@@ -202,6 +203,35 @@ def _mapping(columns: tuple[str, ...], overrides: Mapping[str, str], name: str) 
         if not c:
             mapping.pop(k, None)
     return dict(sorted(mapping.items()))
+
+
+_DATE_LIKE = re.compile(
+    r"^\s*(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4}|\d{1,2}[- ][A-Za-z]{3})"
+)
+
+
+def _refine(mapping: dict[str, str], table: RawTable, overrides: Mapping[str, str]) -> dict[str, str]:
+    """Check a name-based mapping against the column's values: a "Closed" or "Won" column of
+    dates is a close date, not a flag; a flag column whose values are not flags is left unmapped
+    (the user can still map it)."""
+    out = dict(mapping)
+    for fld in ("is_won", "is_closed"):
+        col = out.get(fld)
+        if col is None or fld in overrides:
+            continue
+        values = [x.strip() for x in _sample(table, col) if x and x.strip()][:500]
+        if not values:
+            continue
+        fits = sum(x.lower() in TRUE_WORDS | FALSE_WORDS for x in values)
+        if fits * 5 >= len(values) * 4:
+            continue
+        del out[fld]
+        dates = sum(bool(_DATE_LIKE.match(x)) for x in values)
+        if dates * 5 >= len(values) * 4:
+            target = "close_date" if fld == "is_closed" else "won_time"
+            if target not in out:
+                out[target] = col
+    return dict(sorted(out.items()))
 
 
 def _sample(table: RawTable, column: str) -> list[str]:
@@ -599,7 +629,7 @@ def import_opportunities(
             progress(done, text)
 
     overrides = dict(overrides or {})
-    mapping = _mapping(table.columns, overrides, name)
+    mapping = _refine(_mapping(table.columns, overrides, name), table, overrides)
     typed = {k: c for k, c in mapping.items() if fields is None or k in fields or k in CORE_FIELDS}
     if fields is not None and "opportunity_id" in typed and "name" not in fields:
         typed.pop("name", None)  # the name only identifies deals that have no id
@@ -637,10 +667,10 @@ def import_opportunities(
     rows_kept = con.execute("select count(*) from deals").fetchall()[0][0]
     report.rows_read = rows_kept + report.rows_rejected
     if not rows_kept:
-        first = f" (first: line {report.rejected[0].line}: {report.rejected[0].reason})" if report.rejected else ""
+        first = f"; the first, line {report.rejected[0].line}: {report.rejected[0].reason}" if report.rejected else ""
         raise CrmError(
             f"{name}: no row could be read as a deal ({report.rows_rejected:,} rejected{first}); "
-            "fix the export or the stage column"
+            "fix the export or choose the stage column"
         )
     if "probability" in fields:
         _probability_scale(con, table, mapping, report)

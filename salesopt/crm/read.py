@@ -319,6 +319,12 @@ def _read_text(raw: bytes | _FileView, name: str, overrides: Mapping[str, str], 
             cut.decode("utf-8")
         except UnicodeDecodeError:
             utf8 = False
+    if utf8 and b"\r" in head_bytes and b"\n" not in head_bytes:
+        # old Mac line ends (CR only): one line per CR
+        raw = (raw if isinstance(raw, bytes) else Path(raw.path).read_bytes()).replace(b"\r", b"\n")
+        notes.append("lines end in CR only (an old Mac format): read one line per CR")
+        path = None
+        head_bytes = raw[:HEAD_BYTES]
     if utf8:
         data = raw
     else:
