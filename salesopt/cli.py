@@ -61,26 +61,45 @@ def cmd_plan(args: argparse.Namespace) -> int:
         raise UsageError(f"{out}: unknown format '.{kind}'; use .md, .html or .pdf")
     funnel = result = None
     if args.crm:
-        from salesopt.crm import CrmError
+        import hashlib
+
+        from salesopt.crm import CrmError, NoStageColumn
         from salesopt.pipeline import evaluate, load, stage_map_for
 
         crm, f = assessment.funnel.crm, assessment.funnel
+        raw_crm = _read(args.crm)
+        digest = hashlib.sha256(raw_crm).hexdigest()
+        if crm is not None and crm.sha256 != digest and not args.other_crm:
+            raise UsageError(
+                f"{args.crm}: not the export this assessment analysed ({crm.name}, SHA-256 {crm.sha256[:12]}…); "
+                "pass --other-crm to build the plan on this file anyway"
+            )
+        overrides = {**(crm.overrides if crm else {}), **_overrides(args.map)}
+        history = (_read(args.history), args.history) if args.history else None
         try:
             imported = load(
-                _read(args.crm),
+                raw_crm,
                 args.crm,
-                overrides=crm.overrides if crm else None,
-                dayfirst=crm.dayfirst if crm else False,
+                overrides=overrides,
+                dayfirst=args.dayfirst or (crm.dayfirst if crm else False),
+                history=history,
             )
+        except NoStageColumn as exc:
+            raise UsageError(f"{exc}: name it with --map stage=COLUMN") from None
         except CrmError as exc:
             raise UsageError(str(exc)) from None
+        order = args.stages.split(",") if args.stages else (crm.stage_order if crm else None)
         stage_map = stage_map_for(
-            imported, crm.stage_order if crm else None, crm.won if crm else (), crm.lost if crm else ()
+            imported,
+            order or None,
+            args.won or (crm.won if crm else ()),
+            args.lost or (crm.lost if crm else ()),
+            (crm.stage_probabilities if crm else None) or None,
         )
         result = evaluate(
             imported,
             stage_map,
-            target=f.target,
+            target=args.target if args.target is not None else f.target,
             closed_only=f.closed_only,
             basis=f.win_rate_basis,
             benchmark=load_catalog().benchmarks().get(f.benchmark_id or ""),
@@ -242,6 +261,16 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("assessment", help="assessment file (JSON or YAML, as the app exports it)")
     plan.add_argument("-o", "--output", required=True, help="plan file to write (.md)")
     plan.add_argument("--crm", help="the assessment's CRM export, for the Stage 2 figures")
+    plan.add_argument(
+        "--other-crm", action="store_true", help="accept a --crm file other than the one the assessment analysed"
+    )
+    plan.add_argument("--history", help="a separate stage-history file (one row per stage entry)")
+    plan.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN", help="force one column mapping")
+    plan.add_argument("--stages", help="the funnel stages in order, won stage last, comma-separated")
+    plan.add_argument("--won", action="append", default=[], help="stage value meaning won (repeatable)")
+    plan.add_argument("--lost", action="append", default=[], help="stage value meaning lost (repeatable)")
+    plan.add_argument("--dayfirst", action="store_true", help="read ambiguous dates as day first")
+    plan.add_argument("--target", type=float, help="revenue target (default: the assessment's)")
     plan.set_defaults(func=cmd_plan)
 
     analyze = verbs.add_parser("analyze", help="Stage 2 figures of a CRM export")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 
@@ -93,3 +94,18 @@ def test_plan_with_the_crm_export(tmp_path):
     )
     text = (tmp_path / "p.md").read_text(encoding="utf-8")
     assert "| Demo | 401 |" in text and "From the CRM export (Stage 2):" in text
+
+
+def test_plan_refuses_an_export_the_assessment_did_not_analyse(tmp_path, capsys):
+    from salesopt.assessment import CrmSource, from_file_bytes, to_json
+
+    main(["demo", "-o", str(tmp_path / "d.yaml"), "--crm", str(tmp_path / "crm.csv")])
+    recorded = b"Stage,Amount\nClosed Won,1\n"
+    a = from_file_bytes((tmp_path / "d.yaml").read_bytes(), "d.yaml")
+    crm = CrmSource(sha256=hashlib.sha256(recorded).hexdigest(), name="mine.csv", size=len(recorded))
+    (tmp_path / "a.json").write_text(to_json(a.model_copy(update={"funnel": a.funnel.model_copy(update={"crm": crm})})))
+    args = ["plan", str(tmp_path / "a.json"), "--crm", str(tmp_path / "crm.csv"), "-o", str(tmp_path / "p.md")]
+    assert main(args) == 2
+    assert "not the export this assessment analysed (mine.csv" in capsys.readouterr().err
+    assert main([*args, "--other-crm", "--target", "9000000"]) == 0  # told to: the plan is built on it
+    assert "| Demo | 401 |" in (tmp_path / "p.md").read_text(encoding="utf-8")
