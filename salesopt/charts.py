@@ -63,6 +63,9 @@ def funnel(rows: list[StageRow]) -> alt.Chart:
     return _style(bars + text, height=max(60 * len(rows), 160))
 
 
+BELOW, NOT_BELOW = "below benchmark", "at or above benchmark, or none"  # the labels are the colour domain
+
+
 def conversion_vs_benchmark(rows: list[StageRow]) -> alt.Chart:
     """Each transition's conversion; a tick at its benchmark; below-benchmark bars in vermillion."""
     data = pd.DataFrame(
@@ -71,9 +74,7 @@ def conversion_vs_benchmark(rows: list[StageRow]) -> alt.Chart:
                 "transition": f"{r.stage} → {nxt.stage}",
                 "conversion": r.conversion_to_next,
                 "benchmark": r.benchmark,
-                "status": "below benchmark"
-                if r.shortfall is not None and r.shortfall > 0
-                else "at or above / no benchmark",
+                "status": BELOW if r.shortfall is not None and r.shortfall > 0 else NOT_BELOW,
                 "order": i,
             }
             for i, (r, nxt) in enumerate(itertools.pairwise(rows))
@@ -91,7 +92,7 @@ def conversion_vs_benchmark(rows: list[StageRow]) -> alt.Chart:
             y=y,
             color=alt.Color(
                 "status:N",
-                scale=alt.Scale(domain=["below benchmark", "at or above benchmark, or none"], range=[VERMILLION, BLUE]),
+                scale=alt.Scale(domain=[BELOW, NOT_BELOW], range=[VERMILLION, BLUE]),
                 title=None,
                 legend=alt.Legend(orient="bottom"),
             ),

@@ -83,3 +83,25 @@ def test_csv_table_and_zip():
 
     with zipfile.ZipFile(io.BytesIO(tables_zip([("t", frame)]))) as zf:
         assert zf.read("t.csv").decode() == text
+
+
+def test_every_conversion_bar_has_a_fill_whatever_its_status():
+    """The colour scale's domain and the status labels are one list: no bar is drawn unfilled."""
+    import re
+
+    from salesopt import charts
+    from salesopt.evaluation import StageRow
+    from salesopt.export import _svg
+
+    rows = [
+        StageRow("Lead", 100, 0.5, 0.6, 0.1),  # below its benchmark
+        StageRow("Demo", 50, 0.4, 0.3, -0.1),  # above
+        StageRow("Proposal", 20, 0.5),  # no benchmark
+        StageRow("Closed Won", 10, None),
+    ]
+    svg = _svg(charts.conversion_vs_benchmark(rows))
+    bars = re.findall(r'<path[^>]*aria-roledescription="bar"[^>]*>', svg)
+    assert len(bars) == 3
+    fills = [re.search(r'fill="([^"]+)"', b) for b in bars]
+    assert all(f and f.group(1) not in ("none", "transparent") for f in fills), bars
+    assert {f.group(1).lower() for f in fills} == {charts.VERMILLION.lower(), charts.BLUE.lower()}
