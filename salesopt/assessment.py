@@ -33,6 +33,18 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+def _plain(value: Any) -> Any:
+    """Models (also inside lists and dicts) as plain data, so validation sees every field again:
+    a model built with model_copy(update=...) was never validated."""
+    if isinstance(value, BaseModel):
+        return {k: _plain(v) for k, v in dict(value).items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -240,9 +252,17 @@ class Assessment(_Model):
         return getattr(self, stage_id)
 
     def with_section(self, stage_id: str, **changes: Any) -> Assessment:
-        """A copy with one stage's section changed (answers, closing_answer, step)."""
-        section = self.section(stage_id).model_copy(update=changes)
-        return self.model_copy(update={stage_id: section, "updated_at": _now()})
+        """A copy with one stage's section changed (answers, closing_answer, step), validated."""
+        return self.updated(stage_id, **changes)
+
+    def updated(self, part: str, **changes: Any) -> Assessment:
+        """A copy with fields of one part (a stage section, 'whatif', ...) changed. Validated as a
+        loaded file is: an invalid value raises ValidationError here, never reaches storage."""
+        current = getattr(self, part)
+        data = current.model_dump()
+        data.update({k: _plain(v) for k, v in changes.items()})
+        new_part = type(current).model_validate(data)
+        return self.model_copy(update={part: new_part, "updated_at": _now()})
 
     def with_answer(self, stage_id: str, question_id: str, value: AnswerValue) -> Assessment:
         answers = dict(self.section(stage_id).answers)

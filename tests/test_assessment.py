@@ -107,3 +107,18 @@ def test_stage_progress_counts_answers_and_the_closing_question():
     assert stage_progress(demo_assessment(), stage) == (total, total)
     half = Assessment().with_answer("context", "products", "SaaS").with_answer("context", "roles", [])
     assert stage_progress(half, stage) == (1, total)
+
+
+def test_an_update_is_validated_like_a_loaded_file():
+    import pytest
+    from pydantic import ValidationError
+
+    from salesopt.assessment import Assessment, CrmSource
+
+    a = Assessment()
+    with pytest.raises(ValidationError):
+        a.updated("funnel", target=-5)  # a negative target is refused, not saved
+    unchecked = CrmSource(sha256="a" * 64, name="x.csv", size=1).model_copy(update={"size": -1})
+    with pytest.raises(ValidationError):
+        a.updated("funnel", crm=unchecked)  # a model built with model_copy(update=...) is checked again
+    assert a.updated("funnel", target=9_000_000).funnel.target == 9_000_000

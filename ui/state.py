@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import streamlit as st
+from pydantic import ValidationError
 
 from salesopt.assessment import Assessment, AssessmentFileError, from_file_bytes, to_dict
 from salesopt.frameworks import Catalog, load_catalog
@@ -31,6 +32,9 @@ K_WORKSHOP = "so.workshop"
 K_NOTES = "so.notes"
 QUERY_TOKEN = "a"  # noqa: S105 - the query parameter name
 WIDGET_PREFIX = "q."
+# Every page's widget keys start with one of these (the registry): switching, reloading, resuming
+# or duplicating an assessment clears them all, so no widget shows a value from the one before.
+WIDGET_PREFIXES = (WIDGET_PREFIX, "funnel.", "qual.", "whatif.", "perf.", "enable.", "mc.", "conflict.")
 
 
 @st.cache_resource(show_spinner=False)
@@ -95,7 +99,7 @@ def pop_flash() -> tuple[str, str] | None:
 
 
 def _clear_widgets() -> None:
-    for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
+    for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIXES)]:
         del st.session_state[key]
     st.session_state[K_ERRORS] = {}
 
@@ -220,12 +224,23 @@ def update(assessment: Assessment) -> bool:
 
 
 def update_section(name: str, **changes: Any) -> bool:
-    """Change fields of one part of the open assessment (a stage section, 'whatif') and save."""
+    """Change fields of one part of the open assessment (a stage section, 'whatif'), validated
+    like a loaded file (an invalid value is refused with its message, never saved), and save."""
     assessment = current()
     if assessment is None:
         return False
-    part = getattr(assessment, name).model_copy(update=changes)
-    return update(assessment.model_copy(update={name: part}))
+    try:
+        changed = assessment.updated(name, **changes)
+    except ValidationError as exc:
+        flash(f"Not saved: {_first_error(exc)}", "error")
+        return False
+    return update(changed)
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    return f"{where}: {str(err['msg']).removeprefix('Value error, ')}" if where else str(err["msg"])
 
 
 def editor_rows(frame: Any) -> list[dict[str, Any]]:

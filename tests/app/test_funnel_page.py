@@ -158,3 +158,22 @@ def test_scoring_tab_and_the_stage_output(app):
     body = " ".join(str(md.value) for md in app.markdown)
     assert "Stage by stage" in body and "Demo → Proposal: 44.9% against 70%" in body
     assert "Which funnel stage needs the most attention" in app.text_area(key="q.funnel.closing").label
+
+
+def test_reload_theirs_after_a_conflict_leaves_no_stale_widget(app, db_path):
+    """The other writer set the target to 9M while I typed 7M: after "Reload theirs" every
+    Stage 2 widget shows the stored assessment (the target box, the closed-only toggle)."""
+    open_demo(app)
+    app.switch_page("pages/funnel.py").run()
+    store = Store(f"sqlite:///{db_path}")
+    aid = app.session_state["so.assessment"]["id"]
+    theirs = store.load(aid)
+    store.save(theirs.assessment.updated("funnel", target=9_000_000, closed_only=True), theirs.version)
+    app.text_input(key="funnel.target").input("7M").run()  # my save meets their newer version
+    app.toggle(key="funnel.closed_only").set_value(False).run()
+    assert any("Someone else saved this assessment" in e.value for e in app.error)
+    app.button(key="conflict.reload").click().run()
+    assert not app.exception
+    assert app.session_state["so.assessment"]["funnel"]["target"] == 9_000_000
+    assert app.text_input(key="funnel.target").value == "$9,000,000"
+    assert app.toggle(key="funnel.closed_only").value is True
