@@ -99,11 +99,12 @@ def recommend(assessment: Assessment) -> tuple[list[Recommendation], list[str]]:
 def spin_guide(spin: Methodology, assessment: Assessment, total: int = 14) -> list[tuple[str, str, list[str]]]:
     """(step name, purpose, questions) per SPIN type, in order, with question counts in the
     recommended ratio (the steps' ``share``); [pain] and [goal] are filled from the Stage 3 value
-    selling answers (cost of the status quo, buyer objectives)."""
+    selling answers (cost of the status quo, buyer objectives), else with plain words: no bracket
+    reaches the client."""
     answers = assessment.qualification.answers
-    fills = {  # the buyer's side, from the value selling answers; other [brackets] stay for the rep to fill
-        "pain": _first_sentence(answers.get("cost_of_status_quo")),
-        "goal": _first_sentence(answers.get("buyer_objectives")),
+    fills = {  # the buyer's side, from the value selling answers; plain words until they are given
+        "pain": _first_sentence(answers.get("cost_of_status_quo")) or "the problem",
+        "goal": _first_sentence(answers.get("buyer_objectives")) or "the outcome you want",
     }
     shares = sum(step.share for step in spin.steps)
     guide = []

@@ -40,8 +40,8 @@ class Section:
 
 
 ROADMAP_MISSING = (
-    "no recommendation for this phase yet; the rules in frameworks/recommendations read the figures and answers "
-    "of Stages 1-5, so more answers and a Stage 2 export bring more"
+    "no recommendation for this phase yet; recommendations come from the figures and answers of Stages 1-5, "
+    "so more answers and a CRM export in Stage 2 bring more"
 )
 
 OUTLINE: tuple[Section, ...] = (
@@ -54,7 +54,7 @@ OUTLINE: tuple[Section, ...] = (
     Section(
         3,
         "Expected impact",
-        missing="needs a saved what-if scenario (What-if page) built on Stage 2 figures",
+        missing="needs a saved what-if scenario built on the Stage 2 funnel figures",
         impact=True,
     ),
     Section(2, "Current State Analysis"),
@@ -94,7 +94,7 @@ OUTLINE: tuple[Section, ...] = (
     Section(
         3,
         "Performance Improvements",
-        missing="needs a saved what-if scenario (What-if page) built on Stage 2 figures",
+        missing="needs a saved what-if scenario built on the Stage 2 funnel figures",
         impact=True,
     ),
     Section(3, "ROI Calculation", missing="needs a business case (Stage 3, Business case tab)", stage3="roi"),

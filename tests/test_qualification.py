@@ -178,7 +178,8 @@ def test_spin_guide_follows_the_ratio_and_fills_the_context():
     assert [g[0] for g in guide] == ["Situation", "Problem", "Implication", "Need-payoff"]
     counts = [len(g[2]) for g in guide]
     assert counts == sorted(counts) and counts[0] < counts[-1]
-    assert guide[0][2][0] == "How do you currently handle [process]?"  # for the rep to fill
+    assert guide[0][2][0] == "How do you handle this work today, step by step?"
+    assert not any("[" in q for _, _, qs in guide for q in qs)  # no unfilled placeholder reaches the client
     assert any("Missed appointments cost you" in q for q in guide[2][2])
     assert any("How would Grow field capacity 20% change things" in q for q in guide[3][2])
     md = spin_markdown(guide, "Demo")
@@ -214,3 +215,14 @@ def test_pipeline_scoring_orders_by_tier_and_adjusts_probability():
     assert table["tier"].tolist()[:2] == ["High", "Low"] and pd.isna(table["tier"].iloc[2])
     assert table["suggested_category"].tolist()[:2] == ["Best Case", "Omitted"]
     assert table["adjusted_probability"].tolist()[:2] == [pytest.approx(0.6), pytest.approx(0.4)]
+
+
+def test_the_spin_guide_has_no_bracket_even_before_value_selling_is_answered():
+    from salesopt.assessment import Assessment
+    from salesopt.frameworks import load_catalog
+    from salesopt.methodology import spin_guide
+
+    guide = spin_guide(load_catalog().methodologies()["spin"], Assessment())
+    questions = [q for _, _, qs in guide for q in qs]
+    assert questions and not any("[" in q or "]" in q for q in questions)
+    assert "What does the problem cost you each month?" in questions
