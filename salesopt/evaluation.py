@@ -19,6 +19,7 @@ from salesopt.stages import StageMap
 
 CATEGORY_WEIGHTS = {"commit": 0.9, "best case": 0.7, "pipeline": 0.5, "omitted": 0.0}
 SMALL_GROUP = 10  # closed deals below which a cohort's win rate is marked as small
+MIN_SPAN_DAYS = 30  # won deals spread over fewer days than this do not say what a year holds
 WinRateBasis = Literal["closed", "all"]
 
 
@@ -84,11 +85,25 @@ class Analysis:
     warnings: list[str] = field(default_factory=list)
     rests_on: dict[str, str] = field(default_factory=dict)
     currency: str | None = None
+    won_span_days: float | None = None  # first to last won close date, in calendar days
 
     @property
     def sales_velocity_per_30_days(self) -> float | None:
         v = self.sales_velocity_per_day
         return None if v is None else v * 30
+
+    @property
+    def per_year(self) -> float | None:
+        """The factor that turns an amount won over the export's span into a year's worth:
+        365 / span days; undefined below 30 days of won deals (too short to say what a year holds)."""
+        span = self.won_span_days
+        return None if span is None or span < MIN_SPAN_DAYS else 365 / span
+
+    @property
+    def won_revenue_per_year(self) -> float | None:
+        """Won revenue annualised on the export's span of won close dates."""
+        f = self.per_year
+        return None if f is None or self.won_revenue is None else self.won_revenue * f
 
 
 # ---- classification ----------------------------------------------------------------------------
@@ -231,6 +246,12 @@ def analyze_sql(
     has_cycle = "created_date" in fields and "close_date" in fields
     weights = options.category_weights or CATEGORY_WEIGHTS
     p = _weights_sql(stage_map, stage_values, fields, weights)
+    span = (
+        "date_diff('day', min(close_date::date) filter (where status = 'won'), "
+        "max(close_date::date) filter (where status = 'won'))"
+        if "close_date" in fields
+        else "null"
+    )
     reach_column = "furthest_closed" if options.closed_only else "furthest"
     reach_where = "status <> 'open' and " if options.closed_only else ""
     reach = (
@@ -254,6 +275,7 @@ def analyze_sql(
             sum({amount} * {p}) filter (where status = 'open' and {p} is not null),
             count(*) filter (where status = 'open' and {p} is not null and {amount} is not null),
             count(*) filter (where status = 'lost' and furthest is null),
+            {span},
             {reach}
         from ({classified})"""
     ).fetchall()[0]
@@ -277,7 +299,8 @@ def analyze_sql(
         weighted_n,
         unknown_lost,
     ) = row[:18]
-    counts = dict(enumerate(row[18:]))
+    span_days = row[18]
+    counts = dict(enumerate(row[19:]))
     n_closed = n_won + n_lost
 
     # outcome metrics (METRICS.md §2)
@@ -455,6 +478,7 @@ def analyze_sql(
         reasons=reasons,
         warnings=warnings,
         rests_on=rests,
+        won_span_days=None if span_days is None else float(span_days),
     )
 
 

@@ -33,7 +33,8 @@ def _stage2(facts: dict[str, Any], result: Any) -> None:
         win_rate=a.win_rate,
         coverage=a.coverage_ratio,
         required_coverage=a.required_coverage,
-        won_revenue=a.won_revenue,
+        # a year's worth: won revenue over the export's span of won close dates, scaled to 365 days
+        won_revenue=a.won_revenue_per_year,
         cycle=a.cycle_days_median if a.cycle_days_median is not None else facts.get("cycle"),
     )
     if a.stages:
@@ -46,7 +47,10 @@ def _stage2(facts: dict[str, Any], result: Any) -> None:
             leak_conversion=leak.conversion,
             leak_benchmark=leak.benchmark,
             leak_shortfall=leak.shortfall,
-            leak_revenue=leak.revenue_at_stake,
+            # revenue at stake is won revenue x (benchmark / conversion - 1): a year's worth likewise
+            leak_revenue=None
+            if leak.revenue_at_stake is None or a.per_year is None
+            else leak.revenue_at_stake * a.per_year,
         )
     deals = result.deals
     lost = deals[deals["status"] == "lost"]

@@ -123,10 +123,24 @@ def _funnel_lines(kind: str, a: Analysis, currency: str) -> list[str]:
         return ["- No stage conversion is below its benchmark."]
     return [
         f"- **{lk.from_stage} → {lk.to_stage}:** {fmt.percent(lk.conversion)} against a benchmark of "
-        f"{fmt.percent(lk.benchmark)}; reaching it would add {fmt.money(lk.revenue_at_stake, currency)} "
-        f"of won revenue ({lk.source})."
+        f"{fmt.percent(lk.benchmark)}; reaching it would add {_stake(lk.revenue_at_stake, a, currency)} "
+        f"({lk.source})."
         for lk in sorted(a.leaks, key=lambda x: -(x.revenue_at_stake or 0))
     ]
+
+
+def _stake(amount: float | None, a: Analysis, currency: str) -> str:
+    """Revenue at stake over the export's span, and what that is in a year (when the span says)."""
+    if amount is None:
+        return "an amount the export cannot tell (no won revenue)"
+    span = a.won_span_days
+    months = f"{span / 30.4:.0f} months" if span else "the export's span"
+    if a.per_year is None:
+        return f"{fmt.money(amount, currency)} of won revenue over {months}"
+    return (
+        f"{fmt.money(amount, currency)} of won revenue over the {months} the export covers, "
+        f"about {fmt.money(amount * a.per_year, currency)} a year"
+    )
 
 
 def _stage3_lines(kind: str, assessment: Assessment, catalog: Catalog) -> list[str]:

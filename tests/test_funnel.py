@@ -242,3 +242,13 @@ def test_giving_the_stage_order_keeps_won_and_lost_detection():
     m = from_names(["Qualification", "Proposal"], seen=["Qualification", "Proposal", "Closed Won", "Closed Lost"])
     assert m.won == frozenset({"Closed Won"}) and m.lost == frozenset({"Closed Lost"})
     assert m.funnel == ("Qualification", "Proposal", "Closed Won")
+
+
+def test_a_year_is_a_year_won_revenue_annualised_on_the_span_of_won_close_dates():
+    # HAND's won deals close on 2024-01-31 and 2024-03-01: 30 days apart, 80,000 won
+    a = run()
+    assert a.won_span_days == 30
+    assert a.won_revenue_per_year == pytest.approx(80_000 * 365 / 30)
+    df = HAND.copy()
+    df.loc[df["opportunity_id"] == "A", "close_date"] = pd.Timestamp("2024-02-10")  # 10 days: too short
+    assert run(df).per_year is None and run(df).won_revenue_per_year is None

@@ -76,7 +76,13 @@ def test_the_demo_gets_the_seed_recommendations():
     assert recs[0].rule.priority == "high"
     leak = next(r for r in recs if r.rule.id == "fix_biggest_leak")
     assert leak.title == "Fix the biggest funnel leak: Demo → Proposal"
-    assert leak.impact == pytest.approx(result.analysis.biggest_leak.revenue_at_stake)
+    # a year's worth: the export's won deals close over 529 days, so the impact is 365 / 529 of the
+    # revenue at stake over the whole export (not 17 months called "a year")
+    a = result.analysis
+    assert a.won_span_days == 529
+    assert leak.impact == pytest.approx(a.biggest_leak.revenue_at_stake * 365 / 529)
+    assert facts["won_revenue"] == pytest.approx(a.won_revenue * 365 / 529)
+    assert facts["won_revenue"] == pytest.approx(3_025_912, abs=1)  # the seed's $3M a year
 
 
 def test_plan_roadmap_from_the_recommendations():
