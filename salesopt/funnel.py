@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from salesopt.benchmarks import BenchmarkSet, conversion_benchmark
+from salesopt.crm import engine
 from salesopt.evaluation import (
     CATEGORY_WEIGHTS,
     COHORT_COLUMNS,
@@ -35,9 +36,7 @@ __all__ = ["CATEGORY_WEIGHTS", "SMALL_GROUP", "Analysis", "Leak", "StageRow", "a
 
 
 def _frame_con(deals: pd.DataFrame, history: pd.DataFrame | None = None) -> Any:
-    import duckdb
-
-    con = duckdb.connect()
+    con = engine.connect()
     con.register("deals_in", deals)
     if history is not None and not history.empty:
         con.register("history_in", history)

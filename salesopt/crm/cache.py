@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from salesopt.crm import engine
 from salesopt.crm.importer import CellIssue, ImportReport, ImportResult
 from salesopt.crm.read import Rejected
 from salesopt.crm.values import lit
@@ -43,7 +44,7 @@ def load(folder: Path) -> ImportResult | None:
         return None
     try:
         rep = _report_from(json.loads(report.read_text(encoding="utf-8")))
-        con = duckdb.connect()
+        con = engine.connect()
         con.execute(f"create table deals as select * from read_parquet({lit(str(deals))})")
         for name in ("history", "issues"):
             path = folder / f"{name}.parquet"
@@ -72,7 +73,7 @@ def save(result: ImportResult, folder: Path) -> None:
         work.rmdir()
 
 
-def _save_later(result: ImportResult, folder: Path, delay: float = 3.0) -> None:
+def _save_later(result: ImportResult, folder: Path, delay: float = 8.0) -> None:
     time.sleep(delay)  # after the first figures are drawn: they need the two cores more
     save(result, folder)
 
@@ -85,9 +86,9 @@ def cached(folder: Path, make: Callable[[], ImportResult], *, background: bool =
         return found
     result = make()
     if background:
-        threading.Thread(
-            target=_save_later, args=(result, folder), name="salesopt-cache"
-        ).start()  # not a daemon: a save is never cut off mid-write at exit
+        # daemon=False said outright: a thread inherits "daemon" from the one that starts it (the
+        # app's script thread is one), and a daemon killed at exit mid-DuckDB aborts the process
+        threading.Thread(target=_save_later, args=(result, folder), name="salesopt-cache", daemon=False).start()
     else:
         save(result, folder)
     return result

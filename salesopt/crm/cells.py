@@ -7,13 +7,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-import duckdb
-
+from salesopt.crm import engine
 from salesopt.crm import values as v
 
 
 def _run(expr: str, cells: Sequence[str]) -> list[Any]:
-    con = duckdb.connect()
+    con = engine.connect()
     rows = con.execute(
         f"select {expr} from (select unnest(?) as c, generate_subscripts(?, 1) as i) order by i",
         [
@@ -37,7 +36,7 @@ def parse_money(values: Iterable[Any]) -> list[float | None]:
 def parse_dates(values: Iterable[Any], dayfirst: bool = False) -> tuple[list[datetime | None], str | None]:
     """Date strings -> datetime (None where blank or unreadable), and how ambiguous ones were read."""
     cells = _texts(values)
-    con = duckdb.connect()
+    con = engine.connect()
     plan = v.plan_dates(con, cells, dayfirst)
     return _run(v.date_sql("c", plan), cells), plan.note
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from salesopt.crm import engine
 from salesopt.crm import values as v
 from salesopt.crm.fields import (
     BOOL_FIELDS,
@@ -649,7 +650,7 @@ def import_opportunities(
         )
     if not table.sample and ((table.kind == "xlsx" and not table.rows.lines) or table.footer_from <= table.first_line):
         raise CrmError(f"{name}: only a header, no data rows; export the report with its rows")
-    con = duckdb.connect()
+    con = engine.connect()
     select = _select(con, table, typed, dayfirst, report)
     step(0.1, f"Typing {len(typed)} columns in one scan")
     if not _fast_scan(con, table, select):
