@@ -70,9 +70,10 @@ def current_result(assessment: Assessment) -> tuple[Any, str | None]:
     return result, None
 
 
-NO_STAGE = (
+NO_STAGE = "No column of this export is recognised as the deal stage yet: pick it under Column mapping on the Data tab."
+PICK_STAGE = (
     "No column of this export is recognised as the deal stage. Pick the column that holds each deal's "
-    "stage, or its won/lost outcome (a 1/0 or yes/no column reads as a one-step funnel), under Column mapping."
+    "stage, or its won/lost outcome (a 1/0 or yes/no column reads as a one-step funnel)."
 )
 
 
@@ -179,7 +180,7 @@ def mapping_screen(crm: CrmSource, result: Any, problem: str | None) -> None:
     mapping = result.imported.report.mapping if result is not None else dict(crm.overrides)
     with st.expander("Column mapping", expanded=result is None):
         if no_stage:
-            st.warning(NO_STAGE, icon=":material/help:")
+            st.warning(PICK_STAGE, icon=":material/help:")
             _field_select(st, "stage", [c for c in columns], mapping, label="Which column holds the stage or outcome?")
         st.caption("Detected from the column names; change any that is wrong. Preview of the first rows below.")
         cols = st.columns(3)

@@ -40,7 +40,7 @@ def test_stage_two_opens_on_the_figures_and_explains_a_messy_import(app_url, bro
 
     # a leads export with a 0/1 outcome and no stage column: the mapping screen, not a dead end
     _upload(page, "converted_leads.csv")
-    expect(page.get_by_text("No column of this export is recognised as the deal stage")).to_be_visible()
+    expect(page.get_by_text("Pick the column that holds each deal's stage")).to_be_visible()
     page.screenshot(path=str(artifacts / "stage2_pick_the_stage.png"), full_page=True)
     page.get_by_label("Which column holds the stage or outcome?").click()
     page.get_by_role("option", name="Converted", exact=True).click()
