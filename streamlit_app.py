@@ -9,11 +9,7 @@ import streamlit as st
 
 from ui import state
 
-st.set_page_config(
-    page_title="salesopt · Sales process optimization",
-    page_icon=":material/trending_up:",
-    layout="wide" if state.workshop_mode() else "centered",
-)
+WIDE_PAGES = {"funnel", "performance", "whatif", "plan"}
 
 page = st.navigation(
     {
@@ -31,5 +27,12 @@ page = st.navigation(
             st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:", visibility="hidden"),
         ],
     }
+)
+# The analysis pages use the whole screen (charts and tables are drawn to its width); the dialogue
+# pages stay a readable column, except in workshop mode, which is wide everywhere.
+st.set_page_config(
+    page_title="salesopt · Sales process optimization",
+    page_icon=":material/trending_up:",
+    layout="wide" if state.workshop_mode() or page.url_path in WIDE_PAGES else "centered",
 )
 page.run()

@@ -340,8 +340,19 @@ WORKSHOP_CSS = """
 """
 
 
+READABLE_CSS = """
+<style>
+/* on a wide page, running text keeps a readable line length; charts and tables use the width */
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p { max-width: 80ch; }
+</style>
+"""
+
+
 def workshop_style() -> None:
-    """Large type for a projector when workshop mode is on (fixed CSS, no user text)."""
+    """Readable line length everywhere; large type for a projector in workshop mode (fixed CSS,
+    no user text)."""
+    st.html(READABLE_CSS)
     if state.workshop_mode():
         st.html(WORKSHOP_CSS)
 

@@ -48,5 +48,9 @@ def test_stage_two_opens_on_the_figures_and_explains_a_messy_import(app_url, bro
     values = page.get_by_test_id("stMetricValue")
     expect(values.first).to_have_text("20")  # 20 leads
     expect(values.nth(1)).to_have_text("40%")  # 8 converted of 20
+    expect(
+        page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first
+    ).to_be_visible()
+    page.wait_for_timeout(1500)  # the charts and tables finish drawing before the picture
     page.screenshot(path=str(artifacts / "stage2_outcome_funnel.png"), full_page=True)
     context.close()
