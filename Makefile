@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
+# localhost only unless told: a private resume link is the only key to an assessment, so the app
+# is not offered to the network by accident (HOST=0.0.0.0 make run serves every interface)
+HOST   ?= 127.0.0.1
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
 .PHONY: run test lint audit format browser bench schemas clean
@@ -28,7 +31,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 # ---- the two commands ----------------------------------------------------------------------------
 run: $(VENV)/.installed
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.address $(HOST)
 
 # The storage tests also run against a throwaway PostgreSQL (Debian's package) when it can be had.
 test: $(VENV)/.installed-dev browser lint audit
