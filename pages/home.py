@@ -85,6 +85,9 @@ with resume, st.form("home.resume", border=False):
     if st.form_submit_button("Resume", icon=":material/history:") and link.strip():
         if state.resume(link):
             st.rerun()
+        message = state.pop_flash()  # a wrong link is answered here, where it was pasted
+        if message:
+            st.error(message[1], icon=":material/link_off:")
 with upload:
     file = st.file_uploader(
         "Assessment file (.json or .yaml, exported from salesopt)",

@@ -304,3 +304,11 @@ def test_admin_behind_a_password(db_path):
     at.text_input[0].input("correct horse")
     at.button[0].click().run()
     assert {m.label: m.value for m in at.metric}["Assessments"] == "1"
+
+
+def test_a_wrong_link_pasted_on_home_is_answered_there(app):
+    form_input = next(t for t in app.text_input if t.label == "Resume link or token")
+    form_input.input("https://example.org/?a=not-a-real-token")
+    next(b for b in app.button if b.label == "Resume").click().run()
+    assert not app.exception
+    assert any("does not match any assessment" in e.value for e in app.error)  # on Home, at once
