@@ -255,6 +255,35 @@ class Assessment(_Model):
         """A copy with one stage's section changed (answers, closing_answer, step), validated."""
         return self.updated(stage_id, **changes)
 
+    def with_scenario(self, name: str, levers: dict[str, float]) -> Assessment:
+        """Save a what-if scenario once: the same name again replaces its levers (names are how
+        people tell scenarios apart, so they stay unique)."""
+        name = " ".join(name.split())
+        kept = [sc for sc in self.scenarios if sc.name.casefold() != name.casefold()]
+        same = next((sc for sc in self.scenarios if sc.name.casefold() == name.casefold()), None)
+        new = Scenario(id=same.id, name=name, levers=levers) if same else Scenario(name=name, levers=levers)
+        return self.model_validate({**self.model_dump(), "scenarios": [*(_plain(sc) for sc in kept), _plain(new)]})
+
+    def renamed_scenario(self, scenario_id: str, name: str) -> Assessment:
+        """A scenario renamed; a name another scenario has is refused (ValueError)."""
+        name = " ".join(name.split())
+        if not name:
+            raise ValueError("a scenario needs a name")
+        if any(sc.name.casefold() == name.casefold() and sc.id != scenario_id for sc in self.scenarios):
+            raise ValueError(f"another scenario is already called '{name}'")
+        scenarios = [
+            _plain(sc.model_copy(update={"name": name}) if sc.id == scenario_id else sc) for sc in self.scenarios
+        ]
+        return self.model_validate({**self.model_dump(), "scenarios": scenarios})
+
+    def without_scenario(self, scenario_id: str) -> Assessment:
+        """A scenario deleted (and no longer the plan's choice)."""
+        data = self.model_dump()
+        data["scenarios"] = [_plain(sc) for sc in self.scenarios if sc.id != scenario_id]
+        if self.whatif.chosen_scenario == scenario_id:
+            data["whatif"] = {**data["whatif"], "chosen_scenario": None}
+        return self.model_validate(data)
+
     def updated(self, part: str, **changes: Any) -> Assessment:
         """A copy with fields of one part (a stage section, 'whatif', ...) changed. Validated as a
         loaded file is: an invalid value raises ValidationError here, never reaches storage."""

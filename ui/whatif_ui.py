@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from salesopt import charts, fmt
-from salesopt.assessment import Assessment, Scenario
+from salesopt.assessment import Assessment
 from salesopt.funnel import CATEGORY_WEIGHTS
 from salesopt.montecarlo import deal_probabilities, forecast, in_period, period_forecast
 from salesopt.whatif import (
@@ -107,8 +107,9 @@ def levers(assessment: Assessment, base: Baseline) -> None:
     m[1].metric(
         "Gap to target",
         fmt.money(after.gap_to_target, cur, compact=True),
-        delta="makes the number" if after.makes_target else "short",
-        delta_color="off",
+        delta="makes the number" if after.makes_target else "short of the target",
+        delta_color="normal" if after.makes_target else "inverse",  # green when it is good news
+        delta_arrow="off",
         help=f"Target {fmt.money(base.target, cur)} - projected revenue.",
     )
     m[2].metric(
@@ -136,16 +137,15 @@ def levers(assessment: Assessment, base: Baseline) -> None:
         "Pipeline value", fmt.money(after.pipeline_value, cur, compact=True), help="Open opportunities x deal size."
     )
     m[3].metric("Coverage", fmt.times(after.coverage), help="Pipeline value / target.")
-    with st.form("whatif.save", border=False):
-        name = st.text_input("Scenario name", max_chars=80, placeholder="e.g. +10 pts demo to proposal, 2 reps")
-        if st.form_submit_button("Save scenario", icon=":material/save:") and name.strip():
-            current = state.current()
-            state.update(
-                current.model_copy(
-                    update={"scenarios": [*current.scenarios, Scenario(name=name.strip(), levers=lv.as_dict())]}
-                )
-            )
-            st.rerun()
+    # no form: Enter in the name only commits the name; the button saves, once (a name saved again
+    # replaces that scenario's levers)
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    name = c1.text_input(
+        "Scenario name", max_chars=80, placeholder="e.g. +10 pts demo to proposal, 2 reps", key="whatif.name"
+    )
+    if c2.button("Save scenario", icon=":material/save:", key="whatif.save", disabled=not name.strip()):
+        state.update(state.current().with_scenario(name, lv.as_dict()))
+        st.rerun()
 
 
 def scenarios_panel(assessment: Assessment, base: Baseline) -> None:
@@ -181,6 +181,22 @@ def scenarios_panel(assessment: Assessment, base: Baseline) -> None:
     )
     if chosen != assessment.whatif.chosen_scenario:
         state.update_section("whatif", chosen_scenario=chosen)
+    with st.expander("Rename or delete a scenario"):
+        c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+        which = c1.selectbox(
+            "Scenario", ids, format_func=lambda i: next(s.name for s in saved if s.id == i), key="whatif.manage"
+        )
+        new_name = c2.text_input("New name", max_chars=80, key="whatif.rename")
+        if c3.button("Rename", key="whatif.rename.apply", disabled=not new_name.strip()):
+            try:
+                state.update(state.current().renamed_scenario(which, new_name))
+            except ValueError as exc:
+                st.error(f"Not renamed: {exc}.", icon=":material/error:")
+            else:
+                st.rerun()
+        if st.button("Delete this scenario", key="whatif.delete", icon=":material/delete:"):
+            state.update(state.current().without_scenario(which))
+            st.rerun()
 
 
 def sensitivity_panel(assessment: Assessment, base: Baseline) -> None:

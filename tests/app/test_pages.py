@@ -188,13 +188,35 @@ def test_whatif_levers_scenarios_and_forecast_on_the_demo(app):
     metrics = {m.label: m.value for m in app.metric}
     assert float(metrics["Wins / month"]) > wins_before
     assert metrics["Capacity / year"] != "$3M"
-    app.text_input[-1].input("+10 pts demo to proposal, 2 reps")
-    app.button[[b.label for b in app.button].index("Save scenario")].click().run()
+    app.text_input(key="whatif.name").input("+10 pts demo to proposal, 2 reps").run()
+    assert app.session_state["so.assessment"]["scenarios"] == []  # Enter commits the name, it does not save
+    app.button(key="whatif.save").click().run()
+    app.button(key="whatif.save").click().run()  # saved once: the same name again replaces it
     assert not app.exception
     scenarios = app.session_state["so.assessment"]["scenarios"]
-    assert scenarios[0]["name"] == "+10 pts demo to proposal, 2 reps"
+    assert len(scenarios) == 1 and scenarios[0]["name"] == "+10 pts demo to proposal, 2 reps"
     assert scenarios[0]["levers"] == {"conversion_1": 0.1, "hires": 2.0}
     assert {"P10", "P50", "P90", "Chance of the target", "Category forecast"} <= {m.label for m in app.metric}
+
+
+def test_whatif_scenarios_can_be_renamed_and_deleted(app):
+    open_demo(app)
+    app.switch_page("pages/whatif.py").run()
+    for name in ("Plan A", "Plan B"):
+        app.text_input(key="whatif.name").input(name).run()
+        app.button(key="whatif.save").click().run()
+    app.selectbox(key="whatif.manage").select_index(0).run()
+    app.text_input(key="whatif.rename").input("plan b").run()
+    app.button(key="whatif.rename.apply").click().run()  # the other one's name, in other case: refused
+    assert any("another scenario is already called 'plan b'" in e.value for e in app.error)
+    app.text_input(key="whatif.rename").input("Hire two reps").run()
+    app.button(key="whatif.rename.apply").click().run()
+    names = [s["name"] for s in app.session_state["so.assessment"]["scenarios"]]
+    assert names == ["Hire two reps", "Plan B"]
+    app.selectbox(key="whatif.manage").select_index(1).run()
+    app.button(key="whatif.delete").click().run()
+    assert not app.exception
+    assert [s["name"] for s in app.session_state["so.assessment"]["scenarios"]] == ["Hire two reps"]
 
 
 def test_whatif_without_stage_two_asks_for_the_baseline(app):
