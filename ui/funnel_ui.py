@@ -593,7 +593,9 @@ def scoring_panel(assessment: Assessment, result: Any, problem: str | None) -> N
     st.subheader("Stage win probability: observed against configured")
     table = result.calibration(model.min_closed_for_calibration)
     st.dataframe(
-        table.assign(observed=table["observed"].map(fmt.percent), configured=table["configured"].map(fmt.percent)),
+        widgets.readable(
+            table.assign(observed=table["observed"].map(fmt.percent), configured=table["configured"].map(fmt.percent))
+        ),
         hide_index=True,
     )
     st.caption(

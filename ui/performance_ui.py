@@ -110,7 +110,10 @@ def dashboards(assessment: Assessment, result: Any, quotas: dict[str, float]) ->
             c[3].metric("Coverage", fmt.times(r["coverage"]), help="Open pipeline / (quota - won).")
             mine = result.deals[(result.deals.get("owner") == rep) & (result.deals["status"] == "open")]
             cols = [c for c in ("opportunity_id", "name", "stage", "amount", "close_date", "next_step") if c in mine]
-            st.dataframe(mine[cols].sort_values("close_date") if "close_date" in cols else mine[cols], hide_index=True)
+            mine = mine[cols].sort_values("close_date") if "close_date" in cols else mine[cols]
+            if "amount" in mine:
+                mine = mine.assign(amount=mine["amount"].map(lambda v: fmt.money(v, cur)))
+            st.dataframe(widgets.readable(mine), hide_index=True)
     with manager_tab:
         if not reps.empty:
             team_quota = sum(quotas.values())
@@ -124,17 +127,22 @@ def dashboards(assessment: Assessment, result: Any, quotas: dict[str, float]) ->
             )
             widgets.chart(lambda: charts.rep_comparison(reps))
             st.dataframe(
-                reps.assign(
-                    won=reps["won"].map(lambda v: fmt.money(v, cur)),
-                    pipeline=reps["pipeline"].map(lambda v: fmt.money(v, cur)),
-                    attainment=reps["attainment"].map(fmt.percent),
-                    coverage=reps["coverage"].map(fmt.times),
+                widgets.readable(
+                    reps.assign(
+                        won=reps["won"].map(lambda v: fmt.money(v, cur)),
+                        pipeline=reps["pipeline"].map(lambda v: fmt.money(v, cur)),
+                        attainment=reps["attainment"].map(fmt.percent),
+                        coverage=reps["coverage"].map(fmt.times),
+                    )
                 ),
                 hide_index=True,
             )
         flags = risk_flags(result.deals, result.analysis.cycle_days_median)
         st.markdown(f"**Risk flags:** {len(flags):,} open deal(s)")
-        st.dataframe(flags.head(200), hide_index=True)
+        shown = flags.head(200)
+        if "amount" in shown:
+            shown = shown.assign(amount=shown["amount"].map(lambda v: fmt.money(v, cur)))
+        st.dataframe(widgets.readable(shown), hide_index=True)
         st.caption(
             "Close date passed (before the export's latest date); stale (open longer than 1.5 x the median "
             "won cycle); no next step (when the export has that column)."
@@ -161,7 +169,7 @@ def forecasting(assessment: Assessment, kit: PerformanceKit, result: Any) -> Non
             + ", ".join(f"{k} from {fmt.percent(v)}" for k, v in kit.category_thresholds.items() if v)
             + ")"
         )
-        st.dataframe(pd.DataFrame({"category": mix.index, "deals": mix.to_numpy()}), hide_index=True)
+        st.dataframe(widgets.readable(pd.DataFrame({"category": mix.index, "deals": mix.to_numpy()})), hide_index=True)
         dates = result.deals.loc[result.deals["status"] == "open", "close_date"].dropna()
         if not dates.empty:
             period = st.date_input(
@@ -223,7 +231,7 @@ def forecasting(assessment: Assessment, kit: PerformanceKit, result: Any) -> Non
         c[2].metric(
             "Pattern", str(summary["verdict"] or fmt.DASH), help="Over-optimism above +5% bias, sandbagging below -5%."
         )
-        st.dataframe(table.assign(accuracy=table["accuracy"].map(fmt.percent)), hide_index=True)
+        st.dataframe(widgets.readable(table.assign(accuracy=table["accuracy"].map(fmt.percent))), hide_index=True)
 
 
 def tiers_panel(assessment: Assessment, kit: PerformanceKit, result: Any) -> None:

@@ -167,10 +167,12 @@ def pipeline(assessment: Assessment, card: Scorecard, result: Any) -> None:
     mix = scored["tier"].value_counts().reindex([t.label for t in reversed(card.tiers)], fill_value=0)
     widgets.chart(lambda: charts.priority_mix(mix.rename(index=lambda t: t)))
     st.dataframe(
-        scored.assign(
-            amount=scored["amount"].map(lambda v: fmt.money(v, assessment.currency)),
-            crm_probability=scored["crm_probability"].map(fmt.percent),
-            adjusted_probability=scored["adjusted_probability"].map(fmt.percent),
+        widgets.readable(
+            scored.assign(
+                amount=scored["amount"].map(lambda v: fmt.money(v, assessment.currency)),
+                crm_probability=scored["crm_probability"].map(fmt.percent),
+                adjusted_probability=scored["adjusted_probability"].map(fmt.percent),
+            )
         ),
         hide_index=True,
     )

@@ -343,12 +343,14 @@ def forecast_panel(assessment: Assessment, result: Any) -> None:
         with st.expander("Stage win rates from history (used by 'Observed stage win rate')"):
             cal = result.calibration(model.min_closed_for_calibration)
             st.dataframe(
-                cal.assign(observed=cal["observed"].map(fmt.percent), configured=cal["configured"].map(fmt.percent)),
+                widgets.readable(
+                    cal.assign(observed=cal["observed"].map(fmt.percent), configured=cal["configured"].map(fmt.percent))
+                ),
                 hide_index=True,
             )
             st.caption(
                 f"Observed only where at least {model.min_closed_for_calibration} closed deals reached the "
-                "stage (frameworks/scoring/default.yaml); otherwise insufficient history."
+                "stage (the scoring model's setting); otherwise insufficient history."
             )
 
 

@@ -393,3 +393,60 @@ def download_row(items: list[tuple[str, Any, str, str, str]], key: str) -> None:
     A callable runs only when its button is clicked (the PDF, the zip)."""
     for i, (col, (label, data, name, mime, icon)) in enumerate(zip(st.columns(len(items)), items, strict=True)):
         col.download_button(label, data, name, mime, icon=icon, on_click="ignore", width="stretch", key=f"{key}.{i}")
+
+
+# ---- tables for people ------------------------------------------------------------------------
+
+COLUMN_LABELS = {
+    "opportunity_id": "Opportunity",
+    "name": "Name",
+    "owner": "Owner",
+    "stage": "Stage",
+    "amount": "Amount",
+    "close_date": "Close date",
+    "created_date": "Created",
+    "next_step": "Next step",
+    "closed_reached": "Closed deals that reached it",
+    "won": "Won",
+    "lost": "Lost",
+    "open": "Open",
+    "observed": "Observed win rate",
+    "configured": "Configured probability",
+    "note": "Note",
+    "crm_probability": "CRM probability",
+    "adjusted_probability": "Adjusted probability",
+    "suggested_category": "Suggested category",
+    "crm_category": "CRM category",
+    "tier": "Tier",
+    "total": "Score",
+    "score": "Score",
+    "category": "Forecast category",
+    "deals": "Deals",
+    "pipeline": "Open pipeline",
+    "attainment": "Attainment",
+    "coverage": "Coverage",
+    "quota": "Quota",
+    "accuracy": "Accuracy",
+    "forecast": "Forecast",
+    "actual": "Actual",
+    "period": "Period",
+    "flags": "Risk",
+    "win_rate": "Win rate",
+    "avg_deal_size": "Average deal size",
+    "opportunities": "Opportunities",
+}
+
+
+def readable(frame: Any) -> Any:
+    """A table as people read it: labelled headers, dates as dates, no None/NaN/NaT (shown as —).
+    Values the page formatted (money, percent) stay as they are."""
+    import pandas as pd
+
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            out[col] = series.dt.strftime("%Y-%m-%d").fillna("—")
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            out[col] = series.astype(object).where(series.notna(), "—")
+    return out.rename(columns=lambda c: COLUMN_LABELS.get(str(c), str(c).replace("_", " ").capitalize()))

@@ -72,3 +72,16 @@ def test_enablement_gap_score_after_rating(app, db_path):
     at.switch_page("pages/enablement.py").run()
     assert metrics(at)["Proposal phase gap"] == "100%"
     assert "Proposal templates (missing)" in " ".join(str(m.value) for m in at.markdown)
+
+
+def test_stage5_tables_show_labels_and_formats_not_internals(app):
+    from tests.app.conftest import open_demo
+
+    open_demo(app)
+    app.switch_page("pages/performance.py").run()
+    assert not app.exception
+    for frame in app.dataframe:
+        columns = [str(c) for c in frame.value.columns]
+        assert not any("_" in c for c in columns), columns  # no raw column names such as opportunity_id
+        text = frame.value.astype(str).to_string()
+        assert "None" not in text and "NaT" not in text and "nan" not in text.replace("Financ", "")
