@@ -60,6 +60,14 @@ def score_deal(assessment: Assessment, card: Scorecard) -> None:
             )
             st.caption("Ask: " + " · ".join(element.questions))
     result = score(card, answers)
+    if all(v is None for v in answers.values()):
+        # nothing judged yet: no score, tier or category as if the deal had been assessed
+        st.info(
+            "Not scored yet: pick a level for each element above; the score, tier and forecast category follow.",
+            icon=":material/pending:",
+        )
+        kept_deals(assessment)
+        return
     c1, c2, c3 = st.columns(3)
     c1.metric(
         "Score",

@@ -28,6 +28,8 @@ def test_score_a_deal_with_bant_end_to_end(app):
     open_demo(app)
     app.switch_page("pages/qualification.py").run()
     assert not app.exception
+    # nothing scored: no "0 / 8, Low" as if the deal had been judged
+    assert "Score" not in metrics(app) and any("Not scored yet" in i.value for i in app.info)
     app.text_input(key="qual.deal.name").input("Acme renewal").run()
     for element, value in (("budget", 2), ("authority", 1), ("need", 2)):
         app.radio(key=f"qual.deal.bant.{element}").set_value(value).run()
