@@ -72,7 +72,7 @@ with new, st.form("home.new", border=False):
             st.switch_page("pages/context.py")
 with demo:
     st.markdown(
-        "The seed's example: B2B SaaS, \\$50K ACV, 10 AEs and 5 SDRs, 60% quota attainment, "
+        "A worked example: B2B SaaS, \\$50K ACV, 10 AEs and 5 SDRs, 60% quota attainment, "
         "20% win rate, a 9-month cycle and a leak from demo to proposal."
     )
     if st.button("Open the demo assessment", icon=":material/rocket_launch:", key="home.demo"):

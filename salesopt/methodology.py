@@ -61,7 +61,7 @@ def recommend(assessment: Assessment) -> tuple[list[Recommendation], list[str]]:
             Recommendation(
                 "meddpicc" if big else "meddic",
                 "primary",
-                ("complex B2B sale: " + "; ".join(why), "seed 000: MEDDIC/MEDDPICC for complex B2B sales")
+                ("complex B2B sale: " + "; ".join(why), "MEDDIC/MEDDPICC suit complex B2B sales")
                 + (("large deals bring procurement (paper process) and competitors into play",) if big else ()),
             )
         )
@@ -69,15 +69,12 @@ def recommend(assessment: Assessment) -> tuple[list[Recommendation], list[str]]:
             Recommendation(
                 "bant",
                 "also",
-                (
-                    "seed 000: BANT early in the process, at the SQL stage, "
-                    "to decide which deals get the full MEDDIC treatment",
-                ),
+                ("BANT early in the process, at the SQL stage, to decide which deals get the full MEDDIC treatment",),
             )
         )
         return out, missing
     transactional = "B2C" in model or ((deal is not None and deal < 5_000) and (cycle is not None and cycle < 30))
-    reasons = ("seed 000: BANT early in the process, at the SQL stage",)
+    reasons = ("BANT early in the process, at the SQL stage",)
     if transactional:
         reasons += ("a transactional sale (B2C, or small deals with a short cycle) needs a light framework",)
     elif b2b:

@@ -155,7 +155,7 @@ def onboarding(assessment: Assessment, kit: EnablementKit) -> None:
     widgets.chart(lambda: charts.timeline(frame.rename(columns={"name": "phase"})))
     total = onboarding_weeks([(r.name, r.start_week, r.weeks) for r in rows])
     st.caption(
-        f"{total} weeks to independent selling (the seed's plan: 12). The what-if capacity plan ramps new "
+        f"{total} weeks to independent selling (a structured plan takes 12). The what-if capacity plan ramps new "
         "hires over the Stage 4 onboarding answer."
     )
 

@@ -310,7 +310,8 @@ def objections(assessment: Assessment) -> None:
 
 def custom_frameworks(assessment: Assessment) -> None:
     st.caption(
-        "Add a scorecard as YAML (same fields as frameworks/scorecards/bant.yaml). It is checked first; "
+        "Add a scorecard as YAML, in the same shape as the built-in BANT scorecard (id, name, elements with their "
+        "scale, tiers). It is checked first; "
         "a valid one appears in the framework list at once, an invalid one changes nothing."
     )
     file = st.file_uploader("Framework YAML", type=["yaml", "yml"], key="qual.custom", max_upload_size=1)

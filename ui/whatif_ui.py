@@ -274,7 +274,16 @@ def forecast_panel(assessment: Assessment, result: Any) -> None:
     source = c2.selectbox(
         "Deal probability from", list(PROBABILITY_SOURCES), format_func=PROBABILITY_SOURCES.get, key="mc.source"
     )
-    seed = int(c3.number_input("Seed", 0, 10**9, 7, key="mc.seed"))
+    seed = int(
+        c3.number_input(
+            "Random seed",
+            0,
+            10**9,
+            7,
+            key="mc.seed",
+            help="The same seed draws the same simulated outcomes, so a figure can be reproduced.",
+        )
+    )
     if not isinstance(period, tuple) or len(period) != 2:
         st.caption("Pick the period's first and last day.")
         return
