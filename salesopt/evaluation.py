@@ -361,7 +361,7 @@ def analyze_sql(
         rests["cycle_days"] = text
     else:
         missing_cols = [c for c in ("created_date", "close_date") if c not in fields]
-        reasons["cycle_days"] = f"no {' or '.join(missing_cols)} column"
+        reasons["cycle_days"] = f"no {' or '.join(c.replace('_date', ' date') for c in missing_cols)} column"
 
     pipeline_value = weighted = None
     if not has_amount:
@@ -423,7 +423,7 @@ def analyze_sql(
             )
         else:
             warnings.append(
-                f"{_plural(unknown_lost, 'lost deal')} with no known lost_at_stage: left out of stage conversions"
+                f"{_plural(unknown_lost, 'lost deal')} with no known stage they were lost at: left out of stage conversions"
             )
     times = time_in_stage(con, history)
     rows: list[StageRow] = []

@@ -37,7 +37,7 @@ EXPECTED = {
     "csv_dates_out_of_range.csv": ("emptied", "outside 1900-2100"),
     "csv_negative_amounts.csv": ("emptied", "a negative amount"),
     "csv_absurd_amount.csv": ("emptied", "not an amount"),  # 1e400
-    "csv_duplicate_ids.csv": ("rejected", "duplicate opportunity_id '1'"),
+    "csv_duplicate_ids.csv": ("rejected", "duplicate opportunity id '1'"),
     "csv_formula_cells.csv": ("ok", None),
     "csv_huge_field.csv": ("emptied", "too large"),
     "csv_huge_text_cell.csv": ("ok", None),

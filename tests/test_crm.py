@@ -202,7 +202,7 @@ def test_rejected_rows_name_their_line_and_reason():
     result = imp(text)
     reasons = {r.line: r.reason for r in result.report.rejected}
     # only rows that cannot be deals are rejected: no stage, or a second row for a deal id
-    assert reasons == {6: "no stage", 9: "duplicate opportunity_id '1' (the deal at line 2 is kept)"}
+    assert reasons == {6: "no stage", 9: "duplicate opportunity id '1' (the deal at line 2 is kept)"}
     assert result.report.rows_rejected == 2
     # an unreadable amount or date empties that one cell; the deal stays
     emptied = {(c.line, c.field): (c.value, c.reason) for c in result.report.cells_emptied}

@@ -80,7 +80,7 @@ def test_stage_conversions_hand_worked():
     assert [(s.stage, s.reached) for s in a.stages] == [("Qualification", 5), ("Proposal", 4), ("Closed Won", 2)]
     assert [s.conversion_to_next for s in a.stages] == [0.8, 0.5, None]
     assert a.unknown_lost_stage == 1
-    assert any("1 lost deal with no known lost_at_stage" in w for w in a.warnings)
+    assert any("1 lost deal with no known stage they were lost at" in w for w in a.warnings)
 
 
 def test_closed_only_conversions():

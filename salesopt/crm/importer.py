@@ -560,7 +560,7 @@ def _duplicates(con: Any, report: ImportReport, keep_later: bool) -> None:
         f"where opportunity_id in (select opportunity_id from deals group by 1 having count(*) > 1)) where rn > 1"
     )
     for line, oid, kept in con.execute("select * from dupes order by line").fetchall():
-        _reject(report, line, f"duplicate opportunity_id '{oid}' (the deal at line {kept} is kept)")
+        _reject(report, line, f"duplicate opportunity id '{oid}' (the deal at line {kept} is kept)")
     con.execute("delete from deals where line in (select line from dupes)")
     con.execute("drop table dupes")
 
