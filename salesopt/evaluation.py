@@ -423,7 +423,8 @@ def analyze_sql(
             )
         else:
             warnings.append(
-                f"{_plural(unknown_lost, 'lost deal')} with no known stage they were lost at: left out of stage conversions"
+                f"{_plural(unknown_lost, 'lost deal')} with no known stage they were lost at: "
+                "left out of stage conversions"
             )
     times = time_in_stage(con, history)
     rows: list[StageRow] = []
