@@ -264,12 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument(
         "--other-crm", action="store_true", help="accept a --crm file other than the one the assessment analysed"
     )
-    plan.add_argument("--history", help="a separate stage-history file (one row per stage entry)")
-    plan.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN", help="force one column mapping")
-    plan.add_argument("--stages", help="the funnel stages in order, won stage last, comma-separated")
-    plan.add_argument("--won", action="append", default=[], help="stage value meaning won (repeatable)")
-    plan.add_argument("--lost", action="append", default=[], help="stage value meaning lost (repeatable)")
-    plan.add_argument("--dayfirst", action="store_true", help="read ambiguous dates as day first")
+    _import_args(plan)
     plan.add_argument("--target", type=float, help="revenue target (default: the assessment's)")
     plan.set_defaults(func=cmd_plan)
 
@@ -300,14 +295,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _analyze_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", help="CRM export (CSV or XLSX; the content decides)")
+def _import_args(parser: argparse.ArgumentParser) -> None:
+    """How to read a CRM export: the same options for analyze and plan."""
     parser.add_argument("--history", help="a separate stage-history file (one row per stage entry)")
     parser.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN", help="force one column mapping")
     parser.add_argument("--stages", help="the funnel stages in order, won stage last, comma-separated")
     parser.add_argument("--won", action="append", default=[], help="stage value meaning won (repeatable)")
     parser.add_argument("--lost", action="append", default=[], help="stage value meaning lost (repeatable)")
     parser.add_argument("--dayfirst", action="store_true", help="read ambiguous dates as day first")
+
+
+def _analyze_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", help="CRM export (CSV or XLSX; the content decides)")
+    _import_args(parser)
     parser.add_argument("--target", type=float, help="revenue target, for coverage")
     parser.add_argument("--closed-only", action="store_true", help="stage conversions over won and lost deals only")
     parser.add_argument(
