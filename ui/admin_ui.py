@@ -10,7 +10,7 @@ import streamlit as st
 
 from salesopt.assessment import to_json
 from salesopt.storage import NotFound
-from ui import state
+from ui import state, widgets
 
 K_ADMIN = "so.admin"
 
@@ -74,7 +74,7 @@ def assessments_panel() -> None:
         icon=":material/download:",
         on_click="ignore",
     )
-    st.dataframe(
+    widgets.table(
         [
             {
                 "Title": r.title,

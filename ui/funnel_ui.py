@@ -187,7 +187,7 @@ def mapping_screen(crm: CrmSource, result: Any, problem: str | None) -> None:
         fields = [f for f in FIELDS if f not in ("entered_at",) and not (no_stage and f == "stage")]
         for i, fld in enumerate(fields):
             _field_select(cols[i % 3], fld, columns, mapping)
-        st.dataframe(preview, hide_index=True)
+        widgets.table(preview, hide_index=True)
 
 
 def _field_select(where: Any, fld: str, columns: list[str], mapping: dict[str, str], label: str | None = None) -> None:
@@ -320,7 +320,7 @@ def import_report(result: Any) -> None:
         alarm = report.rows_read and (report.rows_rejected + affected) / report.rows_read > AFFECTED_ALARM
         (st.error if alarm else st.warning)("; ".join(parts) + ".", icon=":material/warning:")
         rows = imported.issue_rows()
-        st.dataframe(pd.DataFrame(rows[:8], columns=["Line", "Column", "Value", "What happened"]), hide_index=True)
+        widgets.table(pd.DataFrame(rows[:8], columns=["Line", "Column", "Value", "What happened"]), hide_index=True)
         csv = pd.DataFrame(rows, columns=["line", "column", "value", "what_happened"]).to_csv(index=False)
         st.download_button(
             f"Download all {len(rows):,} lines",
@@ -455,7 +455,7 @@ def figures_panel(assessment: Assessment, result: Any, problem: str | None) -> N
     )
     st.subheader("Conversion against benchmark")
     widgets.chart(lambda: charts.conversion_vs_benchmark(a.stages), ("conversion",), result)
-    st.dataframe(stage_table(a, assessment.currency), hide_index=True)
+    widgets.table(stage_table(a, assessment.currency), hide_index=True)
     if any(s.time_median_days is not None for s in a.stages):
         st.subheader("Time in stage")
         widgets.chart(lambda: charts.time_in_stage(a.stages), ("time",), result)
@@ -513,7 +513,7 @@ def cohorts_panel(assessment: Assessment, result: Any, problem: str | None) -> N
             "Pale bars: fewer than 10 closed deals, too few to judge. Vermillion: more than two standard "
             "deviations from the other groups. Orange line: all deals."
         )
-        st.dataframe(cohort_table(table, key, assessment.currency), hide_index=True)
+        widgets.table(cohort_table(table, key, assessment.currency), hide_index=True)
     if result.has_values("loss_reason"):
         st.subheader("Loss reasons")
         widgets.chart(lambda: charts.loss_pareto(result.losses("loss_reason")), ("loss",), result)
@@ -574,7 +574,7 @@ def scoring_panel(assessment: Assessment, result: Any, problem: str | None) -> N
             if "amount" in scored
             else None
         )
-        st.dataframe(
+        widgets.table(
             shown.rename(
                 columns={
                     "opportunity_id": "Opportunity",
@@ -592,7 +592,7 @@ def scoring_panel(assessment: Assessment, result: Any, problem: str | None) -> N
         st.caption(f"The {min(len(scored), 200)} best of {len(scored):,} open deals, best first.")
     st.subheader("Stage win probability: observed against configured")
     table = result.calibration(model.min_closed_for_calibration)
-    st.dataframe(
+    widgets.table(
         widgets.readable(
             table.assign(observed=table["observed"].map(fmt.percent), configured=table["configured"].map(fmt.percent))
         ),
@@ -613,7 +613,7 @@ def output_summary(assessment: Assessment, result: Any) -> None:
         return
     a = result.analysis
     st.markdown("**Stage by stage**")
-    st.dataframe(stage_table(a, assessment.currency), hide_index=True)
+    widgets.table(stage_table(a, assessment.currency), hide_index=True)
     st.markdown("**Bottlenecks and improvement opportunities**")
     if a.leaks:
         for lk in sorted(a.leaks, key=lambda x: -(x.revenue_at_stake or 0)):

@@ -113,7 +113,7 @@ def dashboards(assessment: Assessment, result: Any, quotas: dict[str, float]) ->
             mine = mine[cols].sort_values("close_date") if "close_date" in cols else mine[cols]
             if "amount" in mine:
                 mine = mine.assign(amount=mine["amount"].map(lambda v: fmt.money(v, cur)))
-            st.dataframe(widgets.readable(mine), hide_index=True)
+            widgets.table(widgets.readable(mine), hide_index=True)
     with manager_tab:
         if not reps.empty:
             team_quota = sum(quotas.values())
@@ -126,7 +126,7 @@ def dashboards(assessment: Assessment, result: Any, quotas: dict[str, float]) ->
                 help="Team won / team quota.",
             )
             widgets.chart(lambda: charts.rep_comparison(reps))
-            st.dataframe(
+            widgets.table(
                 widgets.readable(
                     reps.assign(
                         won=reps["won"].map(lambda v: fmt.money(v, cur)),
@@ -142,7 +142,7 @@ def dashboards(assessment: Assessment, result: Any, quotas: dict[str, float]) ->
         shown = flags.head(200)
         if "amount" in shown:
             shown = shown.assign(amount=shown["amount"].map(lambda v: fmt.money(v, cur)))
-        st.dataframe(widgets.readable(shown), hide_index=True)
+        widgets.table(widgets.readable(shown), hide_index=True)
         st.caption(
             "Close date passed (before the export's latest date); stale (open longer than 1.5 x the median "
             "won cycle); no next step (when the export has that column)."
@@ -169,7 +169,7 @@ def forecasting(assessment: Assessment, kit: PerformanceKit, result: Any) -> Non
             + ", ".join(f"{k} from {fmt.percent(v)}" for k, v in kit.category_thresholds.items() if v)
             + ")"
         )
-        st.dataframe(widgets.readable(pd.DataFrame({"category": mix.index, "deals": mix.to_numpy()})), hide_index=True)
+        widgets.table(widgets.readable(pd.DataFrame({"category": mix.index, "deals": mix.to_numpy()})), hide_index=True)
         dates = result.deals.loc[result.deals["status"] == "open", "close_date"].dropna()
         if not dates.empty:
             period = st.date_input(
@@ -231,7 +231,7 @@ def forecasting(assessment: Assessment, kit: PerformanceKit, result: Any) -> Non
         c[2].metric(
             "Pattern", str(summary["verdict"] or fmt.DASH), help="Over-optimism above +5% bias, sandbagging below -5%."
         )
-        st.dataframe(widgets.readable(table.assign(accuracy=table["accuracy"].map(fmt.percent))), hide_index=True)
+        widgets.table(widgets.readable(table.assign(accuracy=table["accuracy"].map(fmt.percent))), hide_index=True)
 
 
 def tiers_panel(assessment: Assessment, kit: PerformanceKit, result: Any) -> None:
@@ -250,7 +250,7 @@ def tiers_panel(assessment: Assessment, kit: PerformanceKit, result: Any) -> Non
         col.metric(name, fmt.number(int(counts.get(name, 0))), help=kit.tier_actions[name])
     for name in ("High", "Core", "Struggling"):
         st.markdown(f"- **{name}:** {kit.tier_actions[name]}")
-    st.dataframe(
+    widgets.table(
         table.assign(
             attainment=table["attainment"].map(fmt.percent),
             quota=table["quota"].map(lambda v: fmt.money(v, assessment.currency)),

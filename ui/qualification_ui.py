@@ -125,7 +125,7 @@ def kept_deals(assessment: Assessment) -> None:
         )
     if rows:
         st.subheader("Scored deals")
-        st.dataframe(pd.DataFrame(rows), hide_index=True)
+        widgets.table(pd.DataFrame(rows), hide_index=True)
 
 
 def pipeline(assessment: Assessment, card: Scorecard, result: Any) -> None:
@@ -174,7 +174,7 @@ def pipeline(assessment: Assessment, card: Scorecard, result: Any) -> None:
         return
     mix = scored["tier"].value_counts().reindex([t.label for t in reversed(card.tiers)], fill_value=0)
     widgets.chart(lambda: charts.priority_mix(mix.rename(index=lambda t: t)))
-    st.dataframe(
+    widgets.table(
         widgets.readable(
             scored.assign(
                 amount=scored["amount"].map(lambda v: fmt.money(v, assessment.currency)),

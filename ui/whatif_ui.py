@@ -156,7 +156,7 @@ def scenarios_panel(assessment: Assessment, base: Baseline) -> None:
     table = compare(base, [(s.name, Levers.from_dict(s.levers, len(base.conversions))) for s in saved])
     widgets.chart(lambda: charts.scenarios(table, base.target), ("scenarios", base, table.to_json()))
     cur = assessment.currency
-    st.dataframe(
+    widgets.table(
         pd.DataFrame(
             {
                 "Scenario": table["scenario"],
@@ -214,7 +214,7 @@ def sensitivity_panel(assessment: Assessment, base: Baseline) -> None:
 def reverse_panel(assessment: Assessment, base: Baseline) -> None:
     target = st.number_input("Revenue target per month", 0.0, value=round(base.target / 12, 2), key="whatif.rev")
     table = reverse_funnel(target, base.deal_size, base.stages, base.conversions)
-    st.dataframe(
+    widgets.table(
         pd.DataFrame(
             {
                 "Stage": table["stage"],
@@ -351,7 +351,7 @@ def forecast_panel(assessment: Assessment, result: Any) -> None:
     if model is not None:
         with st.expander("Stage win rates from history (used by 'Observed stage win rate')"):
             cal = result.calibration(model.min_closed_for_calibration)
-            st.dataframe(
+            widgets.table(
                 widgets.readable(
                     cal.assign(observed=cal["observed"].map(fmt.percent), configured=cal["configured"].map(fmt.percent))
                 ),

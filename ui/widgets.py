@@ -326,16 +326,21 @@ def require_stage(stage_id: str) -> Stage:
 
 WORKSHOP_CSS = """
 <style>
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] li,
-[data-testid="stMain"] [data-testid="stWidgetLabel"] p, [data-testid="stMain"] textarea,
-[data-testid="stMain"] input { font-size: 1.45rem !important; line-height: 1.45; }
-[data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.15rem !important; }
-[data-testid="stMain"] h1 { font-size: 3.2rem !important; }
-[data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2.2rem !important; }
+/* workshop mode: read from the back of a room on a 1920x1080 projector: text 24 px and up */
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
+[data-testid="stMain"] textarea, [data-testid="stMain"] input, [data-testid="stMain"] td,
+[data-testid="stMain"] th, [data-testid="stMain"] [data-baseweb="select"] div,
+[data-testid="stMain"] button p { font-size: 1.6rem !important; line-height: 1.45; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.5rem !important; }
+[data-testid="stMain"] h1 span, [data-testid="stMain"] h2 span, [data-testid="stMain"] h3 span,
+[data-testid="stMain"] h4 span { font-size: inherit !important; }
+[data-testid="stMain"] h1 { font-size: 3.4rem !important; }
+[data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2.4rem !important; }
 [data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] p,
-[data-testid="stMain"] [data-testid="stMetricValue"] div { font-size: 3.2rem !important; line-height: 1.15; }
-[data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
+[data-testid="stMain"] [data-testid="stMetricValue"] div { font-size: 3.4rem !important; line-height: 1.15; }
+[data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.6rem !important; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p { color: #262730; }
 </style>
 """
 
@@ -385,7 +390,56 @@ def chart(build: Callable[[], Any], key: tuple | None = None, memo: Any = None) 
             while len(_SPECS) > _SPECS_MAX:
                 _SPECS.popitem(last=False)
         _SPECS.move_to_end(key)
+    if state.workshop_mode():
+        spec = _projector(spec)
     st.vega_lite_chart(spec=spec, width="stretch")
+
+
+PROJECTOR_FONTS = {
+    "axis": {"labelFontSize": 24, "titleFontSize": 26},
+    "legend": {"labelFontSize": 24, "titleFontSize": 24},
+    "header": {"labelFontSize": 24, "titleFontSize": 26},
+    "title": {"fontSize": 30},
+    "text": {"fontSize": 24},
+}
+
+
+def _projector(spec: dict) -> dict:
+    """A chart's text at projector size (workshop mode): axes, legends, titles and labels 24 px+."""
+    config = dict(spec.get("config") or {})
+    for part, fonts in PROJECTOR_FONTS.items():
+        config[part] = {**(config.get(part) or {}), **fonts}
+    return {**_bigger_text_marks(spec), "config": config}
+
+
+def _bigger_text_marks(spec: Any) -> Any:
+    """Text marks (bar-end labels) at 24 px or more, in every layer."""
+    if isinstance(spec, list):
+        return [_bigger_text_marks(s) for s in spec]
+    if not isinstance(spec, dict):
+        return spec
+    out = {
+        k: _bigger_text_marks(v) if k in ("layer", "hconcat", "vconcat", "concat", "spec") else v
+        for k, v in spec.items()
+    }
+    mark = out.get("mark")
+    if isinstance(mark, dict) and mark.get("type") == "text":
+        out["mark"] = {**mark, "fontSize": max(int(mark.get("fontSize") or 0), 24)}
+    elif mark == "text":
+        out["mark"] = {"type": "text", "fontSize": 24}
+    return out
+
+
+def table(frame: Any, **kwargs: Any) -> None:
+    """A table: an interactive grid normally; in workshop mode an HTML table (its cells take the
+    projector type size, which the grid's canvas cannot), first 40 rows."""
+    if state.workshop_mode():
+        shown = frame.head(40)
+        st.table(shown.style.hide(axis="index"))
+        if len(frame) > 40:
+            st.caption(f"First 40 of {len(frame):,} rows.")
+        return
+    st.dataframe(frame, **kwargs)
 
 
 def download_row(items: list[tuple[str, Any, str, str, str]], key: str) -> None:

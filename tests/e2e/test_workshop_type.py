@@ -1,0 +1,53 @@
+"""Workshop mode on a 1920x1080 projector: the text the room reads is 24 px or more, headings larger."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+TIMEOUT = 30_000
+# every visible text element of the main area with its computed size (px)
+SIZES = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const out = [];
+  for (const el of main.querySelectorAll('p, li, label, td, th, input, textarea, h1, h2, h3')) {
+    const box = el.getBoundingClientRect();
+    const text = (el.value || el.innerText || '').trim();
+    if (!text || box.width === 0 || box.height === 0) continue;
+    const shown = /^H[1-3]$/.test(el.tagName) && el.querySelector('span') ? el.querySelector('span') : el;
+    out.push({tag: el.tagName.toLowerCase(), size: parseFloat(getComputedStyle(shown).fontSize), text: text.slice(0, 40)});
+  }
+  return out;
+}"""
+
+
+def _sizes(page: Page) -> list[dict]:
+    page.wait_for_timeout(1200)
+    return page.evaluate(SIZES)
+
+
+def test_workshop_text_is_readable_from_the_back_of_the_room(app_url, browser, artifacts):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(app_url)
+    page.get_by_role("tab", name="Demo").click()
+    page.get_by_role("button", name="Open the demo assessment").click()
+    expect(page.get_by_role("heading", name="Stage 1 · Sales context", exact=True)).to_be_visible()
+    page.get_by_text("Workshop mode").click()
+    expect(page.get_by_text("Question 1 of", exact=False).first).to_be_visible()
+
+    for where in ("stage1", "stage2"):
+        if where == "stage2":
+            page.get_by_role("link", name="2 · Funnel analysis").first.click()
+            page.get_by_role("tab", name="Funnel").click()
+            expect(page.get_by_text("Opportunities", exact=True).first).to_be_visible()
+        sizes = _sizes(page)
+        page.screenshot(path=str(artifacts / f"workshop_type_{where}.png"))
+        body = [s for s in sizes if s["tag"] not in ("h1", "h2", "h3")]
+        small = [s for s in body if s["size"] < 24]
+        assert body and not small, f"{where}: text under 24 px: {small[:5]}"
+        heads = [s["size"] for s in sizes if s["tag"] in ("h1", "h2", "h3")]
+        assert heads and min(heads) >= 32, f"{where}: headings {heads}"  # larger than the text
+        median = sorted(s["size"] for s in body)[len(body) // 2]
+        print(f"{where}: {len(body)} text elements, smallest {min(s['size'] for s in body)} px, median {median} px")
+    context.close()
