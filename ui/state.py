@@ -79,8 +79,21 @@ def field_errors() -> dict[str, str]:
     return st.session_state.setdefault(K_ERRORS, {})
 
 
+QUERY_WORKSHOP = "w"  # workshop mode in the address, so a reload of the projector keeps it
+
+
 def workshop_mode() -> bool:
+    if K_WORKSHOP not in st.session_state and st.query_params.get(QUERY_WORKSHOP) == "1":
+        st.session_state[K_WORKSHOP] = True
     return bool(st.session_state.get(K_WORKSHOP, False))
+
+
+def workshop_changed() -> None:
+    """Keep workshop mode in the address (``?w=1``) so that a browser reload keeps it."""
+    if st.session_state.get(K_WORKSHOP):
+        st.query_params[QUERY_WORKSHOP] = "1"
+    else:
+        st.query_params.pop(QUERY_WORKSHOP, None)
 
 
 def facilitator_notes() -> bool:
@@ -193,6 +206,8 @@ def sync_with_url() -> None:
             st.query_params.pop(QUERY_TOKEN, None)
     elif token() and not url_token:
         st.query_params[QUERY_TOKEN] = token()  # page switches drop query params; put it back
+    if workshop_mode() and st.query_params.get(QUERY_WORKSHOP) != "1":
+        st.query_params[QUERY_WORKSHOP] = "1"
 
 
 # ---- saving -------------------------------------------------------------------------------------

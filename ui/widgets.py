@@ -110,6 +110,7 @@ def sidebar(stages: list[Stage]) -> None:
             key=state.K_WORKSHOP,
             help="For a projector: wide layout, large type, one question at a time.",
             persist_state="session",
+            on_change=state.workshop_changed,
         )
         if state.workshop_mode():
             st.toggle(

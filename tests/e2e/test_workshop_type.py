@@ -51,3 +51,21 @@ def test_workshop_text_is_readable_from_the_back_of_the_room(app_url, browser, a
         median = sorted(s["size"] for s in body)[len(body) // 2]
         print(f"{where}: {len(body)} text elements, smallest {min(s['size'] for s in body)} px, median {median} px")
     context.close()
+
+
+def test_workshop_mode_survives_a_reload(app_url, browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(app_url)
+    page.get_by_role("tab", name="Demo").click()
+    page.get_by_role("button", name="Open the demo assessment").click()
+    expect(page.get_by_role("heading", name="Stage 1 · Sales context", exact=True)).to_be_visible()
+    page.get_by_text("Workshop mode").click()
+    expect(page.get_by_text("Question 1 of", exact=False).first).to_be_visible()
+    page.get_by_role("link", name="2 · Funnel analysis").first.click()
+    expect(page.get_by_text("Engagement:", exact=False).first).to_be_visible()
+    page.reload()  # the projector's browser reloads: still workshop mode, same page
+    expect(page.get_by_role("heading", name="Stage 2 · Funnel analysis", exact=True)).to_be_visible()
+    expect(page.get_by_text("Engagement:", exact=False).first).to_be_visible()
+    context.close()
