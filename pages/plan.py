@@ -7,7 +7,7 @@ from salesopt.export import file_slug, plan_charts, render, tables_zip
 from salesopt.facts import gather
 from salesopt.plan import render_markdown
 from salesopt.recommend import run
-from salesopt.summary import cohort_table, stage_table
+from salesopt.summary import cohort_csv, recommendation_csv, stage_csv
 from salesopt.whatif import chosen_impact
 from ui import funnel_ui, state, widgets
 
@@ -25,11 +25,11 @@ slug = file_slug(title, "plan")
 
 st.title("Sales Process Optimization Plan")
 st.caption("Built from every stage so far. Sections without data say what is missing and which stage collects it.")
-tables = [("recommendations", funnel_ui.recommendation_table(recommendations, assessment.currency))]
+tables = [("recommendations", recommendation_csv(recommendations, assessment.currency))]  # numbers, not text
 if result is not None:
-    tables.append(("funnel_stages", stage_table(analysis, assessment.currency)))
+    tables.append(("funnel_stages", stage_csv(analysis)))
     if result.has_values("owner"):
-        tables.append(("owners", cohort_table(result.cohort("owner"), "owner", assessment.currency)))
+        tables.append(("owners", cohort_csv(result.cohort("owner"), "owner", assessment.currency)))
 widgets.download_row(
     [
         (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -216,6 +217,62 @@ def stage_table(a: Analysis, currency: str = "USD") -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def stage_csv(a: Analysis) -> pd.DataFrame:
+    """The stage table for a spreadsheet: numbers, not display text (rates as fractions)."""
+    return pd.DataFrame(
+        [
+            {
+                "Stage": s.stage,
+                "Reached": s.reached,
+                "Conversion to next": s.conversion_to_next,
+                "Benchmark": s.benchmark,
+                "Shortfall (benchmark - conversion)": s.shortfall,
+                "Median days in stage": s.time_median_days,
+            }
+            for s in a.stages
+        ]
+    )
+
+
+def cohort_csv(table: pd.DataFrame, key: str, currency: str = "USD") -> pd.DataFrame:
+    """A cohorts table for a spreadsheet: numbers, not display text (rates as fractions)."""
+    return pd.DataFrame(
+        {
+            key.replace("_", " ").capitalize(): table[key].astype(str),
+            "Opportunities": table["opportunities"],
+            "Won": table["won"],
+            "Lost": table["lost"],
+            "Open": table["open"],
+            "Win rate": table["win_rate"],
+            f"Average deal size ({currency})": table["avg_deal_size"],
+            "Median cycle (days)": table["cycle_days_median"],
+            "Small group": table["small"],
+            "Outlier": table["outlier"],
+        }
+    )
+
+
+def recommendation_csv(recs: list[Any], currency: str = "USD") -> pd.DataFrame:
+    """Recommendations for a spreadsheet: the yearly impact as a number in the currency."""
+    columns = [
+        "Recommendation",
+        "Lever",
+        "Why",
+        f"Impact per year ({currency})",
+        "Effort",
+        "Priority",
+        "Owner",
+        "Phase",
+    ]
+    return pd.DataFrame(
+        [
+            [r.title, r.rule.lever, r.why, r.impact, r.rule.effort, r.rule.priority, r.rule.owner, r.rule.phase]
+            for r in recs
+        ],
+        columns=columns,
+    )
 
 
 def cohort_table(table: pd.DataFrame, key: str, currency: str = "USD") -> pd.DataFrame:

@@ -105,3 +105,15 @@ def test_every_conversion_bar_has_a_fill_whatever_its_status():
     fills = [re.search(r'fill="([^"]+)"', b) for b in bars]
     assert all(f and f.group(1) not in ("none", "transparent") for f in fills), bars
     assert {f.group(1).lower() for f in fills} == {charts.VERMILLION.lower(), charts.BLUE.lower()}
+
+
+def test_csv_tables_carry_numbers_not_display_text():
+    from salesopt.evaluation import Analysis, StageRow
+    from salesopt.export import to_csv
+    from salesopt.summary import stage_csv
+
+    a = Analysis(1, 1, 0, 0, 1.0, "closed", None, None, 1.0, None, None, None, None, None, None, None, None,
+                 [StageRow("Demo", 10, 0.4833, 0.7, 0.2167), StageRow("Won", 4, None)], None, [], False, 0)  # fmt: skip
+    text = to_csv(stage_csv(a))
+    text = text.decode("utf-8") if isinstance(text, bytes) else text
+    assert "0.4833" in text and "48.3%" not in text and "Demo,10," in text

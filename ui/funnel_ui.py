@@ -633,23 +633,3 @@ def output_summary(assessment: Assessment, result: Any) -> None:
     )
     if slowest is not None:
         st.markdown(f"- Longest stage: {slowest.stage}, median {fmt.number(slowest.time_median_days, 1)} days.")
-
-
-def recommendation_table(recs: list[Any], currency: str) -> pd.DataFrame:
-    """Recommendations as a table for the CSV export."""
-    return pd.DataFrame(
-        [
-            {
-                "Recommendation": r.title,
-                "Lever": r.rule.lever,
-                "Why": r.why,
-                "Impact per year": fmt.money(r.impact, currency),
-                "Effort": r.rule.effort,
-                "Priority": r.rule.priority,
-                "Owner": r.rule.owner,
-                "Phase": r.rule.phase,
-            }
-            for r in recs
-        ],
-        columns=["Recommendation", "Lever", "Why", "Impact per year", "Effort", "Priority", "Owner", "Phase"],
-    )
