@@ -50,6 +50,7 @@ def funnel(rows: list[StageRow]) -> alt.Chart:
                 "reached:Q",
                 title="Deals that reached the stage",
                 scale=alt.Scale(domain=[0, max(data["reached"].max(), 1) * 1.35]),
+                axis=COUNT_AXIS,
             ),
             y=y,
             tooltip=[
@@ -63,6 +64,7 @@ def funnel(rows: list[StageRow]) -> alt.Chart:
     return _style(bars + text, height=max(60 * len(rows), 160))
 
 
+COUNT_AXIS = alt.Axis(format=",d", tickMinStep=1)  # counts are whole: no 0.05 deals on an axis
 BELOW, NOT_BELOW = "below benchmark", "at or above benchmark, or none"  # the labels are the colour domain
 
 
@@ -123,7 +125,7 @@ def time_in_stage(rows: list[StageRow]) -> alt.Chart:
         alt.Chart(data)
         .mark_bar(color=SKY)
         .encode(
-            x=alt.X("median:Q", title="Median days in stage"),
+            x=alt.X("median:Q", title="Median days in stage", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("stage:N", sort=list(data["stage"]) if "stage" in data else None, title=None),
             tooltip=[
                 alt.Tooltip("stage:N"),
@@ -143,7 +145,7 @@ def pipeline_by_stage(data: pd.DataFrame, by: str = "count") -> alt.Chart:
         alt.Chart(data)
         .mark_bar(color=BLUE if by == "count" else GREEN)
         .encode(
-            x=alt.X(f"{field}:Q", title=title, axis=alt.Axis(format="$~s" if by != "count" else ",.0f")),
+            x=alt.X(f"{field}:Q", title=title, axis=COUNT_AXIS if by == "count" else alt.Axis(format="$~s")),
             y=alt.Y("stage:N", sort=list(data["stage"]), title=None),
             tooltip=[
                 alt.Tooltip("stage:N"),
@@ -202,7 +204,11 @@ def loss_pareto(counts: pd.DataFrame) -> alt.Chart:
     bars = (
         alt.Chart(counts)
         .mark_bar(color=VERMILLION)
-        .encode(x=x, y=alt.Y("lost:Q", title="Lost deals"), tooltip=["reason", alt.Tooltip("lost:Q", format=",")])
+        .encode(
+            x=x,
+            y=alt.Y("lost:Q", title="Lost deals", axis=COUNT_AXIS),
+            tooltip=["reason", alt.Tooltip("lost:Q", format=",")],
+        )
     )
     line = (
         alt.Chart(counts)
@@ -223,7 +229,7 @@ def priority_mix(mix: pd.Series) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("deals:Q", title="Open deals"),
+            x=alt.X("deals:Q", title="Open deals", axis=COUNT_AXIS),
             y=alt.Y("priority:N", sort=list(data["priority"]), title=None),
             color=alt.Color(
                 "priority:N",
@@ -359,7 +365,7 @@ def histogram(trials: list[float] | pd.Series, marks: dict[str, float]) -> alt.C
         .encode(
             x=alt.X("start:Q", title="Revenue in the period", axis=alt.Axis(format="$~s")),
             x2="end:Q",
-            y=alt.Y("trials:Q", title="Trials"),
+            y=alt.Y("trials:Q", title="Trials", axis=COUNT_AXIS),
             y2=alt.datum(0),
             tooltip=[alt.Tooltip("start:Q", format="$,.0f"), alt.Tooltip("end:Q", format="$,.0f"), "trials"],
         )

@@ -117,3 +117,17 @@ def test_csv_tables_carry_numbers_not_display_text():
     text = to_csv(stage_csv(a))
     text = text.decode("utf-8") if isinstance(text, bytes) else text
     assert "0.4833" in text and "48.3%" not in text and "Demo,10," in text
+
+
+def test_count_axes_show_whole_numbers_only():
+    import re
+
+    import pandas as pd
+
+    from salesopt import charts
+    from salesopt.export import _svg
+
+    mix = pd.Series([1, 0, 2], index=["High", "Medium", "Low"])
+    svg = _svg(charts.priority_mix(mix))
+    ticks = re.findall(r">(\d+(?:\.\d+)?)</text>", svg)
+    assert ticks and all("." not in t for t in ticks), ticks  # no 0.5 deals
