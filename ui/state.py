@@ -280,7 +280,10 @@ def resolve_conflict(choice: str) -> None:
     elif choice == "copy":
         stored, tok = store().save_as_copy(mine)
         _set_current(stored.assessment, stored.version, tok)
-        flash("Your version was saved as a new assessment with its own resume link (below).", "success")
+        flash(
+            f"Your version was saved as a new assessment. Its private resume link (keep it): {resume_link()}",
+            "success",
+        )
     else:
         raise ValueError(choice)
 

@@ -57,38 +57,32 @@ def flash_message() -> None:
 
 
 def conflict_banner() -> None:
+    """A save met a newer version: the choice opens as a dialog in the middle of the screen, where
+    the user is, however far down the page they were editing."""
     pending = state.conflict()
     if not pending:
         return
-    with st.container(border=True):
-        st.error(
-            f"Someone else saved this assessment (now version {pending['current_version']}) while you were "
-            "editing. Your latest answers are kept here, not saved yet. Choose what to do:",
-            icon=":material/sync_problem:",
-        )
-        c1, c2, c3 = st.columns(3)
-        c1.button(
-            "Reload theirs (drop my changes)",
-            on_click=state.resolve_conflict,
-            args=("reload",),
-            key="conflict.reload",
-            width="stretch",
-        )
-        c2.button(
-            "Overwrite with mine",
-            on_click=state.resolve_conflict,
-            args=("overwrite",),
-            key="conflict.overwrite",
-            width="stretch",
-        )
-        c3.button(
-            "Save mine as a copy",
-            on_click=state.resolve_conflict,
-            args=("copy",),
-            key="conflict.copy",
-            type="primary",
-            width="stretch",
-        )
+    st.error(
+        f"Someone else saved this assessment (now version {pending['current_version']}) while you were editing. "
+        "Your latest answers are kept here, not saved yet.",
+        icon=":material/sync_problem:",
+    )
+    _conflict_dialog(pending["current_version"])
+
+
+@st.dialog("Someone else saved this assessment", width="large", dismissible=False)
+def _conflict_dialog(version: int) -> None:
+    st.markdown(
+        f"It is now at version {version}. Your latest answers are kept here, not saved yet. What should happen?"
+    )
+    for label, choice, kind in (
+        ("Reload their version and drop my changes", "reload", "secondary"),
+        ("Overwrite their version with mine", "overwrite", "secondary"),
+        ("Keep both: save mine as a new assessment with its own link", "copy", "primary"),
+    ):
+        if st.button(label, key=f"conflict.{choice}", type=kind, width="stretch"):
+            state.resolve_conflict(choice)
+            st.rerun()  # the whole page, which closes the dialog (a click inside reruns only the dialog)
 
 
 def save_indicator() -> None:
@@ -97,7 +91,7 @@ def save_indicator() -> None:
         at = datetime.fromisoformat(s["at"]).strftime("%H:%M:%S UTC")
         st.caption(f":material/cloud_done: All answers saved · {at}")
     elif s["state"] == "conflict":
-        st.caption(":material/sync_problem: Not saved: resolve the conflict at the top of the page")
+        st.caption(":material/sync_problem: Not saved: choose what to do in the dialog")
     elif s["state"] == "error":
         st.caption(f":material/error: Not saved: {s.get('message', '')}")
 

@@ -142,6 +142,7 @@ def test_a_save_over_a_newer_version_shows_the_conflict_and_keeps_my_answer(app,
     copies = [store.load(s.id).assessment for s in store.list() if s.id != summary.id]
     assert copies[0].context.answers["products"] == "mine"
     assert not any("Someone else saved" in e.value for e in app.error)
+    assert any("Its private resume link" in m.value and "?a=" in m.value for m in app.success)  # the new link, shown
 
 
 def test_conflict_overwrite_and_reload(app, db_path):
