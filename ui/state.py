@@ -34,7 +34,7 @@ QUERY_TOKEN = "a"  # noqa: S105 - the query parameter name
 WIDGET_PREFIX = "q."
 # Every page's widget keys start with one of these (the registry): switching, reloading, resuming
 # or duplicating an assessment clears them all, so no widget shows a value from the one before.
-WIDGET_PREFIXES = (WIDGET_PREFIX, "funnel.", "qual.", "whatif.", "perf.", "enable.", "mc.", "conflict.")
+WIDGET_PREFIXES = (WIDGET_PREFIX, "funnel.", "qual.", "whatif.", "perf.", "enable.", "mc.", "conflict.", "timebox.")
 
 
 @st.cache_resource(show_spinner=False)
@@ -86,6 +86,23 @@ def workshop_mode() -> bool:
     if K_WORKSHOP not in st.session_state and st.query_params.get(QUERY_WORKSHOP) == "1":
         st.session_state[K_WORKSHOP] = True
     return bool(st.session_state.get(K_WORKSHOP, False))
+
+
+K_TIMEBOX = "so.timebox"  # per stage: the workshop clock
+
+
+def timebox(stage_id: str, minutes: int) -> Any:
+    from salesopt.timebox import Timebox
+
+    boxes = st.session_state.setdefault(K_TIMEBOX, {})
+    box = boxes.get(stage_id)
+    if box is None or box.minutes != minutes:
+        box = boxes[stage_id] = Timebox(minutes)
+    return box
+
+
+def set_timebox(stage_id: str, box: Any) -> None:
+    st.session_state.setdefault(K_TIMEBOX, {})[stage_id] = box
 
 
 def workshop_changed() -> None:

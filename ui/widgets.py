@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
@@ -126,6 +127,42 @@ def sidebar(stages: list[Stage]) -> None:
 def page_header(stage: Stage) -> None:
     st.title(f"Stage {stage.number} · {stage.title}")
     st.caption(f"**Goal:** {stage.goal} {stage.approach}")
+    if state.workshop_mode():
+        timebox(stage)
+
+
+def timebox(stage: Stage) -> None:
+    """Workshop mode: the stage's timebox, a clock the facilitator starts, pauses and resets."""
+    box = state.timebox(stage.id, stage.minutes)
+    c1, c2, c3, _ = st.columns([3, 1, 1, 1], vertical_alignment="center")
+    with c1:
+        _clock(stage.id, stage.minutes)
+    now = time.time()
+    if box.started_at is None:
+        if c2.button("Start", key=f"timebox.{stage.id}.start", icon=":material/play_arrow:", width="stretch"):
+            state.set_timebox(stage.id, box.start(now))
+            st.rerun()
+    elif c2.button("Pause", key=f"timebox.{stage.id}.pause", icon=":material/pause:", width="stretch"):
+        state.set_timebox(stage.id, box.pause(now))
+        st.rerun()
+    if c3.button("Reset", key=f"timebox.{stage.id}.reset", icon=":material/restart_alt:", width="stretch"):
+        state.set_timebox(stage.id, box.reset())
+        st.rerun()
+
+
+@st.fragment(run_every=1)
+def _clock(stage_id: str, minutes: int) -> None:
+    from salesopt.timebox import clock
+
+    box = state.timebox(stage_id, minutes)
+    left = box.left(time.time())
+    status = "running" if box.started_at is not None else ("paused" if box.elapsed else "not started")
+    text = (
+        f"Timebox: **{clock(left)}** left of {minutes} min ({status})"
+        if left >= 0
+        else (f"Timebox: **{clock(left)}** over the {minutes} min ({status})")
+    )
+    (st.error if left < 0 else st.markdown)(text)
 
 
 def require_assessment() -> Assessment:

@@ -69,3 +69,29 @@ def test_workshop_mode_survives_a_reload(app_url, browser):
     expect(page.get_by_role("heading", name="Stage 2 · Funnel analysis", exact=True)).to_be_visible()
     expect(page.get_by_text("Engagement:", exact=False).first).to_be_visible()
     context.close()
+
+
+def test_the_stage_timebox_starts_pauses_and_resets(app_url, browser, artifacts):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(app_url)
+    page.get_by_role("tab", name="Demo").click()
+    page.get_by_role("button", name="Open the demo assessment").click()
+    expect(page.get_by_role("heading", name="Stage 1 · Sales context", exact=True)).to_be_visible()
+    page.get_by_text("Workshop mode").click()
+    expect(page.get_by_text("left of 20 min (not started)")).to_be_visible()
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_text("(running)")).to_be_visible()
+    page.wait_for_timeout(2500)
+    text = page.get_by_text("(running)").inner_text()
+    assert "19:5" in text, text  # the clock runs down from 20:00
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_text("(paused)")).to_be_visible()
+    paused = page.get_by_text("(paused)").inner_text()
+    page.wait_for_timeout(2000)
+    assert page.get_by_text("(paused)").inner_text() == paused  # a paused clock stands still
+    page.screenshot(path=str(artifacts / "workshop_timebox.png"))
+    page.get_by_role("button", name="Reset").click()
+    expect(page.get_by_text("20:00 left of 20 min (not started)")).to_be_visible()
+    context.close()
