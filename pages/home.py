@@ -60,6 +60,24 @@ if assessment is not None:
             on_click="ignore",
         )
         c4.button("Duplicate", on_click=state.duplicate_current, icon=":material/content_copy:")
+        left = [(s, *stage_progress(assessment, s)) for s in stages]
+        left = [(s, done, total) for s, done, total in left if done < total]
+        if left or assessment.funnel.crm is None:
+            st.markdown("**Left to complete the plan**")
+            for stage, done, total in left:
+                st.page_link(
+                    f"pages/{stage.id}.py",
+                    label=f"Stage {stage.number} · {stage.title}: {total - done} of {total} questions open",
+                    icon=":material/radio_button_unchecked:",
+                )
+            if assessment.funnel.crm is None and assessment.funnel.source != "workshop":
+                st.page_link(
+                    "pages/funnel.py",
+                    label="Stage 2 · a CRM export (or workshop numbers) for the funnel figures",
+                    icon=":material/upload_file:",
+                )
+        else:
+            st.page_link("pages/plan.py", label="Every stage is answered: open the plan", icon=":material/description:")
         st.button("Close this assessment", on_click=state.close, type="tertiary")
 
 st.subheader("Start" if assessment is None else "Start another")

@@ -335,3 +335,13 @@ def test_a_wrong_link_pasted_on_home_is_answered_there(app):
     next(b for b in app.button if b.label == "Resume").click().run()
     assert not app.exception
     assert any("does not match any assessment" in e.value for e in app.error)  # on Home, at once
+
+
+def test_home_lists_what_is_left_to_complete_the_plan_with_links(app):
+    open_demo(app)
+    app.switch_page("pages/home.py").run()
+    assert not app.exception
+    texts = [m.value for m in app.markdown]
+    assert "**Left to complete the plan**" in texts
+    labels = [link.label for link in app.get("page_link")]
+    assert any(lbl.startswith("Stage 4 · Enablement and tools: 14 of 14 questions open") for lbl in labels), labels
