@@ -330,13 +330,24 @@ def duplicate_current() -> None:
 
 
 def put_file(data: bytes, name: str) -> str:
-    """Keep an upload in storage by its SHA-256 (never only in a widget)."""
-    return store().put_file(data, name)
+    """Keep an upload in storage by its SHA-256 (never only in a widget); the bytes stay at hand
+    for the import that follows, which then need not read them back from the database."""
+    digest = store().put_file(data, name)
+    _recent().put((digest,), data)
+    return digest
 
 
-@st.cache_resource(max_entries=6, show_spinner=False)
+@st.cache_resource(show_spinner=False)
+def _recent() -> _Imports:
+    return _Imports(size=2)
+
+
 def _file(digest: str) -> bytes:
-    return store().get_file(digest)
+    data = _recent().get((digest,))
+    if data is None:
+        data = store().get_file(digest)
+        _recent().put((digest,), data)
+    return data
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
