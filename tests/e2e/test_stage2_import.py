@@ -7,6 +7,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.helpers import open_demo
+
 TIMEOUT = 30_000
 EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 
@@ -17,13 +19,7 @@ def _upload(page: Page, name: str) -> None:
 
 
 def test_stage_two_opens_on_the_figures_and_explains_a_messy_import(app_url, browser, artifacts):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.goto(app_url)
-    page.get_by_role("tab", name="Demo").click()
-    page.get_by_role("button", name="Open the demo assessment").click()
-    expect(page.get_by_role("heading", name="Stage 1 · Sales context", exact=True)).to_be_visible()
+    context, page = open_demo(browser, app_url, 1400, 1000)
     page.get_by_role("link", name="2 · Funnel analysis").first.click()
     # an export is loaded: the Funnel tab is the one showing
     expect(page.get_by_role("tab", name="Funnel", selected=True)).to_be_visible()

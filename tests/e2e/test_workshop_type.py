@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.helpers import open_demo
+
 TIMEOUT = 30_000
 # every visible text element of the main area with its computed size (px)
 SIZES = """() => {
@@ -26,13 +28,7 @@ def _sizes(page: Page) -> list[dict]:
 
 
 def test_workshop_text_is_readable_from_the_back_of_the_room(app_url, browser, artifacts):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.goto(app_url)
-    page.get_by_role("tab", name="Demo").click()
-    page.get_by_role("button", name="Open the demo assessment").click()
-    expect(page.get_by_role("heading", name="Stage 1 · Sales context", exact=True)).to_be_visible()
+    context, page = open_demo(browser, app_url, 1920, 1080)
     page.get_by_text("Workshop mode").click()
     expect(page.get_by_text("Question 1 of", exact=False).first).to_be_visible()
 
@@ -54,13 +50,7 @@ def test_workshop_text_is_readable_from_the_back_of_the_room(app_url, browser, a
 
 
 def test_workshop_mode_survives_a_reload(app_url, browser):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.goto(app_url)
-    page.get_by_role("tab", name="Demo").click()
-    page.get_by_role("button", name="Open the demo assessment").click()
-    expect(page.get_by_role("heading", name="Stage 1 · Sales context", exact=True)).to_be_visible()
+    context, page = open_demo(browser, app_url, 1920, 1080)
     page.get_by_text("Workshop mode").click()
     expect(page.get_by_text("Question 1 of", exact=False).first).to_be_visible()
     page.get_by_role("link", name="2 · Funnel analysis").first.click()
@@ -72,20 +62,12 @@ def test_workshop_mode_survives_a_reload(app_url, browser):
 
 
 def test_the_stage_timebox_starts_pauses_and_resets(app_url, browser, artifacts):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT)
-    page.goto(app_url)
-    page.get_by_role("tab", name="Demo").click()
-    page.get_by_role("button", name="Open the demo assessment").click()
-    expect(page.get_by_role("heading", name="Stage 1 · Sales context", exact=True)).to_be_visible()
+    context, page = open_demo(browser, app_url, 1920, 1080)
     page.get_by_text("Workshop mode").click()
     expect(page.get_by_text("left of 20 min (not started)")).to_be_visible()
     page.get_by_role("button", name="Start").click()
     expect(page.get_by_text("(running)")).to_be_visible()
-    page.wait_for_timeout(2500)
-    text = page.get_by_text("(running)").inner_text()
-    assert "19:5" in text, text  # the clock runs down from 20:00
+    expect(page.get_by_text("(running)")).to_contain_text("19:5", timeout=15_000)  # it runs down from 20:00
     page.get_by_role("button", name="Pause").click()
     expect(page.get_by_text("(paused)")).to_be_visible()
     paused = page.get_by_text("(paused)").inner_text()
