@@ -46,6 +46,7 @@ def frame() -> None:
     if state.workshop_mode():
         engagement_progress(state.catalog().stages())
     workshop_style()
+    commit_while_typing()
     flash_message()
     conflict_banner()
 
@@ -384,6 +385,41 @@ READABLE_CSS = """
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p { max-width: 80ch; }
 </style>
 """
+
+
+# Text areas commit while typing: a text area sends its value on leaving the field or on
+# Ctrl+Enter only, so text typed and not yet left was lost on a closed tab. This fixed script
+# (no user text in it) sends Ctrl+Enter to a text area 0.7 s after the last keystroke, and to every
+# text area when the page is hidden or closed. Text areas inside a form are left alone (there
+# Ctrl+Enter would submit the form).
+COMMIT_WHILE_TYPING_JS = """
+<script>
+(() => {
+  if (window.__salesoptCommit) return;
+  window.__salesoptCommit = true;
+  const timers = new WeakMap();
+  const commit = (el) => {
+    if (!el.isConnected || el.closest('[data-testid="stForm"]')) return;
+    if (!el.closest('[data-testid="stTextArea"]')) return;
+    el.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13, which: 13,
+      ctrlKey: true, metaKey: true, bubbles: true, cancelable: true}));
+  };
+  document.addEventListener('input', (e) => {
+    const el = e.target;
+    if (!(el instanceof HTMLTextAreaElement)) return;
+    clearTimeout(timers.get(el));
+    timers.set(el, setTimeout(() => commit(el), 700));
+  }, true);
+  const all = () => document.querySelectorAll('[data-testid="stMain"] textarea').forEach(commit);
+  window.addEventListener('pagehide', all);
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') all(); });
+})();
+</script>
+"""
+
+
+def commit_while_typing() -> None:
+    st.html(COMMIT_WHILE_TYPING_JS, unsafe_allow_javascript=True, width="content")
 
 
 def workshop_style() -> None:
