@@ -16,6 +16,7 @@ tiers, and the rep / manager / executive dashboard tables from the imported oppo
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -190,3 +191,46 @@ def trends(deals: pd.DataFrame) -> pd.DataFrame:
         out = out.join(created.groupby("q").size().rename("created"), how="outer")
     out.index = out.index.astype(str)
     return out.reset_index(names="quarter")
+
+
+@dataclass(frozen=True)
+class KpiChange:
+    """One executive tile: the latest complete period's value and its change against the one before."""
+
+    key: str
+    period: str
+    value: float | None
+    previous: float | None
+    change: float | None  # value - previous (points for rates)
+    higher_is_better: bool
+
+
+KPI_FIELDS = (
+    ("won_revenue", True),
+    ("win_rate", True),
+    ("avg_deal", True),
+    ("median_cycle", False),
+)
+
+
+def kpi_changes(trend: pd.DataFrame, skip_last: bool = False) -> list[KpiChange]:
+    """Each KPI of ``trends`` in its last quarter against the quarter before (``skip_last`` drops a
+    partial last quarter first). Undefined values stay None, never NaN."""
+    rows = trend[trend["closed"].fillna(0) > 0] if "closed" in trend else trend
+    if skip_last and len(rows) > 1:
+        rows = rows.iloc[:-1]
+    if rows.empty:
+        return []
+
+    def val(row: pd.Series, key: str) -> float | None:
+        v = row.get(key)
+        return None if v is None or pd.isna(v) else float(v)
+
+    last = rows.iloc[-1]
+    prev = rows.iloc[-2] if len(rows) > 1 else None
+    out = []
+    for key, better_up in KPI_FIELDS:
+        now, before = val(last, key), (val(prev, key) if prev is not None else None)
+        change = now - before if now is not None and before is not None else None
+        out.append(KpiChange(key, str(last["quarter"]), now, before, change, better_up))
+    return out

@@ -12,7 +12,7 @@ from salesopt import charts, fmt
 from salesopt.assessment import Assessment, ForecastRow, MetricChoice, QuotaRow
 from salesopt.frameworks import PerformanceKit
 from salesopt.montecarlo import in_period, period_forecast
-from salesopt.performance import accuracy, forecast_categories, rep_table, risk_flags, tiers, trends
+from salesopt.performance import accuracy, forecast_categories, kpi_changes, rep_table, risk_flags, tiers, trends
 from ui import state, widgets
 
 
@@ -152,6 +152,7 @@ def dashboards(assessment: Assessment, result: Any, quotas: dict[str, float]) ->
         if trend.empty:
             st.info("Trends need close dates.", icon=":material/info:")
         else:
+            kpi_tiles(kpi_changes(trend), cur)
             widgets.chart(lambda: charts.trend(trend, "won_revenue", "Won revenue", "$~s"))
             widgets.chart(lambda: charts.trend(trend, "win_rate", "Win rate", "%"))
             widgets.chart(lambda: charts.trend(trend, "median_cycle", "Median cycle (days)", ",.0f"))
@@ -258,3 +259,37 @@ def tiers_panel(assessment: Assessment, kit: PerformanceKit, result: Any) -> Non
         ),
         hide_index=True,
     )
+
+
+KPI_LABELS = {
+    "won_revenue": ("Won revenue", "Won amount of deals closed in the quarter."),
+    "win_rate": ("Win rate", "Won / closed (won + lost) in the quarter."),
+    "avg_deal": ("Average deal size", "Won amount / won deals in the quarter."),
+    "median_cycle": ("Median sales cycle", "Median days from created to won, for deals won in the quarter."),
+}
+
+
+def kpi_tiles(tiles: list, cur: str) -> None:
+    """Executive KPI tiles: the last quarter, with its change against the quarter before (green when
+    the change is good: a shorter cycle is good)."""
+    if not tiles:
+        return
+    st.markdown(f"**{tiles[0].period}** against the quarter before (the last quarter may be partial)")
+    cols = st.columns(len(tiles))
+    for col, t in zip(cols, tiles, strict=True):
+        label, help_text = KPI_LABELS[t.key]
+        if t.key == "win_rate":
+            value, delta = fmt.percent(t.value), (None if t.change is None else f"{t.change * 100:+.1f} pts")
+        elif t.key == "median_cycle":
+            value = fmt.DASH if t.value is None else f"{fmt.number(t.value)} days"
+            delta = None if t.change is None else f"{t.change:+,.0f} days"
+        else:
+            value = fmt.money(t.value, cur, compact=True)
+            delta = None if t.change is None else fmt.money(t.change, cur, compact=True)
+        col.metric(
+            label,
+            value,
+            delta=delta,
+            delta_color="normal" if t.higher_is_better else "inverse",
+            help=help_text + ("" if t.previous is not None else " No earlier quarter to compare with."),
+        )

@@ -65,6 +65,9 @@ def test_performance_dashboards_forecast_and_tiers(app, db_path):
     assert m["Core"] == "1"  # Ben at exactly 80%
     assert {"Won", "Attainment", "Open pipeline", "Coverage", "Weighted forecast"} <= set(m)
     assert any("Risk flags" in md.value for md in at.markdown)
+    tiles = {mm.label: mm for mm in at.metric if mm.label in ("Won revenue", "Win rate", "Median sales cycle")}
+    assert set(tiles) == {"Won revenue", "Win rate", "Median sales cycle"}
+    assert tiles["Win rate"].delta.endswith(" pts") and tiles["Median sales cycle"].delta.endswith(" days")
 
 
 def test_enablement_gap_score_after_rating(app, db_path):
