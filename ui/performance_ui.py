@@ -150,7 +150,10 @@ def dashboards(assessment: Assessment, result: Any, quotas: dict[str, float]) ->
     with exec_tab:
         trend = trends(result.deals)
         if trend.empty:
-            st.info("Trends need close dates.", icon=":material/info:")
+            st.info(
+                "Trends need close dates on closed deals: map a close-date column in Stage 2 (Data tab).",
+                icon=":material/info:",
+            )
         else:
             kpi_tiles(kpi_changes(trend), cur)
             widgets.chart(lambda: charts.trend(trend, "won_revenue", "Won revenue", "$~s"))

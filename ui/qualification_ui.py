@@ -271,6 +271,13 @@ def business_case_panel(assessment: Assessment) -> None:
         business_case.cumulative_cash_flow(bc.one_time, r.annual_benefit, bc.recurring, bc.years),
         columns=["month", "cumulative"],
     )
+    if flow.empty or not flow["cumulative"].notna().any() or not (flow["cumulative"].abs() > 0).any():
+        st.info(
+            "The cash-flow chart appears once the business case has a benefit or a cost: type them above and "
+            "press Calculate and save.",
+            icon=":material/info:",
+        )
+        return
     widgets.chart(lambda: charts.cash_flow(flow, r.payback_months))
     st.caption("Cumulative net cash by month; the dot marks the payback point.")
 

@@ -345,3 +345,10 @@ def test_home_lists_what_is_left_to_complete_the_plan_with_links(app):
     assert "**Left to complete the plan**" in texts
     labels = [link.label for link in app.get("page_link")]
     assert any(lbl.startswith("Stage 4 · Enablement and tools: 14 of 14 questions open") for lbl in labels), labels
+
+
+def test_an_empty_business_case_says_what_fills_its_chart(app):
+    _start(app, "Empty business case")
+    app.switch_page("pages/qualification.py").run()
+    assert not app.exception
+    assert any("cash-flow chart appears once the business case has a benefit or a cost" in i.value for i in app.info)
