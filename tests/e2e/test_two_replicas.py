@@ -5,6 +5,7 @@ which `make test` provides)."""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -12,6 +13,22 @@ from playwright.sync_api import expect
 from tests.e2e.server import free_port, start_app, stop
 
 PG = os.environ.get("SALESOPT_TEST_POSTGRES_URL")
+
+
+def _wait_saved(url: str, answer: str, seconds: float = 15) -> None:
+    """Until the shared database holds the answer (the page's save runs after the keystroke)."""
+    from salesopt.storage import Store
+
+    store, deadline = Store(url), time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            for summary in store.list():
+                if store.load(summary.id).assessment.context.answers.get("products") == answer:
+                    return
+            time.sleep(0.2)
+        raise AssertionError(f"the answer {answer!r} never reached the database")
+    finally:
+        store.engine.dispose()
 
 
 @pytest.mark.skipif(not PG, reason="needs PostgreSQL: SALESOPT_TEST_POSTGRES_URL (make test starts one)")
@@ -29,6 +46,7 @@ def test_an_assessment_saved_through_one_replica_resumes_through_the_other(brows
         field.fill("Answered on replica A")
         field.press("Tab")
         expect(page.get_by_text("All answers saved")).to_be_visible()
+        _wait_saved(PG or "", "Answered on replica A")  # the indicator shows before this save lands
         link = page.url.replace(f":{ports[0]}/", f":{ports[1]}/")
         page.close()
         other = browser.new_page(viewport={"width": 1400, "height": 1000})
