@@ -11,22 +11,30 @@ stage = widgets.require_stage("funnel")
 assessment = widgets.require_assessment()
 widgets.page_header(stage)
 result, problem = funnel_ui.current_result(assessment)
+funnel_ui.settle_tab(result)
 
 data_tab, funnel_tab, cohorts_tab, scoring_tab, questions_tab = st.tabs(
     ["Data", "Funnel", "Cohorts and losses", "Scoring", "Questions"],
     default=funnel_ui.opening_tab(assessment, result),
+    key=funnel_ui.TAB_KEY,
+    on_change="rerun",  # only the open tab is drawn: a million-row export's cohorts wait until asked for
 )
-with data_tab:
-    funnel_ui.source_panel(assessment, result, problem)
-with funnel_tab:
-    funnel_ui.import_banner(result)
-    funnel_ui.figures_panel(assessment, result, problem)
-with cohorts_tab:
-    funnel_ui.import_banner(result)
-    funnel_ui.cohorts_panel(assessment, result, problem)
-with scoring_tab:
-    funnel_ui.import_banner(result)
-    funnel_ui.scoring_panel(assessment, result, problem)
-with questions_tab:
-    output = funnel_figures(result.analysis, assessment.currency) if result is not None else None
-    widgets.dialogue(stage, assessment, output, lambda: funnel_ui.output_summary(assessment, result))
+if data_tab.open:
+    with data_tab:
+        funnel_ui.source_panel(assessment, result, problem)
+if funnel_tab.open:
+    with funnel_tab:
+        funnel_ui.import_banner(result)
+        funnel_ui.figures_panel(assessment, result, problem)
+if cohorts_tab.open:
+    with cohorts_tab:
+        funnel_ui.import_banner(result)
+        funnel_ui.cohorts_panel(assessment, result, problem)
+if scoring_tab.open:
+    with scoring_tab:
+        funnel_ui.import_banner(result)
+        funnel_ui.scoring_panel(assessment, result, problem)
+if questions_tab.open:
+    with questions_tab:
+        output = funnel_figures(result.analysis, assessment.currency) if result is not None else None
+        widgets.dialogue(stage, assessment, output, lambda: funnel_ui.output_summary(assessment, result))

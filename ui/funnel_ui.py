@@ -99,6 +99,7 @@ def _on_upload(kind: str) -> None:
         st.session_state["funnel.upload_error"] = str(exc)
         return
     st.session_state.pop("funnel.upload_error", None)
+    st.session_state[UPLOADED_KEY] = True  # settle_tab() decides where the page goes once it is read
     digest = state.put_file(data, file.name)
     if kind == "history":
         state.update_section("funnel", crm=crm.model_copy(update={"history_sha256": digest, "history_name": file.name}))
@@ -282,11 +283,25 @@ def stage_screen(crm: CrmSource, result: Any) -> None:
                 st.rerun()
 
 
+TAB_KEY = "funnel.tab"
+UPLOADED_KEY = "funnel.just_uploaded"
+
+
 def opening_tab(assessment: Assessment, result: Any) -> str:
     """Stage 2 opens on the figures when there is data, on the upload when there is none."""
     f = assessment.funnel
     has_data = result is not None if f.source == "crm" else any(r.volume for r in f.workshop)
     return "Funnel" if has_data else "Data"
+
+
+def settle_tab(result: Any) -> None:
+    """After an upload, before the tabs are drawn: a clean import goes to its figures; one with
+    rejected rows or emptied cells stays on the Data tab, where its report is (and so does an
+    export whose stage column is still to be picked)."""
+    if not st.session_state.pop(UPLOADED_KEY, False):
+        return
+    clean = result is not None and not (result.imported.report.rows_rejected or result.imported.deals_affected())
+    st.session_state[TAB_KEY] = "Funnel" if clean else "Data"
 
 
 def import_banner(result: Any) -> None:

@@ -9,6 +9,7 @@ The private resume token sits in session state and in the URL (``?a=TOKEN``).
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from datetime import UTC, datetime
@@ -329,12 +330,41 @@ def duplicate_current() -> None:
 # ---- uploaded files and the Stage 2 figures ------------------------------------------------------
 
 
+# Above this size the database write of an upload (about 1.3 s for 140 MB into SQLite) runs
+# beside the import instead of before it; smaller files are stored before anything else happens.
+BACKGROUND_STORE_BYTES = 8 << 20
+
+
 def put_file(data: bytes, name: str) -> str:
     """Keep an upload in storage by its SHA-256 (never only in a widget); the bytes stay at hand
-    for the import that follows, which then need not read them back from the database."""
-    digest = store().put_file(data, name)
+    for the import that follows, which then need not read them back from the database. A large
+    file is written by a non-daemon thread (the interpreter waits for it at exit), so its figures
+    need not wait for the copy."""
+    if len(data) < BACKGROUND_STORE_BYTES:
+        digest = store().put_file(data, name)
+    else:
+        digest = hashlib.sha256(data).hexdigest()
+        done = _import_done().setdefault(digest, threading.Event())
+        threading.Thread(
+            target=_store_after_import, args=(data, name, done), name="salesopt-store-upload", daemon=False
+        ).start()
     _recent().put((digest,), data)
     return digest
+
+
+# The import of a fresh upload sets its event; the copy for storage waits for it (at most this long),
+# so the import and the figures keep both cores.
+STORE_WAIT_SECONDS = 15.0
+
+
+@st.cache_resource(show_spinner=False)
+def _import_done() -> dict[str, threading.Event]:
+    return {}
+
+
+def _store_after_import(data: bytes, name: str, done: threading.Event) -> None:
+    done.wait(STORE_WAIT_SECONDS)
+    store().put_file(data, name)
 
 
 @st.cache_resource(show_spinner=False)
@@ -417,7 +447,11 @@ def imported(
             progress=_progress,
         )
 
-    result = cache.cached(cache_dir() / cache.key(digest, overrides, dayfirst, history), make, background=True)
+    try:
+        result = cache.cached(cache_dir() / cache.key(digest, overrides, dayfirst, history), make, background=True)
+    finally:
+        if (done := _import_done().pop(digest, None)) is not None:
+            done.set()  # a large upload's copy for storage may go now
     _imports().put(key, result)
     return result
 

@@ -524,7 +524,7 @@ def read_table(
 ) -> RawTable:
     """Bytes of a CSV or XLSX file -> header and cells. Raises CrmError for unusable files."""
     overrides = overrides or {}
-    if not raw or not raw.strip():
+    if not raw or raw.isspace():  # isspace stops at the first other byte; strip() would copy the file
         raise CrmError(f"{name}: the file is empty; export the opportunities again with a header row")
     if raw[:4] == b"PK\x03\x04":
         table = _read_workbook(raw, name, overrides)

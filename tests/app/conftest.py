@@ -41,3 +41,11 @@ def open_demo(at: AppTest) -> AppTest:
     at.button(key="home.demo").click().run()
     assert not at.exception, at.exception
     return at
+
+
+def tab(at: AppTest, label: str) -> AppTest:
+    """Open a tab of a page whose tabs draw only when open (Stage 2), as a click on it does."""
+    at.session_state["funnel.tab"] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at

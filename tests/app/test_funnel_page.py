@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from salesopt.assessment import Assessment, WorkshopRow
 from salesopt.storage import Store
-from tests.app.conftest import ROOT, open_demo
+from tests.app.conftest import ROOT, open_demo, tab
 from tests.conftest import REAL_DATA
 
 SMALL = (
@@ -35,6 +35,7 @@ def test_demo_opens_with_its_crm_export_analysed(app):
 def test_upload_maps_columns_and_shows_the_figures(app, db_path):
     open_demo(app)
     app.switch_page("pages/funnel.py").run()
+    tab(app, "Data")
     app.file_uploader(key="funnel.export").upload("mine.csv", SMALL, "text/csv").run()
     assert not app.exception
     m = metrics(app)
@@ -59,12 +60,13 @@ def test_a_bad_upload_says_why_and_keeps_the_previous_data(app, content, message
     open_demo(app)
     app.switch_page("pages/funnel.py").run()
     before = app.session_state["so.assessment"]["funnel"]["crm"]
+    tab(app, "Data")
     app.file_uploader(key="funnel.export").upload("bad.csv", content, "text/csv").run()
     assert not app.exception
     errors = " ".join(e.value for e in app.error)
     assert message in errors and "The previous data (demo-crm-export.csv) stays loaded" in errors
     assert app.session_state["so.assessment"]["funnel"]["crm"] == before
-    assert metrics(app)["Opportunities"] == "620"
+    assert metrics(tab(app, "Funnel"))["Opportunities"] == "620"
 
 
 LEADS = b"Prospect ID,Lead Source,Converted\n" + b"".join(
@@ -76,6 +78,7 @@ def test_an_export_without_a_recognised_stage_opens_the_mapping_screen_not_a_dea
     # a leads export whose outcome is a 0/1 "Converted" column: no stage column is recognised
     open_demo(app)
     app.switch_page("pages/funnel.py").run()
+    tab(app, "Data")
     app.file_uploader(key="funnel.export").upload("leads.csv", LEADS, "text/csv").run()
     assert not app.exception
     warnings = " ".join(w.value for w in app.warning)
@@ -92,23 +95,30 @@ def test_the_import_report_opens_on_the_data_tab_with_a_download(app):
     open_demo(app)
     app.switch_page("pages/funnel.py").run()
     bad = SMALL + b'5,Closed Lost,n/a,2024-01-01,soon,Ben\n6,,"$1",2024-01-01,2024-02-01,Ana\n'
+    tab(app, "Data")
     app.file_uploader(key="funnel.export").upload("mine.csv", bad, "text/csv").run()
     assert not app.exception
     # 2 of 6 rows affected (33%): an error-coloured line on every Stage 2 tab and on top of the Data tab
+    # the page stays on the Data tab, where the report is
     errors = [e.value for e in app.error]
-    assert sum("were rejected or had a cell emptied" in e for e in errors) == 3
     assert any("1 of 6 rows were rejected" in e and "amount (1), close date (1)" in e for e in errors)
-    assert metrics(app)["Opportunities"] == "5"  # the deal with unreadable cells is kept
+    assert app.session_state["funnel.tab"] == "Data"
+    assert metrics(tab(app, "Funnel"))["Opportunities"] == "5"  # the deal with unreadable cells is kept
+    for label in ("Funnel", "Cohorts and losses", "Scoring"):
+        errors = [e.value for e in tab(app, label).error]
+        assert sum("were rejected or had a cell emptied" in e for e in errors) == 1, label
 
 
 def test_a_column_override_on_the_mapping_screen(app):
     open_demo(app)
     app.switch_page("pages/funnel.py").run()
+    tab(app, "Data")
     app.file_uploader(key="funnel.export").upload("mine.csv", SMALL, "text/csv").run()
+    tab(app, "Data")
     app.selectbox(key="funnel.map.created_date").select("(not mapped)").run()
     assert not app.exception
     assert app.session_state["so.assessment"]["funnel"]["crm"]["overrides"] == {"created_date": ""}
-    assert metrics(app)["Sales cycle (median)"] == "—"
+    assert metrics(tab(app, "Funnel"))["Sales cycle (median)"] == "—"
 
 
 def test_workshop_numbers_give_conversions(db_path):
@@ -136,10 +146,12 @@ def test_the_maven_export_through_the_ui_with_one_override(app):
     open_demo(app)
     app.switch_page("pages/funnel.py").run()
     raw = (REAL_DATA / "maven-crm-opportunities" / "sales_pipeline.csv").read_bytes()
+    tab(app, "Data")
     app.file_uploader(key="funnel.export").upload("sales_pipeline.csv", raw, "text/csv").run()
+    tab(app, "Data")
     app.selectbox(key="funnel.map.created_date").select("engage_date").run()
     assert not app.exception
-    m = metrics(app)
+    m = metrics(tab(app, "Funnel"))
     assert m["Opportunities"] == "8,800"
     assert m["Win rate"] == "63.2%"
     assert m["Average deal size"] == "$2.4K"
@@ -149,9 +161,10 @@ def test_the_maven_export_through_the_ui_with_one_override(app):
 def test_scoring_tab_and_the_stage_output(app):
     open_demo(app)
     app.switch_page("pages/funnel.py").run()
-    m = metrics(app)
+    m = metrics(tab(app, "Scoring"))
     assert {"High priority", "Medium priority", "Low priority"} <= set(m)
     assert sum(int(m[k].replace(",", "")) for k in ("High priority", "Medium priority", "Low priority")) == 205
+    tab(app, "Questions")
     for _ in range(6):
         app.button(key="funnel.next").click().run()
     assert not app.exception
