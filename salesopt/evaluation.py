@@ -245,7 +245,7 @@ def analyze_sql(
     has_amount = "amount" in fields and options.money_unusable is None
     has_cycle = "created_date" in fields and "close_date" in fields
     weights = options.category_weights or CATEGORY_WEIGHTS
-    p = _weights_sql(stage_map, stage_values, fields, weights)
+    p_in = _weights_sql(stage_map, stage_values, fields, weights)
     span = (
         "date_diff('day', min(close_date::date) filter (where status = 'won'), "
         "max(close_date::date) filter (where status = 'won'))"
@@ -258,8 +258,11 @@ def analyze_sql(
         ", ".join(f"count(*) filter (where {reach_where}{reach_column} = {k})" for k in range(len(stage_map.funnel)))
         or "0"
     )
-    amount = "amount" if has_amount else "null::double"
-    cycle = "date_diff('day', created_date::date, close_date::date)" if has_cycle else "null::bigint"
+    # each per-deal expression is computed once, below the aggregates that read it
+    amount_in = "amount" if has_amount else "null::double"
+    cycle_in = "date_diff('day', created_date::date, close_date::date)" if has_cycle else "null::bigint"
+    close = "close_date" if "close_date" in fields else "null::timestamp as close_date"
+    amount, cycle = "amount", "cycle"
     row = con.execute(
         f"""select count(*),
             count(*) filter (where status = 'won'), count(*) filter (where status = 'lost'),
@@ -272,12 +275,13 @@ def analyze_sql(
             median({cycle}) filter (where status = 'won' and {cycle} >= 0),
             count({cycle}) filter (where status = 'won' and {cycle} >= 0),
             count(*) filter (where status = 'won' and {cycle} < 0),
-            sum({amount} * {p}) filter (where status = 'open' and {p} is not null),
-            count(*) filter (where status = 'open' and {p} is not null and {amount} is not null),
+            sum(amount * p) filter (where status = 'open' and p is not null),
+            count(*) filter (where status = 'open' and p is not null and amount is not null),
             count(*) filter (where status = 'lost' and furthest is null),
             {span},
             {reach}
-        from ({classified})"""
+        from (select status, furthest, furthest_closed, {close}, {amount_in} as amount, {cycle_in} as cycle,
+              {p_in} as p from ({classified}))"""
     ).fetchall()[0]
     (
         n,
