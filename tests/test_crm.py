@@ -316,3 +316,16 @@ def test_a_closed_column_of_dates_is_the_close_date_not_a_flag():
     result = imp(text)
     assert result.report.mapping["close_date"] == "Closed" and "is_closed" not in result.report.mapping
     assert result.report.cells_emptied == []
+
+
+def test_an_engage_date_stands_in_for_a_missing_created_date_and_the_report_says_so():
+    # Maven-style: no created date; the cycle runs from the day the deal was first engaged
+    text = "id,deal_stage,close_value,engage_date,close_date\n1,Won,100,2024-01-01,2024-01-31\n2,Lost,0,2024-01-10,\n"
+    result = imp(text)
+    assert result.report.mapping["created_date"] == "engage_date"
+    assert any("'engage_date' stands in for it" in w for w in result.report.warnings)
+    # a created date of its own wins, and the user can unmap the stand-in
+    both = imp("id,stage,created,engage_date\n1,Won,2024-01-01,2024-01-05\n")
+    assert both.report.mapping["created_date"] == "created"
+    unmapped = imp(text, overrides={"created_date": ""})
+    assert "created_date" not in unmapped.report.mapping

@@ -38,6 +38,12 @@ COHORT_FIELDS = ("owner", "segment", "region", "product", "lead_source", "team")
 # fields a deal can do without: an unreadable cell in one of these is emptied, never the deal dropped
 PARSED_FIELDS = (*NUMBER_FIELDS, *DATE_FIELDS, *BOOL_FIELDS)
 
+# When an export has no column for a field, a column that stands in for it (with a note in the
+# report saying so): Maven-style pipelines date a deal from when it was first engaged.
+STAND_INS: dict[str, tuple[str, ...]] = {
+    "created_date": ("engagedate", "engagementdate", "firstengaged", "firstengageddate", "opendate", "openeddate"),
+}
+
 # Normalised header (lower case, letters and digits only, Pipedrive's "Deal - " prefix removed)
 # -> field. Earlier synonyms win when several columns match one field.
 SYNONYMS: dict[str, tuple[str, ...]] = {

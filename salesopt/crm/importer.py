@@ -29,10 +29,11 @@ from salesopt.crm.fields import (
     FIELDS,
     HISTORY_SYNONYMS,
     LOST_NAMES,
+    STAND_INS,
     TRUE_WORDS,
     WON_NAMES,
 )
-from salesopt.crm.mapping import auto_map
+from salesopt.crm.mapping import auto_map, normalise_header
 from salesopt.crm.read import CrmError, RawTable, Rejected
 
 MAX_LISTED = 100
@@ -214,8 +215,17 @@ _DATE_LIKE = re.compile(
 def _refine(mapping: dict[str, str], table: RawTable, overrides: Mapping[str, str]) -> dict[str, str]:
     """Check a name-based mapping against the column's values: a "Closed" or "Won" column of
     dates is a close date, not a flag; a flag column whose values are not flags is left unmapped
-    (the user can still map it)."""
+    (the user can still map it). A field with no column of its own takes its stand-in
+    (fields.STAND_INS: an engage date for the created date) unless the user unmapped it."""
     out = dict(mapping)
+    used = set(out.values())
+    for fld, names in STAND_INS.items():
+        if fld in out or fld in overrides:
+            continue
+        col = next((c for c in table.columns if normalise_header(c) in names and c not in used), None)
+        if col is not None:
+            out[fld] = col
+            used.add(col)
     for fld in ("is_won", "is_closed"):
         col = out.get(fld)
         if col is None or fld in overrides:
@@ -638,6 +648,14 @@ def import_opportunities(
         mapping=mapping, footer_lines=table.footer_lines, header_line=table.header_line, sheet=table.sheet
     )
     report.warnings.extend(table.notes)
+    for fld, names in STAND_INS.items():
+        if fld in mapping and fld not in overrides and normalise_header(mapping[fld]) in names:
+            what = fld.replace("_", " ")
+            report.warnings.append(
+                f"no {what} column: '{mapping[fld]}' stands in for it, so the sales cycle runs from that date"
+                if fld == "created_date"
+                else f"no {what} column: '{mapping[fld]}' stands in for it"
+            )
     report.columns_ignored = [c for c in table.columns if c not in mapping.values()] + [
         c for c in table.csv_columns if c not in table.columns
     ]
