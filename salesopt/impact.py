@@ -342,8 +342,8 @@ def lever_uplifts(assessment: Any, analysis: Any = None, deals: pd.DataFrame | N
         )
     alone.sort(key=lambda u: u.uplift, reverse=True)
     o = outcome(base, lv)
-    total = sum(u.uplift for u in alone)
-    note = f"{OVERLAP_NOTE} Alone they come to {fmt.money(total, cur)}; combined, {fmt.money(o.projected_revenue - b0, cur)}."
+    total, together = sum(u.uplift for u in alone), o.projected_revenue - b0
+    note = f"{OVERLAP_NOTE} Alone they come to {fmt.money(total, cur)}; combined, {fmt.money(together, cur)}."
     combined = LeverUplift(
         "combined",
         name,
