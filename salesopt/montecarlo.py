@@ -98,19 +98,16 @@ def deal_probabilities(
     by stage), 'category' (forecast category weights) or 'tier' (Stage 3 adjusted probability by
     opportunity id). Returns (p, deals without one, which count as 0)."""
     n = len(deals)
+    none = pd.Series(np.nan, index=deals.index)
     if source == "crm":
-        p = deals["probability"] if "probability" in deals else pd.Series(np.nan, index=deals.index)
+        p = deals["probability"] if "probability" in deals else none
     elif source == "stage":
-        p = deals["stage"].astype(str).map(stage_rates or {})
+        p = deals["stage"].astype(str).map(stage_rates or {}) if "stage" in deals else none
     elif source == "category":
         weights = {k.lower(): v for k, v in (category_weights or {}).items()}
-        p = (
-            deals["forecast_category"].astype(str).str.lower().map(weights)
-            if "forecast_category" in deals
-            else pd.Series(np.nan, index=deals.index)
-        )
+        p = deals["forecast_category"].astype(str).str.lower().map(weights) if "forecast_category" in deals else none
     elif source == "tier":
-        p = deals["opportunity_id"].astype(str).map(tier_probability or {})
+        p = deals["opportunity_id"].astype(str).map(tier_probability or {}) if "opportunity_id" in deals else none
     else:
         raise ValueError(f"unknown probability source '{source}'")
     p = pd.to_numeric(p, errors="coerce")
