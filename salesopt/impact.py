@@ -235,7 +235,8 @@ def _range(base: Baseline, lv: Levers, o: Outcome, monte_carlo: bool) -> tuple[f
     return lo.projected_revenue, hi.projected_revenue, LEVER_UNCERTAINTY, note
 
 
-def _binding_note(base: Baseline, lv: Levers, o: Outcome, cur: str) -> str:
+def binding_note(base: Baseline, lv: Levers, o: Outcome, cur: str) -> str:
+    """Which limit binds, funnel or capacity, with both figures and what each rests on."""
     moved, _ = apply(base, lv)
     capacity = (
         f"capacity {fmt.money(o.capacity, cur)} ({_n(base.reps, 1)} reps"
@@ -311,7 +312,7 @@ def expected_impact(assessment: Any, analysis: Any = None, deals: pd.DataFrame |
         PERIOD,
         tuple(changes),
         o.binding,
-        _binding_note(base, lv, o, cur),
+        binding_note(base, lv, o, cur),
         note,
         None,
         _figures(base, Levers()),

@@ -286,9 +286,9 @@ def reps_needed(target: float, quota_per_rep: float, attainment: float) -> float
 
 
 def hires_needed(base: Baseline, hire_month: int = 1, months: int = 12) -> float | None:
-    """New reps, hired at ``hire_month`` and ramping, for a year's capacity to reach the target
-    (capacity at the attainment ceiling, as :func:`capacity_plan` counts it)."""
-    monthly = base.quota_per_rep / 12 * base.attainment_cap
+    """New reps, hired at ``hire_month`` and ramping, for the team to reach the target at today's
+    attainment (a new rep taken to perform like today's reps, as :func:`reps_needed` counts them)."""
+    monthly = base.quota_per_rep / 12 * base.attainment
     ramp_sum = sum(ramp(m, hire_month, base.ramp_months) for m in range(1, months + 1))
     if monthly <= 0 or ramp_sum <= 0:
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from salesopt.assessment import Assessment, ContextSection, FunnelSection
+from salesopt.assessment import Assessment, FunnelSection
 from salesopt.baseline import calibrate, export_twelve_months
 from salesopt.demo import demo_assessment, demo_crm_csv
 from salesopt.pipeline import evaluate, load, stage_map_for
