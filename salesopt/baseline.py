@@ -84,19 +84,12 @@ def _num(value: object) -> float | None:
 def export_twelve_months(deals: pd.DataFrame | None) -> TwelveMonths | None:
     """Won amounts closed in the 365 days up to the export's latest date; when the export spans
     less, its won amounts x 365 / the days it spans. None without amounts or close dates."""
-    if deals is None or len(deals) == 0 or not {"amount", "close_date", "status"} <= set(deals.columns):
+    if deals is None or not {"amount", "close_date", "status"} <= set(deals.columns):
         return None
+    if (span := export_span(deals)) is None:
+        return None
+    first, end = span
     close = pd.to_datetime(deals["close_date"], errors="coerce").dt.normalize()
-    created = (
-        pd.to_datetime(deals["created_date"], errors="coerce").dt.normalize()
-        if "created_date" in deals
-        else pd.Series(pd.NaT, index=deals.index)
-    )
-    closed = deals["status"].isin(["won", "lost"])
-    dates = pd.concat([created.dropna(), close[closed].dropna()])
-    if dates.empty:
-        return None
-    end, first = dates.max(), dates.min()
     start = max(end - pd.Timedelta(days=YEAR_DAYS - 1), first)
     days = (end - start).days + 1
     won = (deals["status"] == "won") & (close >= start) & (close <= end)
@@ -120,11 +113,52 @@ def _closed_conversions(deals: pd.DataFrame | None, n_stages: int) -> tuple[tupl
     return conv, int((closed["status"] == "won").sum()), reached[0]
 
 
+def export_span(deals: pd.DataFrame | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The export's first and latest date: created dates and closed deals' close dates (an open
+    deal's close date is an expected one, often in the future, so it is left out)."""
+    if deals is None or len(deals) == 0 or "status" not in deals:
+        return None
+    none = pd.Series(pd.NaT, index=deals.index)
+    close = pd.to_datetime(deals["close_date"], errors="coerce") if "close_date" in deals else none
+    created = pd.to_datetime(deals["created_date"], errors="coerce") if "created_date" in deals else none
+    dates = pd.concat([created.dropna(), close[deals["status"].isin(["won", "lost"])].dropna()]).dt.normalize()
+    return (dates.min(), dates.max()) if not dates.empty else None
+
+
 def _created_months(deals: pd.DataFrame | None) -> float | None:
+    """Months the export spans, when it has created dates (at least one month)."""
     if deals is None or "created_date" not in deals or not deals["created_date"].notna().any():
         return None
-    created = pd.to_datetime(deals["created_date"], errors="coerce")
-    return max((created.max() - created.min()).days / DAYS_PER_MONTH, 1.0)
+    first, end = export_span(deals)  # type: ignore[misc]
+    return max((end - first).days / DAYS_PER_MONTH, 1.0)
+
+
+def _close_months(deals: pd.DataFrame | None) -> tuple[float, int] | None:
+    """Months spanned by the closed deals' close dates, and how many closed deals have one."""
+    if deals is None or not {"close_date", "status"} <= set(deals.columns):
+        return None
+    close = pd.to_datetime(deals.loc[deals["status"].isin(["won", "lost"]), "close_date"], errors="coerce").dropna()
+    if close.empty:
+        return None
+    return max((close.max() - close.min()).days / DAYS_PER_MONTH, 1.0), len(close)
+
+
+def _volume(analysis: Any, deals: pd.DataFrame | None, notes: list[str]) -> float:
+    """Deals entering a month: deals / months of created dates; without created dates, closed deals
+    / months of close dates (in a steady funnel as many deals close as enter); else a year's."""
+    reached = analysis.stages[0].reached
+    if (months := _created_months(deals)) is not None:
+        notes.append(f"volume: {reached:,} deals over the {months:.1f} months the export spans")
+        return reached / months
+    if (closing := _close_months(deals)) is not None:
+        months, n = closing
+        notes.append(
+            f"volume: the export has no created dates, so {n:,} closed deals over the {months:.1f} months their "
+            "close dates span (as many deals close as enter in a steady funnel)"
+        )
+        return n / months
+    notes.append("volume: the export has no created or close dates; its deals are taken as one year's")
+    return reached / 12.0
 
 
 def _funnel(assessment: Any, analysis: Any, deals: pd.DataFrame | None, notes: list[str]) -> dict[str, Any]:
@@ -132,12 +166,7 @@ def _funnel(assessment: Any, analysis: Any, deals: pd.DataFrame | None, notes: l
     f, ctx = assessment.funnel, assessment.context.answers
     if analysis is not None and len(analysis.stages) >= 2:
         stages = tuple(s.stage for s in analysis.stages)
-        months = _created_months(deals)
-        if months is None:
-            months = 12.0
-            notes.append("volume: the export has no created dates; its deals are taken as one year's")
-        else:
-            notes.append(f"volume: {analysis.stages[0].reached:,} deals over {months:.1f} months of created dates")
+        volume = _volume(analysis, deals, notes)
         closed = _closed_conversions(deals, len(stages))
         if closed is not None:
             conversions, won, n_closed = closed
@@ -150,7 +179,7 @@ def _funnel(assessment: Any, analysis: Any, deals: pd.DataFrame | None, notes: l
             conversions = tuple(s.conversion_to_next or 0.0 for s in analysis.stages[:-1])
             win = analysis.win_rate if analysis.win_rate is not None else _num(ctx.get("win_rate"))
             notes.append("conversions: Stage 2 figures, open deals included (no deal rows to count closed ones)")
-        return {"stages": stages, "conversions": conversions, "volume": analysis.stages[0].reached / months, "win": win}
+        return {"stages": stages, "conversions": conversions, "volume": volume, "win": win}
     if f.source == "workshop" and len(f.workshop) >= 2 and f.workshop[0].volume > 0:
         w = f.workshop
         conversions = tuple((w[k + 1].volume / w[k].volume) if w[k].volume else 0.0 for k in range(len(w) - 1))
@@ -196,12 +225,12 @@ def _people(
     if stated is None and revenue:
         notes.append(f"yearly revenue: {fmt.money(revenue, cur)} won in {twelve.source}")  # type: ignore[union-attr]
     growth = _num(ctx.get("growth_rate"))
-    target = assessment.funnel.target
+    target, real_target = assessment.funnel.target, bool(assessment.funnel.target)
     if not target and revenue and attainment:
-        target = revenue / attainment
+        target, real_target = revenue / attainment, True
         notes.append("target: yearly revenue / today's attainment (no Stage 2 target)")
     elif not target and revenue and growth is not None:
-        target = revenue * (1 + growth)
+        target, real_target = revenue * (1 + growth), True
         notes.append(f"target: yearly revenue grown by the stated {fmt.percent(growth)} (no Stage 2 target)")
     elif not target and revenue:
         target = revenue
@@ -209,17 +238,23 @@ def _people(
     quota = None
     if stated and attainment and reps:
         quota = stated / attainment / reps
-    elif target and reps:
-        quota = target / reps
+    elif real_target and reps:
+        quota = target / reps  # type: ignore[operator]
         notes.append("quota per rep: the yearly target split evenly over the reps (no quota given)")
     if attainment is None and revenue and quota and reps:
         attainment = revenue / (reps * quota)
         notes.append(f"today's attainment: yearly revenue / (reps x quota) = {fmt.percent(attainment)}")
     cap = max(DEFAULT_ATTAINMENT_CAP, attainment or 0.0)
-    notes.append(
-        f"capacity: reps x quota x {fmt.percent(cap)}, the most of quota a rep is taken to carry (stated "
-        "assumption; attainment moves with the scenario up to it, or to the scenario's own attainment)"
-    )
+    if quota is None or reps is None:
+        notes.append(
+            "capacity: unknown (no team size, quota, attainment or target to derive a quota from), so only the "
+            "funnel limits the projection; give the quota in the baseline figures to count it"
+        )
+    else:
+        notes.append(
+            f"capacity: reps x quota x {fmt.percent(cap)}, the most of quota a rep is taken to carry (stated "
+            "assumption; attainment moves with the scenario up to it, or to the scenario's own attainment)"
+        )
     return {"reps": reps, "quota_per_rep": quota, "attainment": attainment, "target": target, "attainment_cap": cap}
 
 
@@ -292,6 +327,13 @@ def calibrate(assessment: Any, analysis: Any = None, deals: pd.DataFrame | None 
     if open_opps is None and funnel["volume"] and cycle:
         open_opps = funnel["volume"] * cycle / DAYS_PER_MONTH
         notes.append("open opportunities: deals a month x the cycle in months (no pipeline count given)")
+    if cycle is None and open_opps and funnel["volume"]:
+        cycle = open_opps / funnel["volume"] * DAYS_PER_MONTH
+        notes.append(
+            f"sales cycle: {open_opps:,.0f} open deals / {funnel['volume']:,.1f} new deals a month = "
+            f"{cycle / DAYS_PER_MONTH:.1f} months (deals in the pipeline = arrivals x time in it); no created and "
+            "close dates of won deals or Stage 1 answer"
+        )
     onboarding = _num(assessment.enablement.answers.get("onboarding_weeks"))
     values = {
         "volume": funnel["volume"],
@@ -303,7 +345,8 @@ def calibrate(assessment: Any, analysis: Any = None, deals: pd.DataFrame | None 
         "ramp_months": onboarding / 30 if onboarding else DEFAULT_RAMP_MONTHS,
     }
     values.update({k: v for k, v in assessment.whatif.overrides.items() if k in values})
-    missing = [BASELINE_FIELDS[k] for k, v in values.items() if v is None]
+    optional = ("reps", "quota_per_rep", "attainment")  # unknown: capacity is not counted
+    missing = [BASELINE_FIELDS[k] for k, v in values.items() if v is None and k not in optional]
     if not funnel["stages"]:
         missing.insert(0, "stage conversions (Stage 2: a CRM export or workshop volumes)")
     if missing:

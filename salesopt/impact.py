@@ -15,6 +15,7 @@ Rules it keeps (docs/METRICS-local.md, "Expected impact"):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -42,7 +43,7 @@ class Figures:
 
     revenue: float  # the smaller of funnel revenue and capacity
     funnel_revenue: float
-    capacity: float
+    capacity: float | None  # None: reps or quota unknown, capacity not counted
     wins_per_year: float
     win_rate: float
     cycle_days: float
@@ -124,7 +125,7 @@ def _why_silent(base: Baseline, cur: str) -> str | None:
         return "no deal has been won yet, so the win rate the revenue rests on is 0"
     if base.volume <= 0:
         return "no deal enters the funnel"
-    if base.quota_per_rep <= 0 or base.reps <= 0:
+    if base.has_capacity and ((base.quota_per_rep or 0) <= 0 or (base.reps or 0) <= 0):
         return f"capacity is {fmt.money(0, cur)}: no reps or no quota"
     return None
 
@@ -192,7 +193,10 @@ def lever_changes(base: Baseline, lv: Levers, cur: str) -> list[tuple[str, str, 
     if lv.attrition:
         line = f"Rep attrition: {fmt.percent(lv.attrition)} of reps leave a year"
         out.append(("attrition", line, Levers(attrition=lv.attrition)))
-    if lv.attainment:
+    if lv.attainment and base.attainment is None:
+        line = "Quota attainment: not counted, as no quota is known"
+        out.append(("attainment", line, Levers(attainment=lv.attainment)))
+    elif lv.attainment:
         line = (
             f"Quota attainment: {fmt.percent(base.attainment)} → {fmt.percent(base.ceiling(lv))} "
             f"({_points(lv.attainment)}): capacity counts the reps at {fmt.percent(base.ceiling(lv))} of quota"
@@ -219,14 +223,15 @@ def _range(base: Baseline, lv: Levers, o: Outcome, monte_carlo: bool) -> tuple[f
     """(low, high, method, note) of the scenario's yearly revenue."""
     if monte_carlo:
         moved, _ = apply(base, lv)
-        deals = round(12 * moved.volume)
-        p = o.wins_per_month * 12 / deals if deals else 0.0
+        deals, p = round(12 * moved.volume), min(math.prod(moved.conversions), 1.0)
         r = year_range(deals, p, moved.deal_size, o.capacity, TRIALS, SEED)
         note = (
             f"P10-P90 of a Monte Carlo of the scenario's year ({TRIALS:,} trials, seed {SEED}): {deals:,} deals "
-            f"enter, each won with {fmt.percent(p, 2)} at the scenario's deal size, capped at capacity"
+            f"enter, each won with {fmt.percent(p, 2)} at the scenario's deal size"
+            + (", capped at capacity" if o.capacity is not None else "")
         )
-        return r.p10, r.p90, MONTE_CARLO, note
+        # whole deals: the draws' centre can sit a little off the scenario's figure; the range holds it
+        return min(r.p10, o.projected_revenue), max(r.p90, o.projected_revenue), MONTE_CARLO, note
     lo, hi = outcome(base, _scaled(lv, 1 - UNCERTAINTY)), outcome(base, _scaled(lv, 1 + UNCERTAINTY))
     note = (
         f"low-high with each lever's change achieved at {fmt.percent(1 - UNCERTAINTY)} to "
@@ -238,6 +243,11 @@ def _range(base: Baseline, lv: Levers, o: Outcome, monte_carlo: bool) -> tuple[f
 def binding_note(base: Baseline, lv: Levers, o: Outcome, cur: str) -> str:
     """Which limit binds, funnel or capacity, with both figures and what each rests on."""
     moved, _ = apply(base, lv)
+    if o.capacity is None:
+        return (
+            f"The funnel sets the figure: {fmt.money(o.funnel_revenue, cur)} ({_n(o.wins_per_month * 12, 1)} wins a "
+            f"year x {fmt.money(moved.deal_size, cur)}); capacity is not counted, as reps or quota are unknown."
+        )
     capacity = (
         f"capacity {fmt.money(o.capacity, cur)} ({_n(base.reps, 1)} reps"
         + (f" + {_n(lv.hires, 1)} ramping hires" if lv.hires else "")
@@ -293,7 +303,9 @@ def expected_impact(assessment: Any, analysis: Any = None, deals: pd.DataFrame |
     low, high, method, range_note = _range(base, lv, o, monte_carlo)
     changes = [line for _, line, _ in lever_changes(base, lv, cur)]
     pull, pull_line = _pull_forward(base, lv, o, cur)
-    if not lv.attainment:
+    if not base.has_capacity:
+        changes.append("Capacity not counted: no quota is known, so the funnel alone sets the figure")
+    elif not lv.attainment:
         changes.append(
             f"Attainment moves with the wins, up to {fmt.percent(base.attainment_cap)} of quota "
             "(the most a rep is taken to carry)"
@@ -459,14 +471,18 @@ def programme_case(assessment: Any, impact: ExpectedImpact | None) -> ProgrammeC
     if impact is None:
         return None
     cur = assessment.currency
-    if impact.silenced or impact.uplift is None or not impact.reps or not impact.quota_per_rep:
-        reason = impact.silenced or "the scenario has no yearly uplift"
+    reason = impact.silenced or (None if impact.uplift is not None else "the scenario has no yearly uplift")
+    quota, reps = impact.quota_per_rep, impact.reps
+    rep_cost, tools = _answer(assessment, "rep_cost"), _answer(assessment, "tools_cost")
+    if reason is None and reps is None:
+        reason = "the team size is unknown, so the programme's cost cannot be counted"
+    if reason is None and quota is None and (rep_cost is None or tools is None):
+        reason = "no quota is known to price a rep and the tools on: give those costs on the What-if page"
+    if reason is not None or reps is None or impact.uplift is None:
         return ProgrammeCase(impact.scenario, 0, 0, 0, 0, 0, None, 0, None, None, (), reason)
     notes: list[str] = []
-    quota, reps = impact.quota_per_rep, impact.reps
-    rep_cost = _answer(assessment, "rep_cost")
-    if rep_cost is None:
-        rep_cost = quota * LOADED_COST_SHARE
+    if rep_cost is None:  # a quota is known: checked above
+        rep_cost = (quota or 0.0) * LOADED_COST_SHARE
         notes.append(f"Loaded cost of a rep: {fmt.percent(LOADED_COST_SHARE)} of the quota, {fmt.money(rep_cost, cur)}")
     else:
         notes.append(f"Loaded cost of a rep: {fmt.money(rep_cost, cur)} a year (given)")
@@ -476,13 +492,12 @@ def programme_case(assessment: Any, impact: ExpectedImpact | None) -> ProgrammeC
         notes.append(
             f"Hires: {_n(impact.hires, 1)} x {fmt.money(rep_cost, cur)} x {months_employed}/12 months employed"
         )
-    tools = _answer(assessment, "tools_cost")
     seats = reps + impact.hires
     if tools is None:
-        tools = seats * quota * TOOLS_SHARE
+        tools = seats * (quota or 0.0) * TOOLS_SHARE
         notes.append(
             f"Tools: {fmt.percent(TOOLS_SHARE)} of the quota a seat, {_n(seats, 1)} seats x "
-            f"{fmt.money(quota * TOOLS_SHARE, cur)}"
+            f"{fmt.money((quota or 0.0) * TOOLS_SHARE, cur)}"
         )
     else:
         notes.append(f"Tools: {fmt.money(tools, cur)} for the year (given)")

@@ -36,9 +36,9 @@ class Baseline:
     cycle_days: float
     win_rate: float
     open_opportunities: float
-    reps: float
-    quota_per_rep: float  # per year
-    attainment: float
+    reps: float | None  # None with quota and attainment: capacity unknown, only the funnel limits
+    quota_per_rep: float | None  # per year
+    attainment: float | None  # today's
     target: float  # per year
     ramp_months: float = DEFAULT_RAMP_MONTHS
     attainment_cap: float = DEFAULT_ATTAINMENT_CAP  # the most of quota a rep can carry
@@ -46,7 +46,14 @@ class Baseline:
     def ceiling(self, lv: Levers) -> float:
         """The attainment capacity is counted at: today's attainment moved by the attainment lever
         when the scenario sets one (the scenario says what reps will reach), else the cap."""
-        return max(self.attainment + lv.attainment, 0.0) if lv.attainment else self.attainment_cap
+        if lv.attainment and self.attainment is not None:
+            return max(self.attainment + lv.attainment, 0.0)
+        return self.attainment_cap
+
+    @property
+    def has_capacity(self) -> bool:
+        """Reps and quota are known, so capacity can be counted."""
+        return self.reps is not None and self.quota_per_rep is not None
 
 
 @dataclass(frozen=True)
@@ -111,7 +118,7 @@ class Outcome:
     velocity_per_day: float | None
     pipeline_value: float
     coverage: float | None
-    capacity: float  # per year, with ramp and attrition
+    capacity: float | None  # per year, with ramp and attrition; None when reps or quota are unknown
     projected_revenue: float  # min(funnel revenue, capacity)
     gap_to_target: float
     makes_target: bool
@@ -161,11 +168,11 @@ def ramp(month: int, start: int, ramp_months: float) -> float:
 def capacity_plan(base: Baseline, lv: Levers = Levers(), months: int = 12) -> pd.DataFrame:
     """Month by month: effective reps (ramping hires, attrition), capacity and the target's share."""
     rows = []
-    monthly_quota = base.quota_per_rep / 12
+    monthly_quota = (base.quota_per_rep or 0.0) / 12
     ceiling = base.ceiling(lv)
     for m in range(1, months + 1):
         remaining = (1 - lv.attrition) ** (m / 12) if lv.attrition < 1 else 0.0
-        effective = base.reps * remaining + lv.hires * ramp(m, lv.hire_month, base.ramp_months) * remaining
+        effective = (base.reps or 0.0) * remaining + lv.hires * ramp(m, lv.hire_month, base.ramp_months) * remaining
         rows.append(
             {
                 "month": m,
@@ -195,10 +202,15 @@ def outcome(base: Baseline, lv: Levers = Levers()) -> Outcome:
     coverage = pipeline / moved.target if moved.target > 0 else None
     if coverage is None:
         reasons["coverage"] = "no target"
-    plan = capacity_plan(moved, lv)
-    capacity, quota = float(plan["capacity"].sum()), float(plan["quota"].sum())
-    projected = min(funnel_revenue, capacity)
-    attainment = projected / quota if quota > 0 else None
+    capacity: float | None = None
+    attainment = None
+    if moved.has_capacity:
+        plan = capacity_plan(moved, lv)
+        capacity, quota = float(plan["capacity"].sum()), float(plan["quota"].sum())
+        attainment = min(funnel_revenue, capacity) / quota if quota > 0 else None
+    else:
+        reasons["capacity"] = "reps or quota unknown: only the funnel limits the projection"
+    projected = funnel_revenue if capacity is None else min(funnel_revenue, capacity)
     if attainment is None:
         reasons["attainment"] = "no quota is carried (no reps or no quota)"
     return Outcome(
@@ -213,7 +225,7 @@ def outcome(base: Baseline, lv: Levers = Levers()) -> Outcome:
         projected >= moved.target,
         reasons,
         attainment,
-        "capacity" if capacity < funnel_revenue else "funnel",
+        "capacity" if capacity is not None and capacity < funnel_revenue else "funnel",
         moved.ceiling(lv),
     )
 
@@ -248,12 +260,13 @@ def sensitivity(base: Baseline, step: float = 0.10) -> pd.DataFrame:
         lo = Levers(conversions=tuple(d))
         d[i] = step * c
         swing(name, lo, Levers(conversions=tuple(d)))
-    swing("Reps", replace(base, reps=base.reps * (1 - step)), replace(base, reps=base.reps * (1 + step)))
-    swing(
-        "Quota attainment",
-        replace(base, attainment_cap=base.attainment_cap * (1 - step)),
-        replace(base, attainment_cap=base.attainment_cap * (1 + step)),
-    )
+    if base.reps is not None and base.has_capacity:  # unknown capacity: the people levers move nothing
+        swing("Reps", replace(base, reps=base.reps * (1 - step)), replace(base, reps=base.reps * (1 + step)))
+        swing(
+            "Quota attainment",
+            replace(base, attainment_cap=base.attainment_cap * (1 - step)),
+            replace(base, attainment_cap=base.attainment_cap * (1 + step)),
+        )
     frame = pd.DataFrame(rows)
     frame["spread"] = (frame["high"] - frame["low"]).abs()
     return frame.sort_values("spread", ascending=False, kind="stable").reset_index(drop=True)
@@ -279,8 +292,10 @@ def reverse_funnel(
     )
 
 
-def reps_needed(target: float, quota_per_rep: float, attainment: float) -> float | None:
+def reps_needed(target: float, quota_per_rep: float | None, attainment: float | None) -> float | None:
     """METRICS.md §6: target / (quota per rep x expected attainment), fully ramped reps."""
+    if quota_per_rep is None or attainment is None:
+        return None
     denom = quota_per_rep * attainment
     return None if denom <= 0 else target / denom
 
@@ -288,6 +303,8 @@ def reps_needed(target: float, quota_per_rep: float, attainment: float) -> float
 def hires_needed(base: Baseline, hire_month: int = 1, months: int = 12) -> float | None:
     """New reps, hired at ``hire_month`` and ramping, for the team to reach the target at today's
     attainment (a new rep taken to perform like today's reps, as :func:`reps_needed` counts them)."""
+    if base.reps is None or base.quota_per_rep is None or base.attainment is None:
+        return None
     monthly = base.quota_per_rep / 12 * base.attainment
     ramp_sum = sum(ramp(m, hire_month, base.ramp_months) for m in range(1, months + 1))
     if monthly <= 0 or ramp_sum <= 0:

@@ -58,11 +58,15 @@ def test_stage_two_only_fills_the_team_from_the_export(demo_result):
     assert any("last 12 months" in n for n in cal.notes)
 
 
-def test_stage_two_only_without_a_target_takes_this_years_revenue(demo_result):
+def test_stage_two_only_without_a_target_leaves_capacity_uncounted(demo_result):
     cal = calibrate(Assessment(), demo_result.analysis, demo_result.deals)
-    assert cal.baseline.target == 3_512_500 and cal.baseline.quota_per_rep == 351_250
-    assert cal.baseline.attainment == pytest.approx(1.0)
+    base = cal.baseline
+    assert base.target == 3_512_500  # this year's revenue: the gap reads as growth needed
+    assert base.reps == 10 and base.quota_per_rep is None and base.attainment is None and not base.has_capacity
+    o = outcome(base)
+    assert o.capacity is None and o.binding == "funnel" and o.projected_revenue == o.funnel_revenue
     assert any("gap reads as growth needed" in n for n in cal.notes)
+    assert any(n.startswith("capacity: unknown") for n in cal.notes)
 
 
 def test_stage_one_only_builds_a_one_step_funnel_that_matches_the_stated_revenue():
