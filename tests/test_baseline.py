@@ -110,3 +110,23 @@ def test_twelve_months_annualised_on_a_short_export():
     assert "annualised" in twelve.source
     assert export_twelve_months(deals.drop(columns="amount")) is None
     assert export_twelve_months(None) is None
+
+
+def test_export_without_created_dates_takes_volume_from_closed_deals_and_cycle_from_the_pipeline():
+    # 4 closed deals whose close dates span 2026-01-01 to 2026-03-02 (60 days, 1.97 months): 2.03 a
+    # month enter; 2 won of 4; 3 open deals / 2.03 a month = 1.48 months of cycle (no created dates)
+    csv = (
+        b"Opportunity ID,Stage,Amount,Close Date,Owner\n"
+        b"1,Won,1000,2026-01-01,Ann\n2,Won,3000,2026-03-02,Ann\n3,Lost,500,2026-02-01,Bo\n4,Lost,500,2026-02-10,Bo\n"
+        b"5,Open,,,Ann\n6,Open,,,Bo\n7,Open,,,Bo\n"
+    )
+    imported = load(csv, "deals.csv")
+    result = evaluate(imported, stage_map_for(imported, ["Open", "Won"], ["Won"], ["Lost"]))
+    cal = calibrate(Assessment(), result.analysis, result.deals)
+    base = cal.baseline
+    months = 60 / DAYS_PER_MONTH
+    assert base.volume == pytest.approx(4 / months)
+    assert base.win_rate == pytest.approx(0.5) and base.deal_size == pytest.approx(2000)
+    assert base.cycle_days == pytest.approx(3 / (4 / months) * DAYS_PER_MONTH)
+    assert base.reps == 2 and not base.has_capacity
+    assert any("no created dates" in n for n in cal.notes) and any(n.startswith("sales cycle:") for n in cal.notes)

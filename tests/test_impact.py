@@ -165,3 +165,16 @@ def test_demo_scenario_of_the_seed_results():
     rows = lever_uplifts(a, result.analysis, result.deals)
     assert [r.lever for r in rows] == ["win_rate", "cycle", "attainment", "combined"]
     assert rows[1].uplift == 0 and rows[2].uplift == 0  # alone, neither lifts a funnel-bound baseline
+
+
+def test_unknown_capacity_lets_the_funnel_set_the_figure_and_silences_the_programme_cost():
+    answers = {"annual_revenue": 1_200_000.0, "avg_deal_size": 50_000.0, "win_rate": 0.2, "sales_cycle": 90.0}
+    a = Assessment(context=ContextSection(answers=answers))  # no team size: capacity unknown
+    a = with_scenario(a, {"win_rate": 0.1, "attainment": 0.1})
+    imp = expected_impact(a)
+    assert imp.scenario_revenue == pytest.approx(1_800_000) and imp.binding == "funnel"
+    assert imp.outcome.capacity is None and imp.outcome.attainment is None
+    assert "capacity is not counted" in imp.binding_note
+    assert "Quota attainment: not counted, as no quota is known" in imp.assumptions
+    case = programme_case(a, imp)
+    assert case.silenced == "the team size is unknown, so the programme's cost cannot be counted"
