@@ -261,6 +261,13 @@ def reverse_panel(assessment: Assessment, base: Baseline) -> None:
 
 def capacity_panel(assessment: Assessment, base: Baseline) -> None:
     cur = assessment.currency
+    if not base.has_capacity:
+        st.info(
+            "Capacity is not counted: no team size or quota is known (Stage 1, a Stage 2 target, or the baseline "
+            "figures above), so only the funnel limits the projection.",
+            icon=":material/info:",
+        )
+        return
     hires = st.session_state.get("whatif.hires", 0)
     plan = capacity_plan(
         base,
