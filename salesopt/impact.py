@@ -226,7 +226,7 @@ def _range(base: Baseline, lv: Levers, o: Outcome, monte_carlo: bool) -> tuple[f
         deals, p = round(12 * moved.volume), min(math.prod(moved.conversions), 1.0)
         r = year_range(deals, p, moved.deal_size, o.capacity, TRIALS, SEED)
         note = (
-            f"P10-P90 of a Monte Carlo of the scenario's year ({TRIALS:,} trials, seed {SEED}): {deals:,} deals "
+            f"P10-P90 of a Monte Carlo of the scenario's year ({TRIALS:,} trials): {deals:,} deals "
             f"enter, each won with {fmt.percent(p, 2)} at the scenario's deal size"
             + (", capped at capacity" if o.capacity is not None else "")
         )
@@ -477,7 +477,7 @@ def programme_case(assessment: Any, impact: ExpectedImpact | None) -> ProgrammeC
     if reason is None and reps is None:
         reason = "the team size is unknown, so the programme's cost cannot be counted"
     if reason is None and quota is None and (rep_cost is None or tools is None):
-        reason = "no quota is known to price a rep and the tools on: give those costs on the What-if page"
+        reason = "no quota is known to price a rep and the tools on, and no costs are given"
     if reason is not None or reps is None or impact.uplift is None:
         return ProgrammeCase(impact.scenario, 0, 0, 0, 0, 0, None, 0, None, None, (), reason)
     notes: list[str] = []

@@ -65,3 +65,17 @@ def test_stage_two_only_assessment_fills_the_baseline_from_the_export(app, db_pa
     assert values["Quota-carrying reps"] == 10 and values["Quota per rep per year"] == 500_000
     assert values["Today's quota attainment (0-1)"] == 3_512_500 / 5_000_000
     assert all(v is not None for k, v in values.items() if k in ("Average deal size", "Sales cycle (days)"))
+
+
+def test_export_without_target_or_team_figures_says_capacity_is_not_counted(app, db_path):
+    data = demo_crm_csv()
+    digest = Store(f"sqlite:///{db_path}").put_file(data, "deals.csv")
+    only = Assessment(
+        title="No target", funnel=FunnelSection(crm=CrmSource(sha256=digest, name="deals.csv", size=len(data)))
+    )
+    app.file_uploader(key="home.upload").upload("none.json", to_json(only).encode(), "application/json").run()
+    app.button(key="home.import").click().run()
+    app.switch_page("pages/whatif.py").run()
+    assert not app.exception
+    assert "Capacity is not counted" in _texts(app)
+    assert {m.label: m.value for m in app.metric}["Capacity / year"] == "—"
