@@ -299,7 +299,8 @@ def expected_impact(assessment: Any, analysis: Any = None, deals: pd.DataFrame |
         return _silenced(name, why, note)
     _, lv = _scenario_levers(assessment, base)  # type: ignore[misc]
     o, o0 = outcome(base, lv), outcome(base)
-    monte_carlo = deals is not None and analysis is not None and bool((deals.get("status") == "won").any())
+    # the Monte Carlo applies where the baseline rests on an export's deals (won ones among them)
+    monte_carlo = deals is not None and analysis is not None and "status" in deals and (deals["status"] == "won").any()
     low, high, method, range_note = _range(base, lv, o, monte_carlo)
     changes = [line for _, line, _ in lever_changes(base, lv, cur)]
     pull, pull_line = _pull_forward(base, lv, o, cur)
