@@ -6,10 +6,13 @@ The model (docs/METRICS-local.md, "What-if"):
   (into won) moves with the win-rate lever, by the same relative amount as the win rate.
 - Velocity (METRICS.md §2): open opportunities x win rate x deal size / cycle days, per day.
 - Pipeline value = open opportunities x deal size; coverage = pipeline value / target.
-- Capacity (METRICS.md §6): reps x quota per rep x expected attainment per year; new hires ramp
-  linearly to full productivity over the ramp (onboarding) months; attrition is a yearly share of
-  reps leaving, spread evenly over the months.
-- Gap to target = target - the smaller of funnel revenue and capacity ("do we make the number?").
+- Capacity (METRICS.md §6): reps x quota per rep x the attainment ceiling per year: the most of
+  quota a rep can carry (the stated cap, 100% unless changed), or the scenario's attainment when
+  attainment is one of its levers. New hires ramp linearly to full productivity over the ramp
+  (onboarding) months; attrition is a yearly share of reps leaving, spread evenly over the months.
+- Projected revenue = the smaller of funnel revenue and capacity; the smaller one is the binding
+  limit. Attainment moves with the scenario: projected revenue / the quota the reps carry.
+- Gap to target = target - projected revenue ("do we make the number?").
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-DEFAULT_RAMP_MONTHS = 12 * 7 / 30  # seed 000: 12-week onboarding = 2.8 months
+DEFAULT_RAMP_MONTHS = 12 * 7 / 30  # a 12-week onboarding = 2.8 months
+DEFAULT_ATTAINMENT_CAP = 1.0  # stated assumption: a fully productive rep carries at most the quota
+DAYS_PER_MONTH = 365.25 / 12
 
 
 @dataclass(frozen=True)
@@ -31,17 +36,30 @@ class Baseline:
     cycle_days: float
     win_rate: float
     open_opportunities: float
-    reps: float
-    quota_per_rep: float  # per year
-    attainment: float
+    reps: float | None  # None with quota and attainment: capacity unknown, only the funnel limits
+    quota_per_rep: float | None  # per year
+    attainment: float | None  # today's
     target: float  # per year
     ramp_months: float = DEFAULT_RAMP_MONTHS
+    attainment_cap: float = DEFAULT_ATTAINMENT_CAP  # the most of quota a rep can carry
+
+    def ceiling(self, lv: Levers) -> float:
+        """The attainment capacity is counted at: today's attainment moved by the attainment lever
+        when the scenario sets one (the scenario says what reps will reach), else the cap."""
+        if lv.attainment and self.attainment is not None:
+            return max(self.attainment + lv.attainment, 0.0)
+        return self.attainment_cap
+
+    @property
+    def has_capacity(self) -> bool:
+        """Reps and quota are known, so capacity can be counted."""
+        return self.reps is not None and self.quota_per_rep is not None
 
 
 @dataclass(frozen=True)
 class Levers:
     """Changes to the baseline: relative for volume, deal size and cycle (+0.1 = +10%); points for
-    conversions and win rate (+0.05 = +5 points); reps hired at ``hire_month`` (1-12)."""
+    conversions, win rate and attainment (+0.05 = +5 points); reps hired at ``hire_month`` (1-12)."""
 
     volume: float = 0.0
     conversions: tuple[float, ...] = ()
@@ -52,6 +70,7 @@ class Levers:
     hire_month: int = 1
     attrition: float = 0.0
     ramp_months: float | None = None
+    attainment: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         """The levers that differ from no change (what a saved scenario keeps)."""
@@ -64,6 +83,7 @@ class Levers:
                 ("win_rate", self.win_rate),
                 ("hires", self.hires),
                 ("attrition", self.attrition),
+                ("attainment", self.attainment),
             )
             if v
         }
@@ -87,6 +107,7 @@ class Levers:
             hire_month=int(data.get("hire_month", 1) or 1),
             attrition=data.get("attrition", 0.0),
             ramp_months=data.get("ramp_months"),
+            attainment=data.get("attainment", 0.0),
         )
 
 
@@ -97,11 +118,14 @@ class Outcome:
     velocity_per_day: float | None
     pipeline_value: float
     coverage: float | None
-    capacity: float  # per year, with ramp and attrition
+    capacity: float | None  # per year, with ramp and attrition; None when reps or quota are unknown
     projected_revenue: float  # min(funnel revenue, capacity)
     gap_to_target: float
     makes_target: bool
     reasons: dict[str, str] = field(default_factory=dict)
+    attainment: float | None = None  # projected revenue / the quota the reps carry in the year
+    binding: str = "funnel"  # "funnel" or "capacity": the smaller of the two limits
+    ceiling: float = DEFAULT_ATTAINMENT_CAP  # the attainment capacity was counted at
 
     @property
     def velocity_per_30_days(self) -> float | None:
@@ -144,12 +168,19 @@ def ramp(month: int, start: int, ramp_months: float) -> float:
 def capacity_plan(base: Baseline, lv: Levers = Levers(), months: int = 12) -> pd.DataFrame:
     """Month by month: effective reps (ramping hires, attrition), capacity and the target's share."""
     rows = []
-    monthly_quota = base.quota_per_rep / 12 * base.attainment
+    monthly_quota = (base.quota_per_rep or 0.0) / 12
+    ceiling = base.ceiling(lv)
     for m in range(1, months + 1):
         remaining = (1 - lv.attrition) ** (m / 12) if lv.attrition < 1 else 0.0
-        effective = base.reps * remaining + lv.hires * ramp(m, lv.hire_month, base.ramp_months) * remaining
+        effective = (base.reps or 0.0) * remaining + lv.hires * ramp(m, lv.hire_month, base.ramp_months) * remaining
         rows.append(
-            {"month": m, "effective_reps": effective, "capacity": effective * monthly_quota, "target": base.target / 12}
+            {
+                "month": m,
+                "effective_reps": effective,
+                "quota": effective * monthly_quota,
+                "capacity": effective * monthly_quota * ceiling,
+                "target": base.target / 12,
+            }
         )
     frame = pd.DataFrame(rows)
     frame["cumulative_capacity"] = frame["capacity"].cumsum()
@@ -171,8 +202,17 @@ def outcome(base: Baseline, lv: Levers = Levers()) -> Outcome:
     coverage = pipeline / moved.target if moved.target > 0 else None
     if coverage is None:
         reasons["coverage"] = "no target"
-    capacity = float(capacity_plan(moved, lv)["capacity"].sum())
-    projected = min(funnel_revenue, capacity)
+    capacity: float | None = None
+    attainment = None
+    if moved.has_capacity:
+        plan = capacity_plan(moved, lv)
+        capacity, quota = float(plan["capacity"].sum()), float(plan["quota"].sum())
+        attainment = min(funnel_revenue, capacity) / quota if quota > 0 else None
+    else:
+        reasons["capacity"] = "reps or quota unknown: only the funnel limits the projection"
+    projected = funnel_revenue if capacity is None else min(funnel_revenue, capacity)
+    if attainment is None:
+        reasons["attainment"] = "no quota is carried (no reps or no quota)"
     return Outcome(
         wins,
         funnel_revenue,
@@ -184,6 +224,9 @@ def outcome(base: Baseline, lv: Levers = Levers()) -> Outcome:
         moved.target - projected,
         projected >= moved.target,
         reasons,
+        attainment,
+        "capacity" if capacity is not None and capacity < funnel_revenue else "funnel",
+        moved.ceiling(lv),
     )
 
 
@@ -217,12 +260,13 @@ def sensitivity(base: Baseline, step: float = 0.10) -> pd.DataFrame:
         lo = Levers(conversions=tuple(d))
         d[i] = step * c
         swing(name, lo, Levers(conversions=tuple(d)))
-    swing("Reps", replace(base, reps=base.reps * (1 - step)), replace(base, reps=base.reps * (1 + step)))
-    swing(
-        "Quota attainment",
-        replace(base, attainment=base.attainment * (1 - step)),
-        replace(base, attainment=base.attainment * (1 + step)),
-    )
+    if base.reps is not None and base.has_capacity:  # unknown capacity: the people levers move nothing
+        swing("Reps", replace(base, reps=base.reps * (1 - step)), replace(base, reps=base.reps * (1 + step)))
+        swing(
+            "Quota attainment",
+            replace(base, attainment_cap=base.attainment_cap * (1 - step)),
+            replace(base, attainment_cap=base.attainment_cap * (1 + step)),
+        )
     frame = pd.DataFrame(rows)
     frame["spread"] = (frame["high"] - frame["low"]).abs()
     return frame.sort_values("spread", ascending=False, kind="stable").reset_index(drop=True)
@@ -248,14 +292,19 @@ def reverse_funnel(
     )
 
 
-def reps_needed(target: float, quota_per_rep: float, attainment: float) -> float | None:
+def reps_needed(target: float, quota_per_rep: float | None, attainment: float | None) -> float | None:
     """METRICS.md §6: target / (quota per rep x expected attainment), fully ramped reps."""
+    if quota_per_rep is None or attainment is None:
+        return None
     denom = quota_per_rep * attainment
     return None if denom <= 0 else target / denom
 
 
 def hires_needed(base: Baseline, hire_month: int = 1, months: int = 12) -> float | None:
-    """New reps, hired at ``hire_month`` and ramping, for a year's capacity to reach the target."""
+    """New reps, hired at ``hire_month`` and ramping, for the team to reach the target at today's
+    attainment (a new rep taken to perform like today's reps, as :func:`reps_needed` counts them)."""
+    if base.reps is None or base.quota_per_rep is None or base.attainment is None:
+        return None
     monthly = base.quota_per_rep / 12 * base.attainment
     ramp_sum = sum(ramp(m, hire_month, base.ramp_months) for m in range(1, months + 1))
     if monthly <= 0 or ramp_sum <= 0:
@@ -272,75 +321,19 @@ BASELINE_FIELDS = {
     "open_opportunities": "Open opportunities",
     "reps": "Quota-carrying reps",
     "quota_per_rep": "Quota per rep per year",
-    "attainment": "Expected quota attainment (0-1)",
+    "attainment": "Today's quota attainment (0-1)",
     "target": "Revenue target per year",
     "ramp_months": "Ramp of a new hire (months)",
+    "attainment_cap": "Most of quota a rep can carry (0-2)",
 }
 
 
 def baseline_from(assessment, analysis=None, deals=None) -> tuple[Baseline | None, list[str], list[str]]:  # type: ignore[no-untyped-def]
-    """The baseline from Stage 2 figures (CRM analysis or workshop volumes), Stage 1 answers and
-    Stage 4's onboarding length, with the user's overrides on top. Returns (baseline or None,
-    missing figures, notes on where figures came from)."""
-    ctx = assessment.context.answers
+    """The calibrated baseline as (baseline or None, missing figures, notes): see salesopt.baseline."""
+    from salesopt.baseline import calibrate  # salesopt.baseline builds on this module's Baseline
 
-    def num(value: object) -> float | None:
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-    notes: list[str] = []
-    stages: tuple[str, ...] = ()
-    conversions: tuple[float, ...] = ()
-    volume = None
-    f = assessment.funnel
-    if analysis is not None and len(analysis.stages) >= 2:
-        stages = tuple(s.stage for s in analysis.stages)
-        conversions = tuple(s.conversion_to_next or 0.0 for s in analysis.stages[:-1])
-        months = 12.0
-        if deals is not None and "created_date" in deals and deals["created_date"].notna().any():
-            span = (deals["created_date"].max() - deals["created_date"].min()).days / (365.25 / 12)
-            months = max(span, 1.0)
-            notes.append(f"volume: {analysis.stages[0].reached:,} deals over {months:.1f} months of created dates")
-        else:
-            notes.append("volume: the export has no created dates; its deals are taken as one year's")
-        volume = analysis.stages[0].reached / months
-    elif f.source == "workshop" and len(f.workshop) >= 2 and f.workshop[0].volume > 0:
-        stages = tuple(r.stage for r in f.workshop)
-        conversions = tuple(
-            (f.workshop[k + 1].volume / f.workshop[k].volume) if f.workshop[k].volume else 0.0
-            for k in range(len(f.workshop) - 1)
-        )
-        volume = float(f.workshop[0].volume)
-        notes.append("volume and conversions: Stage 2 workshop numbers, taken as one month's")
-    deal = (analysis.avg_deal_size if analysis is not None else None) or num(ctx.get("avg_deal_size"))
-    cycle = (analysis.cycle_days_mean if analysis is not None else None) or num(ctx.get("sales_cycle"))
-    win = analysis.win_rate if analysis is not None else None
-    win = win if win is not None else num(ctx.get("win_rate"))
-    open_opps = float(analysis.open) if analysis is not None else assessment.whatif.open_opportunities
-    reps = num(ctx.get("rep_count"))
-    revenue, attainment = num(ctx.get("annual_revenue")), num(ctx.get("quota_attainment"))
-    quota = revenue / attainment / reps if revenue and attainment and reps else None
-    target = f.target or (revenue / attainment if revenue and attainment else None)
-    onboarding = num(assessment.enablement.answers.get("onboarding_weeks"))
-    ramp_months = onboarding / 30 if onboarding else DEFAULT_RAMP_MONTHS
-    values = {
-        "volume": volume,
-        "deal_size": deal,
-        "cycle_days": cycle,
-        "win_rate": win,
-        "open_opportunities": open_opps,
-        "reps": reps,
-        "quota_per_rep": quota,
-        "attainment": attainment,
-        "target": target,
-        "ramp_months": ramp_months,
-    }
-    values.update({k: v for k, v in assessment.whatif.overrides.items() if k in values})
-    missing = [BASELINE_FIELDS[k] for k, v in values.items() if v is None]
-    if not stages:
-        missing.insert(0, "stage conversions (Stage 2: a CRM export or workshop volumes)")
-    if missing:
-        return None, missing, notes
-    return Baseline(stages=stages, conversions=conversions, **values), [], notes  # type: ignore[arg-type]
+    cal = calibrate(assessment, analysis, deals)
+    return cal.baseline, list(cal.missing), list(cal.notes)
 
 
 def compare(base: Baseline, scenarios: list[tuple[str, Levers]]) -> pd.DataFrame:
@@ -359,6 +352,8 @@ def compare(base: Baseline, scenarios: list[tuple[str, Levers]]) -> pd.DataFrame
                 "velocity_per_30_days": o.velocity_per_30_days,
                 "makes_target": o.makes_target,
                 "target": base.target,
+                "attainment": o.attainment,
+                "binding": o.binding,
             }
         )
     return pd.DataFrame(rows)
@@ -371,7 +366,13 @@ def chosen_impact(assessment, analysis=None, deals=None) -> pd.DataFrame | None:
     base, _, _ = baseline_from(assessment, analysis, deals)
     if base is None:
         return None
-    chosen = next(
-        (s for s in assessment.scenarios if s.id == assessment.whatif.chosen_scenario), assessment.scenarios[-1]
-    )
+    chosen = chosen_scenario(assessment)
     return compare(base, [(chosen.name, Levers.from_dict(chosen.levers, len(base.conversions)))])
+
+
+def chosen_scenario(assessment):  # type: ignore[no-untyped-def]
+    """The scenario chosen for the plan, else the last saved one; None without scenarios."""
+    if not assessment.scenarios:
+        return None
+    chosen = assessment.whatif.chosen_scenario
+    return next((s for s in assessment.scenarios if s.id == chosen), assessment.scenarios[-1])

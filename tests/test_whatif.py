@@ -35,6 +35,7 @@ BASE = Baseline(
     attainment=0.6,
     target=5_000_000,
     ramp_months=3,
+    attainment_cap=0.6,  # capacity counted at 60% of quota: reps x quota x 60%
 )
 
 
@@ -210,3 +211,112 @@ def test_target_is_compared_to_the_cent():
         and 0.45 < half.probability_of_target < 0.55
     )
     assert forecast(np.array([100.0]), np.array([0.5]), target=100.01, trials=1000).probability_of_target == 0.0
+
+
+# ---- capacity at an attainment ceiling: attainment moves with the scenario ----------------------
+
+SMALL = Baseline(
+    stages=("Opportunity", "Proposal", "Won"),
+    volume=10,
+    conversions=(0.5, 0.4),  # 10 a month x 50% x 40% = 2 wins a month
+    deal_size=50_000,
+    cycle_days=180,
+    win_rate=0.2,
+    open_opportunities=60,
+    reps=5,
+    quota_per_rep=500_000,
+    attainment=0.48,
+    target=2_500_000,
+)
+
+
+def test_funnel_binds_and_attainment_is_revenue_over_quota():
+    o = outcome(SMALL)  # 2 x 12 x $50,000 = $1,200,000; capacity 5 x $500,000 x 100% = $2,500,000
+    assert o.funnel_revenue == pytest.approx(1_200_000) and o.capacity == pytest.approx(2_500_000)
+    assert o.projected_revenue == pytest.approx(1_200_000) and o.binding == "funnel"
+    assert o.attainment == pytest.approx(1_200_000 / 2_500_000)  # 48%
+
+
+def test_a_scenario_can_beat_todays_revenue_and_attainment_rises_with_it():
+    o = outcome(SMALL, Levers(win_rate=0.1))  # 20% -> 30%: the last step 40% x 1.5 = 60%, 3 wins a month
+    assert o.projected_revenue == pytest.approx(1_800_000) and o.binding == "funnel"
+    assert o.attainment == pytest.approx(0.72)
+    both = outcome(SMALL, Levers(win_rate=0.1, volume=0.5))  # funnel $2,700,000 > capacity $2,500,000
+    assert both.projected_revenue == pytest.approx(2_500_000) and both.binding == "capacity"
+    assert both.attainment == pytest.approx(1.0)
+
+
+def test_attainment_lever_sets_the_ceiling_capacity_counts():
+    lv = Levers(win_rate=0.1, volume=0.5, attainment=0.22, conversions=(0.0, 0.0))  # 48% + 22 points = 70%
+    o = outcome(SMALL, lv)
+    assert o.ceiling == pytest.approx(0.70) and o.capacity == pytest.approx(5 * 500_000 * 0.70)
+    assert o.projected_revenue == pytest.approx(1_750_000) and o.binding == "capacity"
+    assert o.attainment == pytest.approx(0.70)
+    assert Levers.from_dict(lv.as_dict(), 2) == lv
+
+
+# ---- the period forecast, one core function -------------------------------------------------------
+
+
+def _period_deals() -> pd.DataFrame:
+    day = pd.Timestamp("2026-01-10")
+    return pd.DataFrame(
+        {
+            "status": ["open", "open", "open", "won", "open", "won"],
+            "amount": [100.0, 200.0, 300.0, 1000.0, 5000.0, 7000.0],
+            "close_date": [
+                day,
+                day + pd.Timedelta(days=30),
+                day + pd.Timedelta(days=89),
+                day,
+                day + pd.Timedelta(days=200),
+                day - pd.Timedelta(days=5),
+            ],
+            "probability": [0.5, 0.5, 0.5, 1.0, 0.9, 1.0],
+        }
+    )
+
+
+def test_period_forecast_hand_worked_three_deals_at_even_odds():
+    # in the period: 1,000 won, and 100, 200, 300 open at 50% each. The 8 equally likely outcomes of
+    # the open deals are 0, 100, 200, 300, 300, 400, 500, 600: P(<= 0) = 1/8 > 10%, so P10 = 0;
+    # P(<= 200) = 3/8 < 50% < P(<= 300) = 5/8, so P50 = 300; P(<= 500) = 7/8 < 90%, so P90 = 600.
+    # With what is won: P10 = 1,000, P50 = 1,300, P90 = 1,600; P(>= 1,400) = P(open >= 400) = 3/8.
+    from salesopt.montecarlo import default_period, forecast_period, pro_rata_target
+
+    deals = _period_deals()
+    start, end = default_period(deals)
+    assert (start, end) == (pd.Timestamp("2026-01-10"), pd.Timestamp("2026-04-10"))
+    f = forecast_period(deals, start, end, "crm", target=1400, trials=20_000, seed=3)
+    assert (f.won, f.open_deals, f.without_probability) == (1000.0, 3, 0)
+    assert (f.p10, f.p50, f.p90) == (1000.0, 1300.0, 1600.0)
+    assert f.exact_mean == 1300.0  # 1,000 + 0.5 x (100 + 200 + 300)
+    assert f.probability_of_target == pytest.approx(3 / 8, abs=0.015)
+    assert f.trials.min() == 1000.0 and f.trials.max() == 1600.0
+    # the yearly target pro rata: 91 days of 365,000 a year = 91,000
+    assert f.days == 91 and pro_rata_target(365_000, start, end) == 91_000
+    assert pro_rata_target(None, start, end) is None
+
+
+def test_period_forecast_edge_cases():
+    from salesopt.montecarlo import default_period, forecast_period
+
+    deals = _period_deals()
+    assert default_period(deals[deals["status"] == "won"]) is None  # no open deal
+    f = forecast_period(deals, pd.Timestamp("2030-01-01"), pd.Timestamp("2030-03-31"), "crm", target=10)
+    assert (f.won, f.open_deals, f.p50, f.probability_of_target) == (0.0, 0, 0.0, 0.0)
+    already = forecast_period(deals, pd.Timestamp("2026-01-10"), pd.Timestamp("2026-01-10"), "crm", target=500)
+    assert already.probability_of_target == 1.0  # 1,000 already won beats a target of 500
+    cat = forecast_period(deals, pd.Timestamp("2026-01-10"), pd.Timestamp("2026-04-10"), "stage", stage_rates={})
+    assert cat.without_probability == 3 and cat.p90 == 1000.0  # no probability: counted at 0%
+
+
+def test_year_range_is_a_binomial_of_the_years_deals():
+    from salesopt.montecarlo import year_range
+
+    r = year_range(100, 0.5, 10.0, trials=20_000, seed=1)  # wins ~ Binomial(100, 0.5): median 50
+    assert r.p50 == 500.0
+    assert 430 <= r.p10 <= 450 and 550 <= r.p90 <= 570  # 50 -+ 1.28 x 5 wins, x 10
+    assert year_range(100, 0.5, 10.0, trials=20_000, seed=1) == r
+    assert year_range(100, 0.5, 10.0, cap=450.0, trials=1000).p90 == 450.0
+    assert year_range(0, 0.5, 10.0, trials=100).p90 == 0.0

@@ -10,8 +10,10 @@ import streamlit as st
 
 from salesopt import charts, fmt
 from salesopt.assessment import Assessment
+from salesopt.baseline import Calibration
 from salesopt.funnel import CATEGORY_WEIGHTS
-from salesopt.montecarlo import deal_probabilities, forecast, in_period, period_forecast
+from salesopt.impact import binding_note, expected_impact, headline, lever_uplifts, programme_case
+from salesopt.montecarlo import default_period, forecast_period, pro_rata_target
 from salesopt.whatif import (
     BASELINE_FIELDS,
     Baseline,
@@ -44,10 +46,9 @@ def baseline_editor(assessment: Assessment, values: dict[str, float | None]) -> 
                 for i, (k, label) in enumerate(BASELINE_FIELDS.items())
             }
             if st.form_submit_button("Save baseline", icon=":material/save:"):
+                limits = {"win_rate": 1, "attainment": 5, "attainment_cap": 2}
                 errors = [
-                    BASELINE_FIELDS[k]
-                    for k in ("win_rate", "attainment")
-                    if typed[k] is not None and not 0 <= typed[k] <= (1 if k == "win_rate" else 5)
+                    BASELINE_FIELDS[k] for k, top in limits.items() if typed[k] is not None and not 0 <= typed[k] <= top
                 ]
                 if errors:
                     st.error("Out of range: " + ", ".join(errors) + " (type a fraction, e.g. 0.2 for 20%).")
@@ -55,9 +56,22 @@ def baseline_editor(assessment: Assessment, values: dict[str, float | None]) -> 
                     state.update_section(
                         "whatif",
                         overrides={k: float(v) for k, v in typed.items() if v is not None and v != values.get(k)}
-                        | {k: v for k, v in assessment.whatif.overrides.items() if typed.get(k) == v},
+                        | {
+                            k: v
+                            for k, v in assessment.whatif.overrides.items()
+                            if k not in BASELINE_FIELDS or typed.get(k) == v
+                        },
                     )
                     st.rerun()
+
+
+def baseline_notes(cal: Calibration) -> None:
+    """Where each baseline figure came from, and the baseline against actual revenue."""
+    if cal.reconciliation is not None:
+        st.info(cal.reconciliation.sentence, icon=":material/balance:")
+    with st.expander("Where the baseline figures come from"):
+        for note in cal.notes:
+            st.caption(note)
 
 
 @st.fragment
@@ -94,6 +108,18 @@ def levers(assessment: Assessment, base: Baseline) -> None:
         hires=float(c1.number_input("New reps to hire", 0, 500, 0, key="whatif.hires")),
         hire_month=int(c2.number_input("Hired in month", 1, 12, 1, key="whatif.hire_month")),
         attrition=c1.slider("Rep attrition per year", 0, 50, 0, 5, format="%d%%", key="whatif.attrition") / 100,
+        attainment=c2.slider(
+            f"Quota attainment ({fmt.percent(base.attainment)} today)",
+            -30,
+            60,
+            0,
+            1,
+            format="%+d pts",
+            key="whatif.attainment",
+            help="At 0, attainment moves with the wins, up to the most of quota a rep carries "
+            f"({fmt.percent(base.attainment_cap)}); set, capacity counts the reps at this attainment.",
+        )
+        / 100,
     )
     before, after = outcome(base), outcome(base, lv)
     cur = assessment.currency
@@ -120,7 +146,7 @@ def levers(assessment: Assessment, base: Baseline) -> None:
     m[3].metric(
         "Capacity / year",
         fmt.money(after.capacity, cur, compact=True),
-        help="Reps (ramping hires, attrition) x quota x attainment.",
+        help="Reps (ramping hires, attrition) x quota x the attainment ceiling.",
     )
     m = st.columns(4)
     m[0].metric(
@@ -137,6 +163,12 @@ def levers(assessment: Assessment, base: Baseline) -> None:
         "Pipeline value", fmt.money(after.pipeline_value, cur, compact=True), help="Open opportunities x deal size."
     )
     m[3].metric("Coverage", fmt.times(after.coverage), help="Pipeline value / target.")
+    st.metric(
+        "Quota attainment",
+        fmt.percent(after.attainment),
+        help="Projected revenue / the quota the reps carry in the year.",
+    )
+    st.caption(binding_note(base, lv, after, cur))
     # no form: Enter in the name only commits the name; the button saves, once (a name saved again
     # replaces that scenario's levers)
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
@@ -229,6 +261,13 @@ def reverse_panel(assessment: Assessment, base: Baseline) -> None:
 
 def capacity_panel(assessment: Assessment, base: Baseline) -> None:
     cur = assessment.currency
+    if not base.has_capacity:
+        st.info(
+            "Capacity is not counted: no team size or quota is known (Stage 1, a Stage 2 target, or the baseline "
+            "figures above), so only the funnel limits the projection.",
+            icon=":material/info:",
+        )
+        return
     hires = st.session_state.get("whatif.hires", 0)
     plan = capacity_plan(
         base,
@@ -242,7 +281,7 @@ def capacity_panel(assessment: Assessment, base: Baseline) -> None:
     c[0].metric(
         "Reps needed (fully ramped)",
         fmt.number(reps_needed(base.target, base.quota_per_rep, base.attainment), 1),
-        help="Target / (quota per rep x attainment).",
+        help="Target / (quota per rep x today's attainment).",
     )
     c[1].metric(
         "Hires needed now",
@@ -253,7 +292,8 @@ def capacity_panel(assessment: Assessment, base: Baseline) -> None:
     widgets.chart(lambda: charts.capacity(plan), ("capacity", base, plan.to_json()))
     st.caption(
         f"With the hires and attrition set on the Levers tab; {fmt.money(base.quota_per_rep, cur)} quota per "
-        f"rep at {fmt.percent(base.attainment)} attainment."
+        f"rep. Capacity counts reps at {fmt.percent(base.attainment_cap)} of quota (the most a rep carries); reps "
+        f"and hires needed are at today's {fmt.percent(base.attainment)}."
     )
 
 
@@ -264,13 +304,12 @@ def forecast_panel(assessment: Assessment, result: Any) -> None:
             icon=":material/info:",
         )
         return
-    open_dates = result.deals.loc[result.deals["status"] == "open", "close_date"].dropna()
-    if open_dates.empty:
+    default = default_period(result.deals)
+    if default is None:
         st.info("No open deal has a close date.", icon=":material/info:")
         return
-    start0 = open_dates.min().date()
     c1, c2, c3 = st.columns(3)
-    period = c1.date_input("Period", value=(start0, (open_dates.min() + pd.Timedelta(days=90)).date()), key="mc.period")
+    period = c1.date_input("Period", value=(default[0].date(), default[1].date()), key="mc.period")
     source = c2.selectbox(
         "Deal probability from", list(PROBABILITY_SOURCES), format_func=PROBABILITY_SOURCES.get, key="mc.source"
     )
@@ -287,67 +326,76 @@ def forecast_panel(assessment: Assessment, result: Any) -> None:
     if not isinstance(period, tuple) or len(period) != 2:
         st.caption("Pick the period's first and last day.")
         return
-    deals, won = in_period(result.deals, pd.Timestamp(period[0]), pd.Timestamp(period[1]))
+    start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1])
     model = state.catalog().scoring().get("default")
     rates = {}
     if model is not None:
         cal = result.calibration(model.min_closed_for_calibration)
         rates = {r["stage"]: r["observed"] for r in cal.to_dict("records") if r["observed"] is not None}
     tier_p = _tier_probabilities(assessment, result)
-    p, missing = deal_probabilities(
-        deals, source, stage_rates=rates, category_weights=CATEGORY_WEIGHTS, tier_probability=tier_p
-    )
-    yearly = assessment.funnel.target
-    days = (pd.Timestamp(period[1]) - pd.Timestamp(period[0])).days + 1
-    default = round(yearly * days / 365, -3) if yearly else 0.0
+    share = pro_rata_target(assessment.funnel.target, start, end)
     target = (
         st.number_input(
             "Revenue target for the period",
             0.0,
-            value=default,
+            value=share or 0.0,
             step=10_000.0,
-            key=f"mc.target.{days}",
-            help="Default: the Stage 2 yearly target pro rata for the period's days.",
+            key=f"mc.target.{(end - start).days}",
+            help="Default: the Stage 2 yearly target pro rata for the period's days (target x days / 365).",
         )
         or None
     )
-    amounts = deals["amount"].fillna(0).to_numpy()
-    key = ("forecast", period, source, seed, target, hash(p.tobytes()), hash(amounts.tobytes()))
+    key = ("period_forecast", period, source, seed, target, tuple(sorted(rates.items())), tuple(sorted(tier_p.items())))
     with st.spinner("Simulating 10,000 trials…"):  # once per input; a rerun reuses the result
         f = result._remember(
-            key, lambda: forecast(amounts, p, target=None if target is None else target - won, trials=10_000, seed=seed)
+            key,
+            lambda: forecast_period(
+                result.deals,
+                start,
+                end,
+                source,
+                target=target,
+                stage_rates=rates,
+                category_weights=CATEGORY_WEIGHTS,
+                tier_probability=tier_p,
+                trials=10_000,
+                seed=seed,
+            ),
         )
-    pf = period_forecast(deals, won, p, CATEGORY_WEIGHTS)
     cur = assessment.currency
     m = st.columns(4)
-    m[0].metric("P10", fmt.money(won + f.p10, cur, compact=True), help="90% of trials reach at least this.")
-    m[1].metric("P50", fmt.money(won + f.p50, cur, compact=True), help="The median trial.")
-    m[2].metric("P90", fmt.money(won + f.p90, cur, compact=True), help="10% of trials reach this or more.")
+    m[0].metric(
+        "P10", fmt.money(f.p10, cur, compact=True), help="Won in the period + simulated: 90% of trials reach this."
+    )
+    m[1].metric("P50", fmt.money(f.p50, cur, compact=True), help="Won in the period + the median simulated trial.")
+    m[2].metric(
+        "P90", fmt.money(f.p90, cur, compact=True), help="Won in the period + simulated: 10% of trials reach this."
+    )
     m[3].metric(
         "Chance of the target",
         fmt.percent(f.probability_of_target),
-        help="Share of trials with won + simulated revenue >= the Stage 2 target"
+        help="Share of trials with won + simulated revenue >= the period's target"
         if target
         else "Set a revenue target in Stage 2 (Funnel tab).",
     )
     m = st.columns(3)
     m[0].metric(
         "Weighted forecast (probabilities)",
-        fmt.money(pf.probability_forecast, cur, compact=True),
+        fmt.money(f.exact_mean, cur, compact=True),
         help="Won in the period + sum of amount x the chosen probability.",
     )
     m[1].metric(
         "Category forecast",
-        fmt.money(pf.category_forecast, cur, compact=True),
+        fmt.money(f.category_forecast, cur, compact=True),
         help="Won in the period + sum of amount x forecast category weight (0.9 / 0.7 / 0.5 / 0).",
     )
-    m[2].metric("Open deals in the period", fmt.number(pf.open_in_period), help=f"Won so far: {fmt.money(won, cur)}.")
-    marks = {"P10": won + f.p10, "P50": won + f.p50, "P90": won + f.p90}
+    m[2].metric("Open deals in the period", fmt.number(f.open_deals), help=f"Won so far: {fmt.money(f.won, cur)}.")
+    marks = {"P10": f.p10, "P50": f.p50, "P90": f.p90}
     if target:
         marks["target"] = target
-    widgets.chart(lambda: charts.histogram(won + f.trials, marks), (*key, "histogram", won))
-    if missing:
-        st.caption(f"{missing:,} deal(s) have no {PROBABILITY_SOURCES[source].lower()}: counted at 0%.")
+    widgets.chart(lambda: charts.histogram(f.trials, marks), (*key, "histogram"))
+    if f.without_probability:
+        st.caption(f"{f.without_probability:,} deal(s) have no {PROBABILITY_SOURCES[source].lower()}: counted at 0%.")
     if model is not None:
         with st.expander("Stage win rates from history (used by 'Observed stage win rate')"):
             cal = result.calibration(model.min_closed_for_calibration)
@@ -361,6 +409,75 @@ def forecast_panel(assessment: Assessment, result: Any) -> None:
                 f"Observed only where at least {model.min_closed_for_calibration} closed deals reached the "
                 "stage (the scoring model's setting); otherwise insufficient history."
             )
+
+
+PROGRAMME_INPUTS = {
+    "rep_cost": ("Loaded cost of a rep per year", "Default: a quarter of the quota."),
+    "tools_cost": ("Tools for the year", "Default: 1% of the quota a seat."),
+    "enablement_hours": ("Training hours per rep in the year", "Default: 40 hours."),
+    "gross_margin": ("Gross margin (0-1)", "Without it the return is counted on revenue (an upper bound)."),
+}
+
+
+def impact_panel(assessment: Assessment, result: Any) -> None:
+    """The chosen scenario's expected impact, its levers alone, and the programme's own case."""
+    analysis, deals = (result.analysis, result.deals) if result else (None, None)
+    impact = expected_impact(assessment, analysis, deals)
+    if impact is None:
+        return
+    cur = assessment.currency
+    st.subheader(f"Expected impact: {impact.scenario}")
+    if impact.silenced:
+        st.warning(f"No money figure: {impact.silenced}.", icon=":material/block:")
+        return
+    st.markdown(f"**{headline(impact, cur)}**")
+    st.caption(f"Range: {impact.range_note}. {impact.binding_note}")
+    rows = lever_uplifts(assessment, analysis, deals)
+    widgets.table(
+        pd.DataFrame(
+            {
+                "Lever": [r.label for r in rows],
+                "Change": [r.change for r in rows],
+                "Uplift a year": [fmt.money(r.uplift, cur) for r in rows],
+                "Limit": [r.binding for r in rows],
+            }
+        ),
+        hide_index=True,
+    )
+    if rows:
+        st.caption(rows[-1].note)
+    for line in impact.assumptions:
+        st.caption(line)
+    _programme(assessment, impact)
+
+
+def _programme(assessment: Assessment, impact: Any) -> None:
+    case = programme_case(assessment, impact)
+    if case is None or case.silenced:
+        return
+    cur = assessment.currency
+    st.markdown("**The programme's own case**")
+    c = st.columns(4)
+    c[0].metric("Investment", fmt.money(case.investment, cur, compact=True), help="Hires + tools + enablement time.")
+    c[1].metric("Return", fmt.money(case.gain, cur, compact=True), help="Uplift x gross margin (revenue if not given).")
+    c[2].metric("ROI", fmt.percent(case.roi), help="(Return - investment) / investment, over 12 months.")
+    c[3].metric("Payback", f"month {case.payback_month}" if case.payback_month else "not in 12 months")
+    for line in case.assumptions:
+        st.caption(line)
+    with st.expander("Programme costs and margin"), st.form("whatif.programme"):
+        typed = {
+            k: st.number_input(
+                label, min_value=0.0, value=assessment.whatif.overrides.get(k), help=tip, key=f"whatif.prog.{k}"
+            )
+            for k, (label, tip) in PROGRAMME_INPUTS.items()
+        }
+        if st.form_submit_button("Save costs", icon=":material/save:"):
+            if typed["gross_margin"] is not None and typed["gross_margin"] > 1:
+                st.error("Out of range: gross margin (type a fraction, e.g. 0.75 for 75%).")
+            else:
+                kept = {k: v for k, v in assessment.whatif.overrides.items() if k not in PROGRAMME_INPUTS}
+                state.update_section("whatif", overrides=kept | {k: v for k, v in typed.items() if v is not None})
+                st.rerun()
 
 
 def _tier_probabilities(assessment: Assessment, result: Any) -> dict[str, float]:
