@@ -97,7 +97,7 @@ def leak_deals(deals: pd.DataFrame, analysis: Any) -> ActionList | None:
     today = _today(deals)
     at = deals[(deals["status"] == "open") & (deals["stage_index"] == i)]
     return ActionList(
-        f"At {leak.from_stage} without a {leak.to_stage.lower()}",
+        f"At {leak.from_stage}, not yet at {leak.to_stage}",
         f"open deals at {leak.from_stage} that have not reached {leak.to_stage}: book the next step or "
         "qualify them out",
         f"{today:%Y-%m-%d}" if today is not None else "",

@@ -56,7 +56,7 @@ def field_gaps(deals: pd.DataFrame) -> list[FieldGap]:
             out.append(FieldGap(name, _label(name), len(rows), len(rows), SCOPE[scope], unlocks, False))
             continue
         col = rows[name]
-        empty = int(col.isna().sum() + (col.astype(str).str.strip() == "").sum() * (col.dtype == object))
+        empty = int((col.astype("string").str.strip().fillna("") == "").sum())
         if name == "competitor":
             reason = rows.get("loss_reason")
             if reason is None:
@@ -68,6 +68,11 @@ def field_gaps(deals: pd.DataFrame) -> list[FieldGap]:
     return sorted(out, key=lambda g: -g.empty / max(g.of, 1))
 
 
+def _sentence(text: object) -> str:
+    t = str(text).strip().rstrip(".")
+    return (t[:1].upper() + t[1:] + ".") if t else ""
+
+
 def data_notes(result: Any) -> list[str]:
     """Every import warning and undefined figure, in the client's words."""
     report, a = result.imported.report, result.analysis
@@ -75,16 +80,19 @@ def data_notes(result: Any) -> list[str]:
     if report.rows_rejected:
         lines = ", ".join(str(r.line) for r in report.rejected[:5])
         more = f" and {report.rows_rejected - 5:,} more" if report.rows_rejected > 5 else ""
-        notes.append(f"{report.rows_rejected:,} row(s) of the export could not be read as deals (lines {lines}{more}).")
+        rows = "1 row" if report.rows_rejected == 1 else f"{report.rows_rejected:,} rows"
+        notes.append(f"{rows} of the export could not be read as deals (lines {lines}{more}).")
     for fld, n in report.emptied_by_field.items():
-        notes.append(f"{n:,} cell(s) of {_label(fld).lower()} held a value that could not be read and were left empty.")
-    notes += [str(w).rstrip(".") + "." for w in report.warnings]
+        cells = "1 cell" if n == 1 else f"{n:,} cells"
+        notes.append(f"{cells} of {_label(fld).lower()} held a value that could not be read and were left empty.")
+    notes += [_sentence(w) for w in report.warnings]
     notes += [f"Dates ({_label(k).lower()}): {str(v).rstrip('.')}." for k, v in report.date_notes.items()]
-    notes += [str(w).rstrip(".") + "." for w in a.warnings]
+    notes += [_sentence(w) for w in a.warnings if "no known stage" not in str(w)]
     if a.unknown_lost_stage:
+        n = a.unknown_lost_stage
         notes.append(
-            f"{a.unknown_lost_stage:,} lost deal(s) have no known stage: they count as lost in the win rate but "
-            "not in any stage-to-stage conversion."
+            f"{n:,} lost {'deal has' if n == 1 else 'deals have'} no known stage: counted as lost in the win rate, "
+            "left out of every stage-to-stage conversion and of the losses by stage."
         )
     labels = {
         "win_rate": "Win rate",

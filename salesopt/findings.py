@@ -95,7 +95,14 @@ def leak_gap(analysis: Any, deals: pd.DataFrame) -> Finding | None:
     at = deals[deals["furthest"] == i] if "furthest" in deals else deals.iloc[0:0]
     lost_there = int((at["status"] == "lost").sum())
     open_there = int((at["status"] == "open").sum())
-    split = f" ({lost_there:,} lost there, {open_there:,} still open there)" if lost_there + open_there == stuck else ""
+    parts = [
+        f"{lost_there:,} lost there" if lost_there else "",
+        f"{open_there:,} still open there" if open_there else "",
+    ]
+    parts = [p for p in parts if p]
+    split = f" ({', '.join(parts)})" if lost_there + open_there == stuck and len(parts) > 1 else ""
+    if len(parts) == 1 and lost_there + open_there == stuck:
+        split = " (all lost there)" if lost_there else " (all still open there)"
     bench = f"; the benchmark is {fmt.percent(leak.benchmark)}" if leak.benchmark is not None else ""
     return Finding(
         "leak",
@@ -103,7 +110,12 @@ def leak_gap(analysis: Any, deals: pd.DataFrame) -> Finding | None:
         f"{stuck:,} of {reached:,} deals that reached {leak.from_stage} never reached {leak.to_stage}{split}: "
         f"a conversion of {fmt.percent(leak.conversion)}{bench}.",
         stuck / reached,
-        f"{reached:,} deals that reached {leak.from_stage}, of {analysis.opportunities:,} in the funnel",
+        f"{reached:,} deals that reached {leak.from_stage}, of {analysis.opportunities:,} in the funnel"
+        + (
+            f"; {_plural(analysis.unknown_lost_stage, 'lost deal')} without a known stage are not in it"
+            if analysis.unknown_lost_stage
+            else ""
+        ),
         f"reached {leak.from_stage} - reached {leak.to_stage}; conversion = reached {leak.to_stage} / "
         f"reached {leak.from_stage}",
         stuck / reached,

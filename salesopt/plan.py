@@ -560,11 +560,17 @@ def _exec_performance(inputs: _Inputs) -> list[str]:
         if revenue is not None:
             lines.append(f"- **Won revenue, last 12 months:** {fmt.money(revenue, cur, compact=True)} ({basis})")
         lines.append(f"- **Win rate:** {fmt.percent(a.win_rate)} ({a.rests_on.get('win_rate', 'won / closed')})")
-        lines.append(f"- **Sales cycle (median, won deals):** {_days(a.cycle_days_median)}")
-        lines.append(
-            f"- **Pipeline coverage:** {fmt.times(a.coverage_ratio)} of the target, where the win rate needs "
-            f"{fmt.times(a.required_coverage)}"
-        )
+        if a.cycle_days_median is not None:
+            lines.append(f"- **Sales cycle (median, won deals):** {_days(a.cycle_days_median)}")
+        else:
+            lines.append(f"- **Sales cycle:** not defined ({_why(a, 'cycle_days')})")
+        if a.coverage_ratio is not None:
+            lines.append(
+                f"- **Pipeline coverage:** {fmt.times(a.coverage_ratio)} of the target, where the win rate needs "
+                f"{fmt.times(a.required_coverage)}"
+            )
+        else:
+            lines.append(f"- **Pipeline coverage:** not defined ({_why(a, 'coverage_ratio')})")
     else:
         for label, qid, show in (
             ("Revenue (12 months, reported)", "annual_revenue", lambda v: fmt.money(v, cur, compact=True)),
@@ -578,6 +584,10 @@ def _exec_performance(inputs: _Inputs) -> list[str]:
     if not lines:
         return ["_Missing: the current performance figures. Stage 1 (Sales context) collects them._"]
     return lines
+
+
+def _why(a: Analysis, key: str) -> str:
+    return str(a.reasons.get(key) or "the export does not say").rstrip(".")
 
 
 def _answer_number(answers: dict[str, Any], qid: str) -> float | None:
