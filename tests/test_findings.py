@@ -43,11 +43,13 @@ def test_leak_counts_demoed_deals_without_a_proposal(result, raw):
     order = {s: i for i, s in enumerate(DEMO_STAGES)}
     # furthest stage reached: the open deal's stage, the lost deal's lost-at stage, won = last
     furthest = raw.apply(
-        lambda r: order["Closed Won"]
-        if r["Stage"] == "Closed Won"
-        else order[r["Lost At Stage"]]
-        if r["Stage"] == "Closed Lost"
-        else order[r["Stage"]],
+        lambda r: (
+            order["Closed Won"]
+            if r["Stage"] == "Closed Won"
+            else order[r["Lost At Stage"]]
+            if r["Stage"] == "Closed Lost"
+            else order[r["Stage"]]
+        ),
         axis=1,
     )
     demoed = int((furthest >= order["Demo"]).sum())

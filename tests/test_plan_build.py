@@ -70,7 +70,12 @@ def test_qualification_states_what_the_answers_say(demo_plan):
 
 def test_roadmap_caps_phases_without_duplicates_and_fills_scale(demo_plan):
     md, seen = demo_plan.markdown, []
-    for title in ("Quick Wins (Month 1)", "Foundation (Months 2-3)", "Optimization (Months 4-6)", "Scale (Months 7-12)"):
+    for title in (
+        "Quick Wins (Month 1)",
+        "Foundation (Months 2-3)",
+        "Optimization (Months 4-6)",
+        "Scale (Months 7-12)",
+    ):
         items = [line for line in _section(md, title).splitlines() if line.startswith("- **")]
         assert 1 <= len(items) <= PHASE_CAP, title
         assert all("KPI:" in i and "done when:" in i for i in items)
