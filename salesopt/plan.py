@@ -351,7 +351,7 @@ def _stage45_lines(kind: str, assessment: Assessment, catalog: Catalog) -> list[
     if kind == "forecast" and p.forecasts:
         _, summary = accuracy([(r.period, r.forecast, r.actual) for r in p.forecasts])
         return [
-            f"- **Forecast accuracy over {len(p.forecasts)} period(s):** MAPE {fmt.percent(summary['mape'])}, "
+            f"- **Forecast accuracy over {_plural(len(p.forecasts), 'period')}:** MAPE {fmt.percent(summary['mape'])}, "
             f"bias {fmt.percent(summary['bias'])} ({summary['verdict']})"
         ]
     if kind == "metrics_tiers":
@@ -380,10 +380,33 @@ def _section_body(
         shown = [f for f in context_figures(assessment) if f.value != "—"]
         cycle = assessment.context.answers.get("sales_cycle")
         days = {"Sales cycle": _days(float(cycle))} if isinstance(cycle, (int, float)) else {}
-        lines[:0] = [f"- **{f.label}:** {days.get(f.label, f.value)}" for f in shown]
+        measured = lines
+        lines = [f"- **{f.label}:** {days.get(f.label, f.value)}" for f in shown]
         if not shown and funnel is None:
             lines.append("_Missing: the current performance figures. Stage 1 (Sales context) collects them._")
-        return lines
+            return lines
+        # the answers that the headline figures above already show are not printed twice
+        context = catalog.stage("context")
+        shown_prompts = {q.prompt for q in context.questions() if q.id in FIGURE_QUESTIONS} if context else set()
+        answers = _answer_lines(section, assessment, catalog)[0]
+        answers = [a for a in answers if not any(f"**{_quote(p)}**" in a for p in shown_prompts)]
+        return [*lines, *answers, *measured]
+    answers, stages_missing = _answer_lines(section, assessment, catalog)
+    lines += answers
+    if not lines:
+        if section.missing:
+            lines.append(f"_Missing: {section.missing}._")
+        elif stages_missing:
+            lines.append(f"_Missing: no answers yet. {' and '.join(stages_missing)} collects them._")
+    return lines
+
+
+FIGURE_QUESTIONS = ("annual_revenue", "quota_attainment", "win_rate", "avg_deal_size", "sales_cycle")
+
+
+def _answer_lines(section: Section, assessment: Assessment, catalog: Catalog) -> tuple[list[str], list[str]]:
+    """The answers of a section's sources as plan lines, and the stages that have none yet."""
+    lines: list[str] = []
     stages_missing = []
     for src in section.sources:
         stage = catalog.stage(src.stage)
@@ -401,12 +424,7 @@ def _section_body(
             found = True
         if not found:
             stages_missing.append(f"Stage {stage.number} ({stage.title})")
-    if not lines:
-        if section.missing:
-            lines.append(f"_Missing: {section.missing}._")
-        elif stages_missing:
-            lines.append(f"_Missing: no answers yet. {' and '.join(stages_missing)} collects them._")
-    return lines
+    return lines, stages_missing
 
 
 # ---- Expected Impact: small functions the impact module will take over ---------------------------
@@ -526,7 +544,11 @@ def recommendation_lines(recs: list[Any], kind: str, currency: str, inputs: _Inp
     if kind == "summary":
         top = [row[0] for row in prioritized(recs, inputs.result is not None)[:3]]
         return [_action_line(r, inputs, plan) for r in top]
-    return [_action_line(r, inputs, plan, long=True) for r in plan.get(kind, [])]
+    lines = [_action_line(r, inputs, plan, long=True) for r in plan.get(kind, [])]
+    if kind == "scale" and plan.get("later"):
+        later = "; ".join(_quote(r.title) for r in plan["later"])
+        lines.append(f"- After month 12, once the phases above are done: {later}.")
+    return lines
 
 
 def roadmap_table(recs: list[Any], plan_date: date) -> Any:
