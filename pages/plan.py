@@ -4,9 +4,7 @@ import streamlit as st
 
 from salesopt.assessment import to_json, to_yaml
 from salesopt.export import file_slug, render, tables_zip
-from salesopt.facts import gather
 from salesopt.plan import build_plan
-from salesopt.recommend import run
 from salesopt.summary import cohort_csv, recommendation_csv, stage_csv
 from ui import funnel_ui, state, widgets
 
@@ -16,7 +14,7 @@ catalog = state.catalog()
 result, _ = funnel_ui.current_result(assessment)
 plan = build_plan(assessment, catalog, result)
 markdown, charts, title = plan.markdown, plan.charts, plan.client
-recommendations = run(catalog.rules(), gather(assessment, catalog, result))
+recommendations = list(plan.recommendations)
 slug = file_slug(title, "plan")
 
 st.title("Sales Process Optimization Plan")

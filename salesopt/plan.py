@@ -138,6 +138,7 @@ class Plan:
     sections_total: int = 0
     missing: tuple[str, ...] = ()
     roadmap: Any = None  # the roadmap as a table (one row per item), for the CSV download
+    recommendations: tuple[Any, ...] = ()  # the rules that fired (salesopt.recommend.run), for the CSV download
 
 
 @dataclass(frozen=True)
@@ -528,7 +529,8 @@ def _action_line(r: Any, inputs: _Inputs, plan: dict[str, list[Any]], long: bool
     phase = _phase_of(r, plan)
     kpi = f"; KPI: {_quote(r.kpi)}" if r.kpi else ""
     done = f"; done when: {_quote(r.done_when).rstrip('.')}" if long and r.done_when else ""
-    why = f" {_quote(r.why.rstrip('.'))}." if long else ""
+    # a reason whose figure is unknown (a placeholder left unfilled) is left out rather than shown raw
+    why = f" {_quote(r.why.rstrip('.'))}." if long and "{" not in r.why else ""
     see = " (expected impact: see Expected Impact)" if r.impact and long else ""
     return (
         f"- **{_quote(r.title)}**.{why} Owner: {r.rule.owner}; by {_due(inputs, phase)}{kpi}{done}. "
@@ -969,4 +971,5 @@ def build_plan(assessment: Assessment, catalog: Catalog, result: Any = None) -> 
         sections_total=total,
         missing=missing,
         roadmap=roadmap_table(recs, inputs.plan_date),
+        recommendations=tuple(recs),
     )

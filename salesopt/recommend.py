@@ -133,7 +133,7 @@ class Recommendation:
 
 def _fill(template: str, facts: Mapping[str, Any]) -> str:
     """'{win_rate:%}' style placeholders from the facts ('{deal_size:$}' as money in the facts'
-    ``currency``, '{cycle:d}' as days); a missing one stays as it is (callers drop a text that still has one)."""
+    ``currency``, '{cycle:d}' as days); a missing one stays as it is (the plan leaves such a reason out)."""
     import re
 
     from salesopt import fmt
