@@ -3,31 +3,31 @@
 import streamlit as st
 
 from salesopt.assessment import to_json, to_yaml
-from salesopt.export import file_slug, plan_charts, render, tables_zip
-from salesopt.facts import gather
-from salesopt.plan import render_markdown
-from salesopt.recommend import run
+from salesopt.export import file_slug, render, tables_zip
+from salesopt.plan import build_plan
 from salesopt.summary import cohort_csv, recommendation_csv, stage_csv
-from salesopt.whatif import chosen_impact
 from ui import funnel_ui, state, widgets
 
 widgets.frame()
 assessment = widgets.require_assessment()
 catalog = state.catalog()
 result, _ = funnel_ui.current_result(assessment)
-analysis = result.analysis if result is not None else None
-impact = chosen_impact(assessment, analysis, result.deals if result else None)
-recommendations = run(catalog.rules(), gather(assessment, catalog, result))
-markdown = render_markdown(assessment, catalog, analysis, impact, recommendations)
-charts = plan_charts(analysis, assessment.qualification.business_case, impact)
-title = assessment.company or assessment.title
+plan = build_plan(assessment, catalog, result)
+markdown, charts, title = plan.markdown, plan.charts, plan.client
+recommendations = list(plan.recommendations)
 slug = file_slug(title, "plan")
 
 st.title("Sales Process Optimization Plan")
-st.caption("Built from every stage so far. Sections without data say what is missing and which stage collects it.")
-tables = [("recommendations", recommendation_csv(recommendations, assessment.currency))]  # numbers, not text
+st.caption(
+    f"Built from every stage so far: {plan.sections_complete} of {plan.sections_total} sections complete. "
+    "Sections without data say what is missing and which stage collects it."
+)
+tables = [
+    ("recommendations", recommendation_csv(recommendations, assessment.currency)),  # numbers, not text
+    ("roadmap", plan.roadmap),
+]
 if result is not None:
-    tables.append(("funnel_stages", stage_csv(analysis)))
+    tables.append(("funnel_stages", stage_csv(result.analysis)))
     if result.has_values("owner"):
         tables.append(("owners", cohort_csv(result.cohort("owner"), "owner", assessment.currency)))
 widgets.download_row(

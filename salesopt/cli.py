@@ -44,7 +44,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_plan(args: argparse.Namespace) -> int:
     from salesopt.assessment import AssessmentFileError, from_file_bytes
     from salesopt.frameworks import load_catalog
-    from salesopt.plan import render_markdown
 
     source = Path(args.assessment)
     try:
@@ -59,7 +58,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     kind = out.suffix.lower().lstrip(".")
     if kind not in ("md", "html", "pdf"):
         raise UsageError(f"{out}: unknown format '.{kind}'; use .md, .html or .pdf")
-    funnel = result = None
+    result = None
     if args.crm:
         import hashlib
 
@@ -104,19 +103,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
             basis=f.win_rate_basis,
             benchmark=load_catalog().benchmarks().get(f.benchmark_id or ""),
         )
-        funnel = result.analysis
-    from salesopt.facts import gather
-    from salesopt.recommend import run
-    from salesopt.whatif import chosen_impact
+    from salesopt.export import render
+    from salesopt.plan import build_plan
 
-    catalog = load_catalog()
-    impact = chosen_impact(assessment, funnel, result.deals if result else None)
-    recs = run(catalog.rules(), gather(assessment, catalog, result))
-    from salesopt.export import plan_charts, render
-
-    markdown = render_markdown(assessment, catalog, funnel, impact, recs)
-    chart_set = plan_charts(funnel, assessment.qualification.business_case, impact)
-    out.write_bytes(render(markdown, kind, chart_set, assessment.company or assessment.title))
+    plan = build_plan(assessment, load_catalog(), result)
+    out.write_bytes(render(plan.markdown, kind, plan.charts, plan.client))
     return 0
 
 

@@ -2,8 +2,12 @@
 
 Seed 000, "Usage Example": B2B SaaS, $50K ACV, 10 AEs and 5 SDRs, 60% quota attainment, 20% win
 rate, a 9-month sales cycle, and a leak from demo to proposal (50% conversion where the benchmark
-is 70%). :func:`generate_crm` draws opportunities with those properties from a seeded generator,
-so tests and benchmarks can make any number of rows, the same every time.
+is 70%). Stages 3-5 carry what the example implements (BANT before the demo, SPIN discovery, an
+ROI calculator, battle cards, persona playbooks, demo certification, conversation intelligence,
+monthly win/loss reviews, weekly pipeline reviews, forecast accuracy tracking) and a saved what-if
+scenario with the example's results (win rate 20% -> 28%, cycle 9 -> 7 months, attainment 60% ->
+82%) is the plan's choice. :func:`generate_crm` draws opportunities with those properties from a
+seeded generator, so tests and benchmarks can make any number of rows, the same every time.
 """
 
 from __future__ import annotations
@@ -13,7 +17,25 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from salesopt.assessment import Assessment, ContextSection, FunnelSection, QualificationSection
+from salesopt.assessment import (
+    Assessment,
+    BusinessCase,
+    ContentStatus,
+    ContextSection,
+    EnablementSection,
+    ForecastRow,
+    FunnelSection,
+    MetricChoice,
+    ObjectionResponse,
+    OnboardingRow,
+    PerformanceSection,
+    QualificationSection,
+    QuotaRow,
+    Scenario,
+    SopRow,
+    ToolStatus,
+    WhatIfSection,
+)
 
 AS_OF = date(2026, 9, 30)
 DEMO_STAGES = ("Qualification", "Demo", "Proposal", "Negotiation", "Closed Won")
@@ -131,13 +153,204 @@ def demo_assessment() -> Assessment:
             "losing_to": ["Competitors", "Status quo / no decision"],
         },
     )
-    qualification = QualificationSection(answers={"bant_in_use": "No", "meddpicc_use": "Not needed"})
+    scenario = demo_scenario()
     return Assessment(
         title="Demo: SaaS sales process optimization",
         company="Demo SaaS Inc.",
         context=context,
         funnel=funnel,
-        qualification=qualification,
+        qualification=_qualification(),
+        enablement=_enablement(),
+        performance=_performance(),
+        scenarios=[scenario],
+        whatif=WhatIfSection(chosen_scenario=scenario.id),
+    )
+
+
+# the example's results: win rate 20% -> 28% (+8 points), cycle 9 -> 7 months (-2/9), attainment 60% -> 82%
+DEMO_SCENARIO_LEVERS = {"win_rate": 0.08, "cycle": round(-2 / 9, 4)}
+
+
+def demo_scenario() -> Scenario:
+    """The what-if scenario the demo plan is built on: the example's results as levers."""
+    return Scenario(
+        id="demo-results",
+        name="Qualified demos and a shorter cycle",
+        levers=dict(DEMO_SCENARIO_LEVERS),
+        notes="Win rate +8 points (20% to 28%), sales cycle 9 to 7 months; quota attainment aimed at 82%.",
+    )
+
+
+def _qualification() -> QualificationSection:
+    """Stage 3 of the example: BANT before the demo, SPIN discovery, an ROI calculator, battle cards."""
+    return QualificationSection(
+        answers={
+            "bant_in_use": "No",
+            "bant_stage": "Before the demo: an SDR scores every SQL and only Medium or High deals get a demo",
+            "bant_scoring": "Each element 0-2; 7-8 High (book the demo), 5-6 Medium (discovery call first), 0-4 Low",
+            "meddpicc_use": "Not needed",
+            "buying_committee": 4,
+            "paper_process": "Security questionnaire, then procurement review for deals over 75,000 a year",
+            "spin_situation": "Discovery call before any demo: how jobs are scheduled today and with which tools",
+            "spin_problem": "Where scheduling breaks: missed appointments, overtime, idle technicians",
+            "spin_implication": "What a missed appointment costs in refunds, overtime and churned customers",
+            "spin_need_payoff": "Let the buyer state the hours and revenue won back with better scheduling",
+            "buyer_objectives": "technician utilisation, first-time fix rate and customer retention",
+            "cost_of_status_quo": "about 6 idle technician hours a week per dispatcher and refunds on missed visits",
+            "roi_proof": "An ROI calculator filled in with the buyer during discovery, reused in the proposal",
+            "top_objections": ["Price / cost", "Competition", "Status quo"],
+            "objection_approach": "Ad hoc; discounts are offered early; no battle cards against competitors",
+        },
+        closing_answer=(
+            "BANT before the demo fits our 9-month cycle; the hardest part is getting SDRs to decline "
+            "demos for deals that score Low."
+        ),
+        business_case=BusinessCase(
+            revenue_increase=40000.0,
+            cost_savings=60000.0,
+            efficiency_gains=20000.0,
+            one_time=30000.0,
+            recurring=50000.0,
+        ),
+        objections=[
+            ObjectionResponse(name="Price / cost", response="Walk through the ROI calculator before any discount"),
+            ObjectionResponse(name="Competition", response="Use the battle card for the named competitor"),
+            ObjectionResponse(name="Status quo", response="Quantify the monthly cost of missed appointments"),
+        ],
+    )
+
+
+def _enablement() -> EnablementSection:
+    """Stage 4 of the example: persona playbooks, demo certification, conversation intelligence, win/loss."""
+    have = ContentStatus(status="have", owner="Sales enablement")
+    content = {
+        "conversation_guides": ContentStatus(status="outdated", owner="Sales enablement"),
+        "persona_research": ContentStatus(status="missing"),
+        "competitive_intel": ContentStatus(status="missing"),
+        "discovery_templates": have,
+        "pitch_decks": have,
+        "demo_scripts": ContentStatus(status="outdated", owner="Solutions engineering"),
+        "case_studies": ContentStatus(status="missing"),
+        "solution_sheets": have,
+        "roi_calculators": ContentStatus(status="missing"),
+        "proposal_templates": ContentStatus(status="outdated", owner="Sales operations"),
+        "pricing_guides": have,
+        "contract_templates": have,
+        "business_case_templates": ContentStatus(status="missing"),
+    }
+    return EnablementSection(
+        answers={
+            "discovery_content": ["Conversation guides and question banks", "Discovery call templates"],
+            "solution_content": ["Pitch decks and presentations", "Demo scripts and environments"],
+            "proposal_content": ["Proposal templates", "Pricing guides", "Contract templates"],
+            "content_organization": "Shared drive by product; not updated since last year; usage not tracked",
+            "playbooks_planned": ["Persona-based", "Competitive", "Stage-based"],
+            "personas": "Operations director, then the dispatcher team lead",
+            "crm_system": "Salesforce",
+            "tools_in_use": ["CRM", "Sales engagement"],
+            "onboarding_weeks": 112.0,
+            "ongoing_training": "Demo certification for every AE; monthly win/loss reviews; product updates",
+            "coaching": "Weekly 1:1s and deal reviews; call feedback from recorded calls once Gong is in",
+            "lead_response_time": 1.0,
+            "sops": ["Lead handling and response times", "Approval processes"],
+        },
+        closing_answer=(
+            "Persona playbooks and the demo certification have the biggest impact; battle cards can be built "
+            "in two weeks."
+        ),
+        content=content,
+        playbooks={
+            "persona": [
+                {
+                    "Persona": "Operations director",
+                    "Pains and needs": "Idle technicians and missed appointments",
+                    "Value propositions": "More jobs per technician per day",
+                },
+                {
+                    "Persona": "Dispatcher team lead",
+                    "Pains and needs": "Manual rescheduling",
+                    "Value propositions": "Schedules that fix themselves",
+                },
+            ],
+            "competitive": [
+                {"Competitor": "Acme Suite", "Differentiation": "Field-service depth, faster rollout"},
+                {"Competitor": "Globex CRM", "Differentiation": "Built for scheduling, not a CRM add-on"},
+            ],
+        },
+        stack={
+            "crm": ToolStatus(status="in use", tool="Salesforce"),
+            "engagement": ToolStatus(status="in use", tool="Outreach"),
+            "intelligence": ToolStatus(status="none"),
+            "cpq": ToolStatus(status="none"),
+            "conversation": ToolStatus(status="planned", tool="Gong"),
+        },
+        onboarding=[
+            OnboardingRow(name="Product/company knowledge", start_week=1, weeks=2),
+            OnboardingRow(name="Sales process and methodology", start_week=3, weeks=3),
+            OnboardingRow(name="Demo certification", start_week=6, weeks=3),
+            OnboardingRow(name="Shadowing and role-play", start_week=9, weeks=3),
+            OnboardingRow(name="First deals with support", start_week=12, weeks=5),
+        ],
+        sops=[
+            SopRow(name="Lead handling and response times", target="First touch within 1 business day",
+                   owner="SDR manager", documented=True),
+            SopRow(name="Qualification criteria", target="BANT 5+ before a demo", owner="Sales managers"),
+            SopRow(name="Stage advancement criteria", target="Written exit criteria for every stage",
+                   owner="Sales operations"),
+            SopRow(name="Approval processes", target="Discounts over 15% approved within 1 day",
+                   owner="VP Sales", documented=True),
+            SopRow(name="SDR-to-AE handoff", target="AE meeting booked within 2 days of SQL", owner="SDR manager"),
+        ],
+    )  # fmt: skip
+
+
+# yearly quota per AE ($5M team quota / 10) and bookings that give the 60% team attainment
+_QUOTA = 500_000.0
+_ACTUALS = (620_000, 520_000, 360_000, 260_000, 250_000, 240_000, 230_000, 200_000, 170_000, 150_000)
+
+
+def _performance() -> PerformanceSection:
+    """Stage 5 of the example: metrics with targets, weekly pipeline reviews, monthly forecast accuracy."""
+    return PerformanceSection(
+        answers={
+            "activity_metrics": ["Meetings scheduled", "Demos delivered", "Proposals sent"],
+            "pipeline_metrics": ["Pipeline created", "Pipeline coverage ratio", "Sales cycle length"],
+            "outcome_metrics": ["Revenue vs target", "Quota attainment", "Average deal size"],
+            "dashboards_planned": ["Individual rep", "Manager", "Executive"],
+            "forecast_categories": "Yes, as defined",
+            "forecast_accuracy": 0.85,
+            "pipeline_reviews": "Weekly pipeline review per pod with BANT scoring of every deal past the demo",
+            "one_on_ones": "Weekly 30 minutes: pipeline, one recorded call, one skill to practise",
+            "reps_above_quota": 2,
+            "reps_below_80": 8,
+            "incentives": (
+                "Keep 50/50 base and variable; add a quarterly SPIF for proposals sent after a qualified demo; "
+                "accelerator at 1.5x commission above 100% of quota; President's Club for the top two"
+            ),
+            "win_loss": "Yes, every closed deal",
+            "ab_tests": "Discovery call before the demo against demo first, by pod",
+            "cadence_monthly": "Win/loss review and forecast accuracy",
+            "cadence_quarterly": "Best-practice workshop led by the top performers",
+            "cadence_annual": "Territories, quotas and the compensation plan",
+        },
+        closing_answer="Demo-to-proposal conversion matters most; adoption through the weekly pipeline review.",
+        metrics=[
+            MetricChoice(metric_id="win_rate", target="28%", owner="VP Sales"),
+            MetricChoice(metric_id="cycle", target="210 days (7 months)", owner="Sales managers"),
+            MetricChoice(metric_id="attainment", target="82%", owner="VP Sales"),
+            MetricChoice(metric_id="coverage", target="4x", owner="Marketing and SDR team"),
+            MetricChoice(metric_id="demos", target="60 a month", owner="SDR manager"),
+            MetricChoice(metric_id="proposals", target="42 a month", owner="Sales managers"),
+        ],
+        quotas=[QuotaRow(rep=rep, quota=_QUOTA, actual=float(a)) for rep, a in zip(OWNERS, _ACTUALS, strict=True)],
+        forecasts=[
+            ForecastRow(period="2026-04", forecast=300_000, actual=255_000),
+            ForecastRow(period="2026-05", forecast=280_000, actual=250_000),
+            ForecastRow(period="2026-06", forecast=320_000, actual=270_000),
+            ForecastRow(period="2026-07", forecast=260_000, actual=240_000),
+            ForecastRow(period="2026-08", forecast=300_000, actual=265_000),
+            ForecastRow(period="2026-09", forecast=310_000, actual=280_000),
+        ],
     )
 
 

@@ -86,6 +86,7 @@ def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict
         "win_rate": _num(ctx.get("win_rate")),
         "cycle": _num(ctx.get("sales_cycle")),
         "target": assessment.funnel.target or (revenue / attainment if revenue and attainment else None),
+        "currency": assessment.currency,
     }
     if result is not None:
         _stage2(facts, result)
@@ -93,12 +94,14 @@ def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict
     recs, _ = recommend(assessment)
     spin_ids = ("spin_situation", "spin_problem", "spin_implication", "spin_need_payoff")
     objections = q.answers.get("top_objections") or []
+    # a Stage 3 that was not answered says nothing about SPIN or a business case: those stay unknown
+    stage3_answered = any(str(v).strip() for v in q.answers.values()) or q.business_case != BusinessCase()
     facts.update(
         bant_in_use=q.answers.get("bant_in_use"),
         meddpicc_use=q.answers.get("meddpicc_use"),
         recommended=recs[0].framework_id if recs else None,
-        business_case=q.business_case != BusinessCase(),
-        spin_answers=sum(1 for k in spin_ids if str(q.answers.get(k) or "").strip()),
+        business_case=(q.business_case != BusinessCase()) if stage3_answered else None,
+        spin_answers=sum(1 for k in spin_ids if str(q.answers.get(k) or "").strip()) if stage3_answered else None,
         price_objection=("Price / cost" in objections) if q.answers.get("top_objections") is not None else None,
     )
     # Stage 4
@@ -110,7 +113,7 @@ def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict
         if len(scores):
             worst = scores.loc[scores["gap"].astype(float).idxmax()]
             facts.update(content_gap_max=float(worst["gap"]), weakest_phase=str(worst["phase"]))
-    if kit is not None and facts.get("leak_from"):
+    if kit is not None and facts.get("leak_from") and statuses:
         facts["leak_content_missing"] = len(leak_content(kit, statuses, facts["leak_from"]))
     if e.stack:
         conv = e.stack.get("conversation")

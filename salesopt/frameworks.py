@@ -404,6 +404,8 @@ class RecommendationRule(_Content):
     priority: Literal["high", "medium", "low"]
     owner: str = Field(min_length=1, description="Who should own it.")
     phase: Literal["quick_wins", "foundation", "optimization", "scale"] = Field(description="Roadmap phase.")
+    kpi: str = Field("", description="The metric that shows it works, e.g. 'Demo → proposal conversion'.")
+    done_when: str = Field("", description="What is true when the roadmap item is done.")
     examples: RuleExamples
 
     @model_validator(mode="after")

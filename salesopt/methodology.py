@@ -49,7 +49,8 @@ def recommend(assessment: Assessment) -> tuple[list[Recommendation], list[str]]:
     b2b = "B2B" in model
     why: list[str] = []
     if deal is not None and deal >= 25_000:
-        why.append(f"deals average {fmt.money(deal, assessment.currency)} (complex from $25,000)")
+        cur = assessment.currency
+        why.append(f"deals average {fmt.money(deal, cur)} (complex from {fmt.money(25_000, cur)})")
     if cycle is not None and cycle >= 90:
         why.append(f"the cycle is {fmt.days(cycle)} (complex from 90 days)")
     if committee is not None and committee >= 4:

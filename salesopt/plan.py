@@ -1,12 +1,18 @@
 """The Sales Process Optimization Plan, following the seed's "Output Format" section by section.
 
-Each section is filled from the assessment. A section without data says what is missing and
-which stage collects it; nothing is invented.
+One builder, :func:`build_plan`, serves the Plan page and ``salesopt plan``. Each section is
+filled from the assessment and, when there is one, the Stage 2 analysis of the CRM export: key
+findings come from the data (salesopt.findings), not from answers printed back; the roadmap and
+the prioritization come from the recommendation rules. A section without data says what is
+missing and which stage collects it; nothing is invented. Money claims live in Expected Impact
+only (behind :func:`_impact_headline`, :func:`_performance_improvements` and
+:func:`_roi_calculation`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from salesopt import fmt
@@ -37,37 +43,40 @@ class Section:
     impact: bool = False  # the chosen what-if scenario against the baseline
     recs: str = ""  # recommendations: "summary" or a roadmap phase id
     stage45: str = ""  # Stage 4/5 tools: "content", "playbooks", "stack", "training", "metrics", "forecast", "tiers"
+    custom: str = ""  # built from the plan's inputs as a whole (see _CUSTOM)
 
 
 ROADMAP_MISSING = (
     "no recommendation for this phase yet; recommendations come from the figures and answers of Stages 1-5, "
     "so more answers and a CRM export in Stage 2 bring more"
 )
+IMPACT_MISSING = "needs a chosen what-if scenario built on the Stage 2 funnel figures"
+EXPORT_MISSING = "needs a CRM export in Stage 2 (Funnel analysis); these come from its deals"
 
 OUTLINE: tuple[Section, ...] = (
     Section(2, "Executive Summary"),
-    Section(3, "Current sales performance", figures=True, funnel="figures"),
-    Section(
-        3, "Key findings and gaps", (Source("context", ("challenges",), closing=True), Source("funnel", closing=True))
-    ),
-    Section(3, "Recommended improvements", missing=ROADMAP_MISSING, recs="summary"),
-    Section(
-        3,
-        "Expected impact",
-        missing="needs a saved what-if scenario built on the Stage 2 funnel figures",
-        impact=True,
-    ),
+    Section(3, "Current sales performance", custom="exec_performance"),
+    Section(3, "Key findings and gaps", custom="exec_findings"),
+    Section(3, "Recommended improvements", missing=ROADMAP_MISSING, custom="exec_actions"),
+    Section(3, "Expected impact", missing=IMPACT_MISSING, custom="exec_impact"),
     Section(2, "Current State Analysis"),
     Section(3, "Sales Model and Organization", (Source("context", ("business_model", "organization")),)),
-    Section(3, "Performance Metrics", (Source("context", ("performance",)),)),
+    Section(
+        3, "Performance Metrics", (Source("context", ("performance",)),), figures=True, funnel="figures", custom="told"
+    ),
     Section(3, "Funnel Analysis", (Source("funnel", ("metrics", "health")),), funnel="stages"),
-    Section(3, "Key Challenges", (Source("context", ("challenges",)),)),
+    Section(3, "Key Challenges", (Source("context", ("challenges",), closing=True),), custom="challenges"),
     Section(2, "Sales Funnel Optimization"),
     Section(3, "Funnel Definition", (Source("funnel", ("stages",)),)),
-    Section(3, "Conversion Analysis", (Source("funnel", ("conversion", "losses")),), funnel="leaks"),
-    Section(3, "Opportunity Prioritization", (Source("funnel", ("scoring",), closing=True),)),
+    Section(3, "Conversion Analysis", (Source("funnel", ("conversion", "losses"), closing=True),), funnel="leaks"),
+    Section(3, "Opportunity Prioritization", missing=ROADMAP_MISSING, custom="prioritization"),
     Section(2, "Sales Methodology"),
-    Section(3, "Qualification Framework", (Source("qualification", ("bant", "meddpicc")),), stage3="framework"),
+    Section(
+        3,
+        "Qualification Framework",
+        (Source("qualification", ("bant", "meddpicc")),),
+        stage3="framework",
+    ),
     Section(3, "SPIN Selling Guide", (Source("qualification", ("spin",)),), stage3="spin"),
     Section(3, "Value Selling Approach", (Source("qualification", ("value_selling",)),), stage3="value"),
     Section(3, "Objection Handling", (Source("qualification", ("objections",), closing=True),), stage3="objections"),
@@ -79,27 +88,95 @@ OUTLINE: tuple[Section, ...] = (
         3, "Training Program", (Source("enablement", ("training", "process_docs"), closing=True),), stage45="training"
     ),
     Section(2, "Performance Management"),
-    Section(3, "Metrics Framework", (Source("performance", ("metrics",)),), stage45="metrics"),
+    Section(
+        3,
+        "Metrics Framework",
+        (Source("performance", ("metrics", "optimization"), closing=True),),
+        stage45="metrics_tiers",
+    ),
     Section(3, "Dashboards", (Source("performance", ("dashboards",)),)),
     Section(3, "Forecasting Process", (Source("performance", ("forecasting",)),), stage45="forecast"),
-    Section(
-        3, "Compensation Plan", (Source("performance", ("people", "optimization"), closing=True),), stage45="tiers"
-    ),
+    Section(3, "Compensation Plan", custom="compensation"),
     Section(2, "Implementation Roadmap"),
     Section(3, "Quick Wins (Month 1)", missing=ROADMAP_MISSING, recs="quick_wins"),
     Section(3, "Foundation (Months 2-3)", missing=ROADMAP_MISSING, recs="foundation"),
     Section(3, "Optimization (Months 4-6)", missing=ROADMAP_MISSING, recs="optimization"),
     Section(3, "Scale (Months 7-12)", missing=ROADMAP_MISSING, recs="scale"),
     Section(2, "Expected Impact"),
-    Section(
-        3,
-        "Performance Improvements",
-        missing="needs a saved what-if scenario built on the Stage 2 funnel figures",
-        impact=True,
-    ),
-    Section(3, "ROI Calculation", missing="needs a business case (Stage 3, Business case tab)", stage3="roi"),
-    Section(3, "Success Metrics", (Source("performance", ("metrics",), closing=True),)),
+    Section(3, "Performance Improvements", missing=IMPACT_MISSING, custom="improvements"),
+    Section(3, "ROI Calculation", missing="needs a business case (Stage 3, value selling)", custom="roi"),
+    Section(3, "Success Metrics", custom="success_metrics"),
+    Section(2, "Appendix"),
+    Section(3, "Monday-morning lists", missing=EXPORT_MISSING, custom="monday"),
+    Section(3, "Data quality", missing=EXPORT_MISSING, custom="data_quality"),
+    Section(3, "Data notes", custom="data_notes"),
+    Section(3, "Evidence", custom="evidence"),
 )
+
+PHASE_MONTHS = {"quick_wins": 1, "foundation": 3, "optimization": 6, "scale": 12}
+PHASE_ORDER = tuple(PHASE_MONTHS)
+PHASE_CAP = 5
+SCORE = {"low": 1, "medium": 2, "high": 3}
+# facts that come from the CRM export: a rule resting on them has measured, not reported, evidence
+DATA_FACTS = frozenset(
+    "win_rate cycle coverage required_coverage won_revenue first_conversion leak_from leak_to leak_conversion "
+    "leak_benchmark leak_shortfall leak_revenue competitor_loss_share no_decision_share lost_without_stage_share "
+    "rep_win_rate_spread".split()
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The built plan: its Markdown, its charts (salesopt.export.plan_charts), and how complete it is."""
+
+    title: str
+    client: str
+    date: str
+    markdown: str
+    charts: dict[str, Any] = field(default_factory=dict)
+    sections_complete: int = 0
+    sections_total: int = 0
+    missing: tuple[str, ...] = ()
+    roadmap: Any = None  # the roadmap as a table (one row per item), for the CSV download
+    recommendations: tuple[Any, ...] = ()  # the rules that fired (salesopt.recommend.run), for the CSV download
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """Everything a section may read, computed once per plan."""
+
+    assessment: Assessment
+    catalog: Catalog
+    funnel: Analysis | None
+    result: Any
+    impact: Any
+    recommendations: list[Any]
+    findings: list[Any]
+    told: list[Any]
+    plan_date: date
+
+    @property
+    def currency(self) -> str:
+        return self.assessment.currency
+
+
+def _add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    day = min(d.day, 28)
+    return date(d.year + y, m + 1, day)
+
+
+def _days(value: float | None) -> str:
+    """Days with months in brackets: ``276 days (9.2 months)``."""
+    if fmt.missing(value):
+        return fmt.DASH
+    months = value / fmt.DAYS_PER_MONTH
+    shown = f"{months:.1f}".removesuffix(".0")
+    return f"{value:,.0f} days ({shown} month{'' if shown == '1' else 's'})"
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
 
 
 def _quote(text: str) -> str:
@@ -110,7 +187,10 @@ def _quote(text: str) -> str:
 def _funnel_lines(kind: str, a: Analysis, currency: str) -> list[str]:
     if kind == "figures":
         shown = [f for f in funnel_figures(a, currency) if f.value != fmt.DASH]
-        return ["", "From the CRM export (Stage 2):", ""] + [f"- **{f.label}:** {f.value}" for f in shown]
+        days = {"Sales cycle (median)": _days(a.cycle_days_median)}
+        return ["", "From the CRM export (Stage 2):", ""] + [
+            f"- **{f.label}:** {days.get(f.label, f.value)}" for f in shown
+        ]
     if kind == "stages":
         lines = ["| Stage | Reached | Conversion to next | Benchmark | Median days in stage |", "|---|---|---|---|---|"]
         for row in stage_table(a, currency).to_dict("records"):
@@ -159,10 +239,11 @@ def _stage3_lines(kind: str, assessment: Assessment, catalog: Catalog) -> list[s
             f"({'; '.join(r.reasons)})"
             for r in recs
         ]
+        lines += _today_line(q.answers)
         card = cards.get(q.framework_id)
         if card is not None:
-            tiers = ", ".join(f"{t.label} from {t.min_total:g} ({t.action})" for t in reversed(card.tiers))
-            lines.append(f"- **In use: {card.name}**, scored 0-{card.max_total:g}: {tiers}")
+            tiers = ", ".join(f"{t.label} from {t.min_total:g} ({t.action.rstrip('.')})" for t in reversed(card.tiers))
+            lines.append(f"- **Scorecard for scoring deals: {card.name}**, scored 0-{card.max_total:g}: {tiers}")
         for d in q.deals:
             c = cards.get(d.framework_id)
             if c is not None:
@@ -207,6 +288,23 @@ def _stage3_lines(kind: str, assessment: Assessment, catalog: Catalog) -> list[s
             for o in book.objections
         ]
     return []
+
+
+_BANT_TODAY = {
+    "Yes, consistently": "BANT is used consistently today",
+    "Partly / informally": "BANT is used partly or informally today",
+    "No": "deals are not qualified with BANT today",
+}
+
+
+def _today_line(answers: dict[str, Any]) -> list[str]:
+    """What the Stage 3 answers say about qualification today (never 'in use' above a 'No')."""
+    today = _BANT_TODAY.get(str(answers.get("bant_in_use") or ""))
+    if today is None:
+        return []
+    plan = str(answers.get("bant_stage") or "").strip()
+    plan = plan[:1].lower() + plan[1:] if plan[1:2].islower() else plan
+    return [f"- **Today:** {today}" + (f"; the plan: {_quote(plan).rstrip('.')}" if plan else "") + "."]
 
 
 def _stage45_lines(kind: str, assessment: Assessment, catalog: Catalog) -> list[str]:
@@ -254,9 +352,11 @@ def _stage45_lines(kind: str, assessment: Assessment, catalog: Catalog) -> list[
     if kind == "forecast" and p.forecasts:
         _, summary = accuracy([(r.period, r.forecast, r.actual) for r in p.forecasts])
         return [
-            f"- **Forecast accuracy over {len(p.forecasts)} period(s):** MAPE {fmt.percent(summary['mape'])}, "
+            f"- **Forecast accuracy over {_plural(len(p.forecasts), 'period')}:** MAPE {fmt.percent(summary['mape'])}, "
             f"bias {fmt.percent(summary['bias'])} ({summary['verdict']})"
         ]
+    if kind == "metrics_tiers":
+        return _stage45_lines("metrics", assessment, catalog) + _stage45_lines("tiers", assessment, catalog)
     if kind == "tiers" and p.quotas and perf is not None:
         table = tiers([(r.rep, r.quota, r.actual) for r in p.quotas], {})
         counts = table["tier"].value_counts()
@@ -279,10 +379,35 @@ def _section_body(
         lines += _stage45_lines(section.stage45, assessment, catalog)
     if section.figures:
         shown = [f for f in context_figures(assessment) if f.value != "—"]
-        lines[:0] = [f"- **{f.label}:** {f.value}" for f in shown]
+        cycle = assessment.context.answers.get("sales_cycle")
+        days = {"Sales cycle": _days(float(cycle))} if isinstance(cycle, (int, float)) else {}
+        measured = lines
+        lines = [f"- **{f.label}:** {days.get(f.label, f.value)}" for f in shown]
         if not shown and funnel is None:
             lines.append("_Missing: the current performance figures. Stage 1 (Sales context) collects them._")
-        return lines
+            return lines
+        # the answers that the headline figures above already show are not printed twice
+        context = catalog.stage("context")
+        shown_prompts = {q.prompt for q in context.questions() if q.id in FIGURE_QUESTIONS} if context else set()
+        answers = _answer_lines(section, assessment, catalog)[0]
+        answers = [a for a in answers if not any(f"**{_quote(p)}**" in a for p in shown_prompts)]
+        return [*lines, *answers, *measured]
+    answers, stages_missing = _answer_lines(section, assessment, catalog)
+    lines += answers
+    if not lines:
+        if section.missing:
+            lines.append(f"_Missing: {section.missing}._")
+        elif stages_missing:
+            lines.append(f"_Missing: no answers yet. {' and '.join(stages_missing)} collects them._")
+    return lines
+
+
+FIGURE_QUESTIONS = ("annual_revenue", "quota_attainment", "win_rate", "avg_deal_size", "sales_cycle")
+
+
+def _answer_lines(section: Section, assessment: Assessment, catalog: Catalog) -> tuple[list[str], list[str]]:
+    """The answers of a section's sources as plan lines, and the stages that have none yet."""
+    lines: list[str] = []
     stages_missing = []
     for src in section.sources:
         stage = catalog.stage(src.stage)
@@ -300,12 +425,10 @@ def _section_body(
             found = True
         if not found:
             stages_missing.append(f"Stage {stage.number} ({stage.title})")
-    if not lines:
-        if section.missing:
-            lines.append(f"_Missing: {section.missing}._")
-        elif stages_missing:
-            lines.append(f"_Missing: no answers yet. {' and '.join(stages_missing)} collects them._")
-    return lines
+    return lines, stages_missing
+
+
+# ---- Expected Impact: small functions the impact module will take over ---------------------------
 
 
 def impact_lines(table: Any, currency: str) -> list[str]:
@@ -323,17 +446,494 @@ def impact_lines(table: Any, currency: str) -> list[str]:
     return lines
 
 
-def recommendation_lines(recs: list[Any], kind: str, currency: str) -> list[str]:
-    """Recommendations as plan lines: the top five for the summary, or those of one roadmap phase."""
-    chosen = recs[:5] if kind == "summary" else [r for r in recs if r.rule.phase == kind]
+def _impact_headline(inputs: _Inputs) -> list[str]:
+    """The Executive Summary's expected impact: one number with its range once the impact module
+    provides it; until then the chosen scenario against the baseline, as Expected Impact shows it."""
+    return _performance_improvements(inputs)
+
+
+def _performance_improvements(inputs: _Inputs) -> list[str]:
+    """Expected Impact / Performance Improvements: the chosen scenario against the baseline."""
+    if inputs.impact is None or len(inputs.impact) < 2:
+        return []
+    return impact_lines(inputs.impact, inputs.currency)
+
+
+def _roi_calculation(inputs: _Inputs) -> list[str]:
+    """Expected Impact / ROI Calculation: today the Stage 3 business case."""
+    return _stage3_lines("roi", inputs.assessment, inputs.catalog)
+
+
+# ---- recommendations: ranking and roadmap ------------------------------------------------------
+
+
+def _fact_names(expression: str) -> set[str]:
+    import ast
+
+    return {n.id for n in ast.walk(ast.parse(expression, mode="eval")) if isinstance(n, ast.Name)}
+
+
+def _confidence(rec: Any, has_data: bool) -> int:
+    """3 when the rule rests on measured CRM figures, 2 on answers."""
+    return 3 if has_data and _fact_names(rec.rule.when) & DATA_FACTS else 2
+
+
+def prioritized(recs: list[Any], has_data: bool) -> list[tuple[Any, int, int, int, float]]:
+    """(recommendation, impact, confidence, effort, score) ranked by impact x confidence / effort,
+    each 1-3 (impact from the rule's priority, effort from its effort, confidence from its evidence)."""
+    rows = []
+    for r in _unique(recs):
+        impact, conf, effort = SCORE[r.rule.priority], _confidence(r, has_data), SCORE[r.rule.effort]
+        rows.append((r, impact, conf, effort, impact * conf / effort))
+    order = {id(r): i for i, r in enumerate(recs)}
+    return sorted(rows, key=lambda t: (-t[4], order[id(t[0])]))
+
+
+def _unique(recs: list[Any]) -> list[Any]:
+    """One recommendation per lever and KPI: two rules that pull the same lever towards the same
+    KPI are one action (the higher-priority one is kept)."""
+    seen, out = set(), []
+    for r in recs:
+        key = (r.rule.lever, r.kpi or r.title)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(r)
+    return out
+
+
+def schedule(recs: list[Any]) -> dict[str, list[Any]]:
+    """The roadmap: each phase holds at most five items, its own first; overflow moves to the
+    next phase; no item appears twice."""
+    phases: dict[str, list[Any]] = {p: [] for p in PHASE_ORDER}
+    carry: list[Any] = []
+    for phase in PHASE_ORDER:
+        own = [r for r in _unique(recs) if r.rule.phase == phase]
+        queue = own + carry
+        phases[phase], carry = queue[:PHASE_CAP], queue[PHASE_CAP:]
+    if carry:
+        phases["later"] = carry
+    return phases
+
+
+def _phase_of(rec: Any, plan: dict[str, list[Any]]) -> str:
+    return next((p for p, items in plan.items() if any(x is rec for x in items)), rec.rule.phase)
+
+
+def _due(inputs: _Inputs, phase: str) -> str:
+    months = PHASE_MONTHS.get(phase, 12)
+    return f"{_add_months(inputs.plan_date, months):%Y-%m-%d}"
+
+
+def _action_line(r: Any, inputs: _Inputs, plan: dict[str, list[Any]], long: bool = False) -> str:
+    phase = _phase_of(r, plan)
+    kpi = f"; KPI: {_quote(r.kpi)}" if r.kpi else ""
+    done = f"; done when: {_quote(r.done_when).rstrip('.')}" if long and r.done_when else ""
+    # a reason whose figure is unknown (a placeholder left unfilled) is left out rather than shown raw
+    why = f" {_quote(r.why.rstrip('.'))}." if long and "{" not in r.why else ""
+    see = " (expected impact: see Expected Impact)" if r.impact and long else ""
+    return (
+        f"- **{_quote(r.title)}**.{why} Owner: {r.rule.owner}; by {_due(inputs, phase)}{kpi}{done}. "
+        f"Effort {r.rule.effort}, priority {r.rule.priority}{see}."
+    )
+
+
+def recommendation_lines(recs: list[Any], kind: str, currency: str, inputs: _Inputs | None = None) -> list[str]:
+    """Recommendations as plan lines: the top three for the summary (by impact x confidence /
+    effort), or those the roadmap puts in one phase. No money claim: that is Expected Impact's."""
+    inputs = inputs or _Inputs(Assessment(currency=currency), None, None, None, None, recs, [], [], date.today())  # type: ignore[arg-type]
+    plan = schedule(recs)
+    if kind == "summary":
+        top = [row[0] for row in prioritized(recs, inputs.result is not None)[:3]]
+        return [_action_line(r, inputs, plan) for r in top]
+    lines = [_action_line(r, inputs, plan, long=True) for r in plan.get(kind, [])]
+    if kind == "scale" and plan.get("later"):
+        later = "; ".join(_quote(r.title) for r in plan["later"])
+        lines.append(f"- After month 12, once the phases above are done: {later}.")
+    return lines
+
+
+def roadmap_table(recs: list[Any], plan_date: date) -> Any:
+    """The roadmap as rows for a spreadsheet: phase, item, owner, due date, KPI, done when."""
+    import pandas as pd
+
+    names = {"quick_wins": "Quick Wins (Month 1)", "foundation": "Foundation (Months 2-3)",
+             "optimization": "Optimization (Months 4-6)", "scale": "Scale (Months 7-12)", "later": "Later"}  # fmt: skip
+    rows = []
+    for phase, items in schedule(recs).items():
+        for r in items:
+            due = _add_months(plan_date, PHASE_MONTHS.get(phase, 12))
+            rows.append([names[phase], r.title, r.rule.owner, f"{due:%Y-%m-%d}", r.kpi, r.done_when,
+                         r.rule.effort, r.rule.priority])  # fmt: skip
+    columns = ["Phase", "Item", "Owner", "Due", "KPI", "Done when", "Effort", "Priority"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# ---- the sections built from the inputs as a whole ---------------------------------------------
+
+
+def _exec_performance(inputs: _Inputs) -> list[str]:
+    """A handful of headline figures, measured where the export has them, else as reported."""
+    a, ctx, cur = inputs.funnel, inputs.assessment.context.answers, inputs.currency
+    num = _answer_number
     lines = []
-    for r in chosen:
-        money = f"; impact about {fmt.money(r.impact, currency)} a year" if r.impact else ""
+    if a is not None:
+        from salesopt.findings import revenue_last_12_months
+
+        revenue, basis = revenue_last_12_months(inputs.result.deals) if inputs.result is not None else (None, "")
+        if revenue is not None:
+            lines.append(f"- **Won revenue, last 12 months:** {fmt.money(revenue, cur, compact=True)} ({basis})")
+        lines.append(f"- **Win rate:** {fmt.percent(a.win_rate)} ({a.rests_on.get('win_rate', 'won / closed')})")
+        if a.cycle_days_median is not None:
+            lines.append(f"- **Sales cycle (median, won deals):** {_days(a.cycle_days_median)}")
+        else:
+            lines.append(f"- **Sales cycle:** not defined ({_why(a, 'cycle_days')})")
+        if a.coverage_ratio is not None:
+            lines.append(
+                f"- **Pipeline coverage:** {fmt.times(a.coverage_ratio)} of the target, where the win rate needs "
+                f"{fmt.times(a.required_coverage)}"
+            )
+        else:
+            lines.append(f"- **Pipeline coverage:** not defined ({_why(a, 'coverage_ratio')})")
+    else:
+        for label, qid, show in (
+            ("Revenue (12 months, reported)", "annual_revenue", lambda v: fmt.money(v, cur, compact=True)),
+            ("Win rate (reported)", "win_rate", fmt.percent),
+            ("Sales cycle (reported)", "sales_cycle", _days),
+        ):
+            if num(ctx, qid) is not None:
+                lines.append(f"- **{label}:** {show(num(ctx, qid))}")
+    if num(ctx, "quota_attainment") is not None:
+        lines.append(f"- **Quota attainment (reported):** {fmt.percent(num(ctx, 'quota_attainment'))}")
+    if not lines:
+        return ["_Missing: the current performance figures. Stage 1 (Sales context) collects them._"]
+    return lines
+
+
+def _why(a: Analysis, key: str) -> str:
+    return str(a.reasons.get(key) or "the export does not say").rstrip(".")
+
+
+def _answer_number(answers: dict[str, Any], qid: str) -> float | None:
+    v = answers.get(qid)
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _key_findings(inputs: _Inputs) -> list[Any]:
+    """The three findings the summary leads with: the heaviest, one per topic (losses at the leak's
+    stage are the leak itself)."""
+    from salesopt.findings import gap_findings
+
+    a = inputs.funnel
+    leak_stage = a.biggest_leak.from_stage if a is not None and a.biggest_leak else None
+    picked = []
+    for f in sorted([*inputs.findings, *gap_findings(inputs.told)], key=lambda f: -f.weight):
+        if f.key == "losses_by_stage" and leak_stage and f" at {leak_stage} " in f.text:
+            continue
+        picked.append(f)
+    return picked[:3]
+
+
+def _exec_findings(inputs: _Inputs) -> list[str]:
+    if inputs.result is None:
+        return [f"_Missing: findings from the data; {EXPORT_MISSING}._"]
+    lines = [f"{i}. **{f.title}.** {f.text}" for i, f in enumerate(_key_findings(inputs), start=1)]
+    gaps = [t for t in inputs.told if not t.agrees]
+    if gaps:
+        lines += [
+            "",
+            "Reported and measured differ on "
+            + "; ".join(f"{_lower(t.figure)} ({t.said_short} reported, {t.measured_short} measured)" for t in gaps)
+            + " (see Performance Metrics).",
+        ]
+    return lines or ["The export supports no finding yet: too few deals per stage."]
+
+
+def _lower(text: str) -> str:
+    """A figure's name mid-sentence: 'Win rate' -> 'win rate'; one that starts with a stage name stays."""
+    return text if "→" in text else text[:1].lower() + text[1:]
+
+
+def _told_lines(inputs: _Inputs) -> list[str]:
+    if not inputs.told:
+        return []
+    lines = ["", "What you told us and what the data says:", "",
+             "| Figure | You told us | The export says | Agrees | Rests on |", "|---|---|---|---|---|"]  # fmt: skip
+    for t in inputs.told:
+        lines.append(f"| {t.figure} | {t.said} | {t.measured} | {'yes' if t.agrees else 'no'} | {t.note} |")
+    return [*lines, ""]
+
+
+def _challenges(inputs: _Inputs) -> list[str]:
+    if not inputs.findings:
+        return []
+    lines = ["From the data:", ""]
+    lines += [f"- **{f.title}:** {f.text} Rests on {f.rests_on}." for f in inputs.findings]
+    return [*lines, "", "In your words:", ""]
+
+
+def _prioritization(inputs: _Inputs) -> list[str]:
+    rows = prioritized(inputs.recommendations, inputs.result is not None)
+    if not rows:
+        return []
+    lines = [
+        "Score = impact x confidence / effort, each scored 1-3: impact from the recommendation's priority, "
+        "confidence 3 when it rests on figures measured in the CRM export and 2 when on answers, effort from "
+        "low (1) to high (3).",
+        "",
+        "| Rank | Improvement | Impact | Confidence | Effort | Score |",
+        "|---|---|---|---|---|---|",
+    ]
+    for i, (r, imp, conf, eff, score) in enumerate(rows, start=1):
+        lines.append(f"| {i} | {_quote(r.title)} | {imp} | {conf} | {eff} | {score:.1f} |")
+    return lines
+
+
+def _compensation(inputs: _Inputs) -> list[str]:
+    """Pay structure and incentives: Stage 1's compensation answer and Stage 5's people answers."""
+    a = inputs.assessment
+    ctx, perf = a.context.answers, a.performance.answers
+    lines = []
+    if str(ctx.get("compensation") or "").strip():
+        lines.append(f"- **Pay structure today:** {_quote(str(ctx['compensation']))}")
+    if str(perf.get("incentives") or "").strip():
+        lines.append(f"- **Incentives:** {_quote(str(perf['incentives']))}")
+    above, below = _answer_number(perf, "reps_above_quota"), _answer_number(perf, "reps_below_80")
+    if above is not None or below is not None:
+        parts = []
+        if above is not None:
+            parts.append(f"{_plural(int(above), 'rep')} above 100% of quota")
+        if below is not None:
+            parts.append(f"{_plural(int(below), 'rep')} below 80%")
+        lines.append(f"- **Where the team stands:** {', '.join(parts)} (Stage 5 answers)")
+    if str(perf.get("one_on_ones") or "").strip():
+        lines.append(f"- **1-on-1s:** {_quote(str(perf['one_on_ones']))}")
+    if not lines:
+        return ["_Missing: no answers yet. Stage 1 (Sales context) and Stage 5 (Performance management) collect them._"]
+    return lines
+
+
+_METRIC_WHEN = {"activity": "foundation", "pipeline": "optimization", "conversion": "optimization"}
+
+
+def _baseline(metric_id: str, inputs: _Inputs) -> tuple[str, str]:
+    """(baseline value, its source and date) for a Stage 5 metric, where the data or answers give one."""
+    a, ctx, cur = inputs.funnel, inputs.assessment.context.answers, inputs.currency
+    as_of = ""
+    if inputs.result is not None:
+        from salesopt.performance import as_of as export_date
+
+        d = export_date(inputs.result.deals)
+        as_of = f", {d:%Y-%m-%d}" if d is not None else ""
+    answered = f"Stage 1 answer, {inputs.assessment.updated_at:%Y-%m-%d}"
+    measured = f"CRM export{as_of}"
+    num = _answer_number
+    if metric_id == "win_rate":
+        if a is not None and a.win_rate is not None:
+            return fmt.percent(a.win_rate), measured
+        if num(ctx, "win_rate") is not None:
+            return fmt.percent(num(ctx, "win_rate")), answered
+    if metric_id in ("cycle", "cycle_duration"):
+        if a is not None and a.cycle_days_median is not None:
+            return _days(a.cycle_days_median), f"{measured}, median of won deals"
+        if num(ctx, "sales_cycle") is not None:
+            return _days(num(ctx, "sales_cycle")), answered
+    if metric_id == "attainment" and num(ctx, "quota_attainment") is not None:
+        return fmt.percent(num(ctx, "quota_attainment")), answered
+    if metric_id == "coverage" and a is not None and a.coverage_ratio is not None:
+        return fmt.times(a.coverage_ratio), measured
+    if metric_id == "deal_size":
+        if a is not None and a.avg_deal_size is not None:
+            return fmt.money(a.avg_deal_size, cur), measured
+        if num(ctx, "avg_deal_size") is not None:
+            return fmt.money(num(ctx, "avg_deal_size"), cur), answered
+    if metric_id == "revenue" and num(ctx, "annual_revenue") is not None:
+        return fmt.money(num(ctx, "annual_revenue"), cur), answered
+    if metric_id in ("demos", "proposals") and a is not None and inputs.result is not None:
+        stage = {"demos": "demo", "proposals": "proposal"}[metric_id]
+        row = next((s for s in a.stages if s.stage.lower().startswith(stage)), None)
+        months = _created_months(inputs.result.deals)
+        if row is not None and months:
+            return (
+                f"{row.reached / months:,.1f} a month",
+                f"{measured}, deals reaching {row.stage} over {months:.0f} months",
+            )
+    return "not measured yet", "to be set from the first month of tracking"
+
+
+def _created_months(deals: Any) -> float | None:
+    if "created_date" not in deals or not deals["created_date"].notna().any():
+        return None
+    span = (deals["created_date"].max() - deals["created_date"].min()).days
+    return max(span / (365.25 / 12), 1.0)
+
+
+def _success_metrics(inputs: _Inputs) -> list[str]:
+    p, perf = inputs.assessment.performance, inputs.catalog.performance()
+    if not p.metrics or perf is None:
+        return ["_Missing: no metrics chosen yet. Stage 5 (Performance management) collects them._"]
+    names = {m.id: (m.name, m.category) for m in perf.metrics}
+    lines = ["| Metric | Baseline | Source, date | Target | By when | Owner |", "|---|---|---|---|---|---|"]
+    for m in p.metrics:
+        name, category = names.get(m.metric_id, (m.metric_id, ""))
+        value, source = _baseline(m.metric_id, inputs)
+        when = _due(inputs, _METRIC_WHEN.get(category, "scale"))
         lines.append(
-            f"- **{_quote(r.title)}** ({r.rule.lever}). {_quote(r.why.rstrip('.'))}{money}. "
-            f"Effort {r.rule.effort}, priority {r.rule.priority}, owner: {r.rule.owner}."
+            f"| {name} | {value} | {source} | {_quote(m.target) or 'to be set'} | {when} | "
+            f"{_quote(m.owner) or 'to be named'} |"
         )
     return lines
+
+
+def _monday(inputs: _Inputs) -> list[str]:
+    if inputs.result is None:
+        return []
+    from salesopt.actions import monday_lists
+
+    cur, lines = inputs.currency, []
+    for lst in monday_lists(inputs.result):
+        lines += [f"**{lst.title}** ({_plural(lst.total, 'deal')} on {lst.as_of}): {lst.rule}.", ""]
+        if not lst.reps:
+            lines += ["None today.", ""]
+            continue
+        lines += ["| Rep | Deals | Amount | Largest deals |", "|---|---|---|---|"]
+        for r in lst.reps:
+            lines.append(f"| {r.rep} | {r.deals:,} | {fmt.money(r.amount, cur)} | {', '.join(r.names)} |")
+        lines.append("")
+    return lines or ["The export has no open deals with the dates these lists need."]
+
+
+def _data_quality(inputs: _Inputs) -> list[str]:
+    if inputs.result is None:
+        return []
+    from salesopt.dataquality import field_gaps
+
+    gaps = field_gaps(inputs.result.deals)
+    if not gaps:
+        return ["Every field the analysis uses is filled on every deal it applies to."]
+    lines = ["| Field | Empty on | What filling it unlocks |", "|---|---|---|"]
+    for g in gaps:
+        where = (
+            f"not in the export ({_plural(g.of, g.scope[:-1] if g.scope.endswith('s') else g.scope, g.scope)})"
+            if not g.in_export
+            else f"{g.empty:,} of {g.of:,} {g.scope}"
+        )
+        lines.append(f"| {g.label} | {where} | {g.unlocks} |")
+    return lines
+
+
+def _data_notes(inputs: _Inputs) -> list[str]:
+    if inputs.result is None:
+        return ["No CRM export was analysed: the figures in this plan are the answers given in the stages."]
+    from salesopt.dataquality import data_notes
+
+    report = inputs.result.imported.report
+    notes = data_notes(inputs.result)
+    head = f"- The export: {report.rows_read:,} rows read, {report.rows_kept:,} kept as deals."
+    return (
+        [head, *(f"- {_quote(n)}" for n in notes)] if notes else [head, "- No import warning and no undefined figure."]
+    )
+
+
+def _evidence(inputs: _Inputs) -> list[str]:
+    lines = ["| Figure | Value | Formula and source |", "|---|---|---|"]
+    for f in context_figures(inputs.assessment):
+        if f.value != fmt.DASH:
+            lines.append(f"| {f.label} (reported) | {f.value} | {f.help} |")
+    if inputs.funnel is not None:
+        for f in funnel_figures(inputs.funnel, inputs.currency):
+            if f.value != fmt.DASH:
+                lines.append(f"| {f.label} (CRM export) | {f.value} | {_quote(f.help)} |")
+    for f in inputs.findings:
+        lines.append(f"| {f.title} | {f.text} | {f.formula}; rests on {f.rests_on} |")
+    return lines if len(lines) > 2 else ["_Missing: no figures yet. Stages 1 and 2 collect them._"]
+
+
+_CUSTOM = {
+    "exec_performance": _exec_performance,
+    "exec_findings": _exec_findings,
+    "exec_impact": _impact_headline,
+    "told": _told_lines,
+    "challenges": _challenges,
+    "prioritization": _prioritization,
+    "compensation": _compensation,
+    "improvements": _performance_improvements,
+    "roi": _roi_calculation,
+    "success_metrics": _success_metrics,
+    "monday": _monday,
+    "data_quality": _data_quality,
+    "data_notes": _data_notes,
+    "evidence": _evidence,
+}
+
+
+def _body(section: Section, inputs: _Inputs) -> list[str]:
+    a = inputs.assessment
+    if section.custom == "exec_actions" or section.recs:
+        if not inputs.recommendations:
+            return [f"_Missing: {section.missing}._"]
+        kind = "summary" if section.custom == "exec_actions" else section.recs
+        return recommendation_lines(inputs.recommendations, kind, a.currency, inputs) or [
+            "Nothing further in this phase: the items above fill the earlier phases."
+        ]
+    own = _CUSTOM[section.custom](inputs) if section.custom else []
+    if section.custom and not section.sources and not section.figures:
+        return own or [f"_Missing: {section.missing}._"]
+    lines = _section_body(section, a, inputs.catalog, inputs.funnel)
+    if section.custom == "told":
+        return [*lines, *own]
+    if own and lines and lines[0].startswith("_Missing"):
+        return own[:-3] if own[-1] == "" else own  # findings without client words
+    return [*own, *lines]
+
+
+def _render(inputs: _Inputs) -> tuple[str, tuple[str, ...], int]:
+    a = inputs.assessment
+    title = a.company or a.title
+    out = [
+        f"# Sales Process Optimization Plan: {_quote(title)}",
+        "",
+        f'_Assessment "{_quote(a.title)}", last updated {a.updated_at:%Y-%m-%d}._',
+        "",
+    ]
+    missing, total = [], 0
+    for section in OUTLINE:
+        out += [f"{'#' * section.level} {section.title}", ""]
+        if section.level == 2:
+            continue
+        total += 1
+        body = _body(section, inputs)
+        if any(line.startswith("_Missing") for line in body):
+            missing.append(section.title)
+        out += [*body, ""]
+    return "\n".join(out).rstrip() + "\n", tuple(missing), total
+
+
+def _inputs(
+    assessment: Assessment,
+    catalog: Catalog,
+    funnel: Analysis | None,
+    result: Any,
+    impact: Any,
+    recommendations: list[Any] | None,
+) -> _Inputs:
+    findings: list[Any] = []
+    told: list[Any] = []
+    if result is not None:
+        from salesopt.findings import compute, reconcile
+
+        findings, told = compute(result), reconcile(assessment, result)
+    return _Inputs(
+        assessment,
+        catalog,
+        funnel,
+        result,
+        impact,
+        list(recommendations or []),
+        findings,
+        told,
+        assessment.updated_at.date(),
+    )
 
 
 def render_markdown(
@@ -343,25 +943,33 @@ def render_markdown(
     impact: Any = None,
     recommendations: list[Any] | None = None,
 ) -> str:
-    """The whole plan as Markdown; ``funnel`` is the Stage 2 analysis of the CRM export, if any;
-    ``impact`` the chosen what-if scenario beside the baseline (salesopt.whatif.compare)."""
-    title = assessment.company or assessment.title
-    out = [
-        f"# Sales Process Optimization Plan: {_quote(title)}",
-        "",
-        f'_Assessment "{_quote(assessment.title)}", last updated {assessment.updated_at:%Y-%m-%d}._',
-        "",
-    ]
-    for section in OUTLINE:
-        out.append(f"{'#' * section.level} {section.title}")
-        out.append("")
-        if section.level == 2 and not section.sources and not section.missing:
-            continue
-        body = _section_body(section, assessment, catalog, funnel)
-        if section.impact and impact is not None and len(impact) > 1:
-            body = impact_lines(impact, assessment.currency)
-        if section.recs and recommendations:
-            lines = recommendation_lines(recommendations, section.recs, assessment.currency)
-            body = lines or body
-        out += [*body, ""]
-    return "\n".join(out).rstrip() + "\n"
+    """The plan as Markdown from given parts (no findings without the deals: use :func:`build_plan`)."""
+    return _render(_inputs(assessment, catalog, funnel, None, impact, recommendations))[0]
+
+
+def build_plan(assessment: Assessment, catalog: Catalog, result: Any = None) -> Plan:
+    """The plan: the one builder behind the Plan page and ``salesopt plan``. ``result`` is the
+    Stage 2 evaluation of the CRM export (salesopt.pipeline.evaluate), if any."""
+    from salesopt.export import plan_charts
+    from salesopt.facts import gather
+    from salesopt.recommend import run
+    from salesopt.whatif import chosen_impact
+
+    analysis = result.analysis if result is not None else None
+    impact = chosen_impact(assessment, analysis, result.deals if result is not None else None)
+    recs = run(catalog.rules(), gather(assessment, catalog, result))
+    inputs = _inputs(assessment, catalog, analysis, result, impact, recs)
+    markdown, missing, total = _render(inputs)
+    target = assessment.funnel.target or (analysis.target if analysis is not None else None)
+    return Plan(
+        title="Sales Process Optimization Plan",
+        client=assessment.company or assessment.title,
+        date=f"{inputs.plan_date:%Y-%m-%d}",
+        markdown=markdown,
+        charts=plan_charts(analysis, assessment.qualification.business_case, impact, target),
+        sections_complete=total - len(missing),
+        sections_total=total,
+        missing=missing,
+        roadmap=roadmap_table(recs, inputs.plan_date),
+        recommendations=tuple(recs),
+    )

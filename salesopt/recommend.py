@@ -127,11 +127,16 @@ class Recommendation:
     title: str
     why: str
     impact: float | None
+    kpi: str = ""
+    done_when: str = ""
 
 
 def _fill(template: str, facts: Mapping[str, Any]) -> str:
-    """'{win_rate:%}' style placeholders from the facts; a missing one stays as it is."""
+    """'{win_rate:%}' style placeholders from the facts ('{deal_size:$}' as money in the facts'
+    ``currency``, '{cycle:d}' as days); a missing one stays as it is (the plan leaves such a reason out)."""
     import re
+
+    from salesopt import fmt
 
     def repl(m: re.Match[str]) -> str:
         name, _, spec = m.group(1).partition(":")
@@ -141,12 +146,23 @@ def _fill(template: str, facts: Mapping[str, Any]) -> str:
         if spec == "%":
             return f"{value * 100:.1f}%".replace(".0%", "%")
         if spec == "$":
-            return f"${value:,.0f}"
+            return fmt.money(float(value), str(facts.get("currency") or "USD"))
+        if spec == "d":
+            return _days(float(value))
         if isinstance(value, float):
             return f"{value:,.1f}".removesuffix(".0")
         return str(value)
 
-    return re.sub(r"\{([a-z_]+(?::[%$])?)\}", repl, template)
+    return re.sub(r"\{([a-z_]+(?::[%$d])?)\}", repl, template)
+
+
+def _days(value: float) -> str:
+    """Days, with months in brackets from two months on: '276 days (9.2 months)', '1 day'."""
+    n = f"{value:,.1f}".removesuffix(".0")
+    text = f"{n} {'day' if n == '1' else 'days'}"
+    if value >= 60:
+        text += f" ({value / 30:.1f} months)".replace(".0 months", " months")
+    return text
 
 
 def run(rule_sets: RuleSet | list[RuleSet], facts: Mapping[str, Any]) -> list[Recommendation]:
@@ -157,5 +173,14 @@ def run(rule_sets: RuleSet | list[RuleSet], facts: Mapping[str, Any]) -> list[Re
         if evaluate(rule.when, facts) is True:
             impact = evaluate(rule.impact, facts) if rule.impact else None
             impact = float(impact) if isinstance(impact, (int, float)) and impact > 0 else None
-            out.append(Recommendation(rule, _fill(rule.title, facts), _fill(rule.why, facts), impact))
+            out.append(
+                Recommendation(
+                    rule,
+                    _fill(rule.title, facts),
+                    _fill(rule.why, facts),
+                    impact,
+                    _fill(rule.kpi, facts),
+                    _fill(rule.done_when, facts),
+                )
+            )
     return sorted(out, key=lambda r: (PRIORITY_ORDER[r.rule.priority], -(r.impact or 0)))

@@ -29,7 +29,9 @@ def plan():
 def test_html_is_self_contained_with_svg_charts_and_escaped_text(plan):
     md, charts = plan
     html = render(md, "html", charts, "Demo").decode("utf-8")
-    assert html.startswith("<!doctype html>") and html.count("<svg") == 2
+    assert (
+        html.startswith("<!doctype html>") and html.count("<svg") == 3
+    )  # funnel, conversion, the demo's business case
     assert "<script" not in html and "&lt;script&gt;" in html
     assert 'src="http' not in html and 'href="http' not in html  # nothing fetched from elsewhere
     for heading in ("Executive Summary", "Current State Analysis", "Implementation Roadmap", "Expected Impact"):

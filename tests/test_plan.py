@@ -115,6 +115,7 @@ def test_plan_carries_stage_three():
                 years=3,
                 discount_rate=0.1,
             ),
+            "objections": [],  # the demo's own responses replaced by the framework defaults
         }
     )
     md = render_markdown(demo.model_copy(update={"qualification": q}), load_catalog())
@@ -148,7 +149,8 @@ def test_expected_impact_comes_from_the_chosen_scenario():
     section = md.split("### Performance Improvements")[1].split("###")[0]
     assert "Scenario **More reps** against today's baseline" in section
     assert "- **Projected revenue per year:**" in section
-    assert chosen_impact(demo_assessment(), result.analysis, result.deals) is None
+    no_scenario = demo_assessment().model_copy(update={"scenarios": []})
+    assert chosen_impact(no_scenario, result.analysis, result.deals) is None
 
 
 def test_plan_carries_stages_four_and_five():

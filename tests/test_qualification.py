@@ -153,7 +153,7 @@ def test_methodology_for_the_demo_is_meddpicc_with_bant_at_sql():
     recs, missing = recommend(demo_assessment())
     assert [(r.framework_id, r.role) for r in recs] == [("meddpicc", "primary"), ("bant", "also")]
     assert "deals average $50,000" in recs[0].reasons[0] and "270 days" in recs[0].reasons[0]
-    assert missing == ["buying committee size (Stage 3)"]
+    assert missing == []  # the demo answers the buying committee (4 people) in Stage 3
 
 
 def test_methodology_for_a_transactional_sale():

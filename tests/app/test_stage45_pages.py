@@ -19,9 +19,10 @@ def test_enablement_links_the_demo_leak_to_proposal_content(app):
     assert not app.exception
     body = " ".join(str(m.value) for m in app.markdown)
     assert "The biggest leak, Demo → Proposal (Stage 2), points to:" in body
-    assert "Proposal templates (not rated)" in body and "ROI calculators (not rated)" in body
-    assert metrics(app)["Discovery phase gap"] == "—"
-    assert "12 weeks to independent selling" in " ".join(c.value for c in app.caption)
+    # the demo rates its content: the proposal template is outdated, the ROI calculator missing
+    assert "Proposal templates (outdated)" in body and "ROI calculators (missing)" in body
+    assert metrics(app)["Discovery phase gap"] == "62.5%"
+    assert "16 weeks to independent selling" in " ".join(c.value for c in app.caption)
 
 
 def _seeded(app: AppTest, db_path) -> AppTest:
