@@ -198,8 +198,9 @@ def lever_changes(base: Baseline, lv: Levers, cur: str) -> list[tuple[str, str, 
         out.append(("attainment", line, Levers(attainment=lv.attainment)))
     elif lv.attainment:
         line = (
-            f"Quota attainment: {fmt.percent(base.attainment)} → {fmt.percent(base.ceiling(lv))} "
-            f"({_points(lv.attainment)}): capacity counts the reps at {fmt.percent(base.ceiling(lv))} of quota"
+            f"Quota attainment: {fmt.percent(base.attainment)} as reported → {fmt.percent(base.ceiling(lv))} "
+            f"({_points(lv.attainment)}): capacity counts the reps at {fmt.percent(base.ceiling(lv))} of quota "
+            "(the table's baseline attainment is the baseline revenue over the team's quota)"
         )
         out.append(("attainment", line, Levers(attainment=lv.attainment)))
     return out

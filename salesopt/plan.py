@@ -11,7 +11,7 @@ only (behind :func:`_impact_headline`, :func:`_performance_improvements` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -154,6 +154,7 @@ class _Inputs:
     findings: list[Any]
     told: list[Any]
     plan_date: date
+    expected: Any = None  # salesopt.impact.ExpectedImpact of the chosen scenario, if any
 
     @property
     def currency(self) -> str:
@@ -431,37 +432,39 @@ def _answer_lines(section: Section, assessment: Assessment, catalog: Catalog) ->
 # ---- Expected Impact: small functions the impact module will take over ---------------------------
 
 
-def impact_lines(table: Any, currency: str) -> list[str]:
-    """The chosen scenario against the baseline (rows of salesopt.whatif.compare: baseline first)."""
-    base, chosen = table.iloc[0], table.iloc[-1]
-    lines = [f"Scenario **{_quote(str(chosen['scenario']))}** against today's baseline:", ""]
-    for label, key, f in (
-        ("Projected revenue per year", "projected_revenue", fmt.money),
-        ("Gap to target", "gap_to_target", fmt.money),
-        ("Wins per month", "wins_per_month", lambda v, _c: fmt.number(v, 1)),
-        ("Sales velocity per 30 days", "velocity_per_30_days", fmt.money),
-    ):
-        lines.append(f"- **{label}:** {f(base[key], currency)} → {f(chosen[key], currency)}")
-    lines.append(f"- **Makes the number:** {'yes' if chosen['makes_target'] else 'no'}")
-    return lines
-
-
 def _impact_headline(inputs: _Inputs) -> list[str]:
-    """The Executive Summary's expected impact: one number with its range once the impact module
-    provides it; until then the chosen scenario against the baseline, as Expected Impact shows it."""
-    return _performance_improvements(inputs)
+    """The Executive Summary's expected impact: one number with its range, from the what-if
+    engine's run of the chosen scenario (overlapping levers combined, never summed)."""
+    from salesopt.impact import headline
+
+    e = inputs.expected
+    if e is None:
+        return []
+    if e.silenced:
+        return [f"Scenario **{_quote(e.scenario)}**: no money figure is claimed: {_quote(e.silenced)}."]
+    return [
+        f"Scenario **{_quote(e.scenario)}**: {headline(e, inputs.currency)}, all levers combined in one run "
+        "(see Expected Impact for the assumptions and what limits it)."
+    ]
 
 
 def _performance_improvements(inputs: _Inputs) -> list[str]:
     """Expected Impact / Performance Improvements: the chosen scenario against the baseline."""
-    if inputs.impact is None or len(inputs.impact) < 2:
+    from salesopt.impact import impact_lines as scenario_lines
+
+    if inputs.expected is None:
         return []
-    return impact_lines(inputs.impact, inputs.currency)
+    return scenario_lines(inputs.expected, inputs.currency)
 
 
 def _roi_calculation(inputs: _Inputs) -> list[str]:
-    """Expected Impact / ROI Calculation: today the Stage 3 business case."""
-    return _stage3_lines("roi", inputs.assessment, inputs.catalog)
+    """Expected Impact / ROI Calculation: the programme's own business case (its investment
+    against the chosen scenario's uplift), not the buyer's case of Stage 3's value selling."""
+    from salesopt.impact import programme_case, roi_lines
+
+    if inputs.expected is None:
+        return []
+    return roi_lines(programme_case(inputs.assessment, inputs.expected), inputs.currency)
 
 
 # ---- recommendations: ranking and roadmap ------------------------------------------------------
@@ -953,12 +956,17 @@ def build_plan(assessment: Assessment, catalog: Catalog, result: Any = None) -> 
     from salesopt.export import plan_charts
     from salesopt.facts import gather
     from salesopt.recommend import run
+    from salesopt.impact import expected_impact
     from salesopt.whatif import chosen_impact
 
     analysis = result.analysis if result is not None else None
-    impact = chosen_impact(assessment, analysis, result.deals if result is not None else None)
+    deals = result.deals if result is not None else None
+    impact = chosen_impact(assessment, analysis, deals)
     recs = run(catalog.rules(), gather(assessment, catalog, result))
-    inputs = _inputs(assessment, catalog, analysis, result, impact, recs)
+    inputs = replace(
+        _inputs(assessment, catalog, analysis, result, impact, recs),
+        expected=expected_impact(assessment, analysis, deals),
+    )
     markdown, missing, total = _render(inputs)
     target = assessment.funnel.target or (analysis.target if analysis is not None else None)
     return Plan(

@@ -7,7 +7,7 @@ import re
 from salesopt.assessment import Assessment
 from salesopt.demo import demo_assessment
 from salesopt.frameworks import load_catalog
-from salesopt.plan import OUTLINE, render_markdown
+from salesopt.plan import OUTLINE, build_plan, render_markdown
 
 SEED_HEADINGS = [
     "Executive Summary",
@@ -144,11 +144,11 @@ def test_expected_impact_comes_from_the_chosen_scenario():
         }
     )
     demo = demo.model_copy(update={"whatif": demo.whatif.model_copy(update={"chosen_scenario": demo.scenarios[0].id})})
-    impact = chosen_impact(demo, result.analysis, result.deals)
-    md = render_markdown(demo, load_catalog(), result.analysis, impact)
+    md = build_plan(demo, load_catalog(), result).markdown
     section = md.split("### Performance Improvements")[1].split("###")[0]
-    assert "Scenario **More reps** against today's baseline" in section
-    assert "- **Projected revenue per year:**" in section
+    assert "Scenario **More reps** against today's baseline, over 12 months" in section
+    assert "| Revenue a year |" in section and "New reps: 4 hired in month 1" in section
+    assert "The funnel binds" in section  # more reps add nothing while the funnel is the limit
     no_scenario = demo_assessment().model_copy(update={"scenarios": []})
     assert chosen_impact(no_scenario, result.analysis, result.deals) is None
 
