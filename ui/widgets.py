@@ -10,8 +10,8 @@ from typing import Any
 
 import streamlit as st
 
-from salesopt.answers import display, editable, parse
 from salesopt import progress
+from salesopt.answers import display, editable, parse
 from salesopt.assessment import Assessment
 from salesopt.frameworks import Question, Stage
 from salesopt.summary import Figure, aspect_summaries
