@@ -246,8 +246,9 @@ def rep_table(
 
 
 def trends(deals: pd.DataFrame) -> pd.DataFrame:
-    """By quarter of close date (closed deals): won revenue, win rate, median cycle, average deal size;
-    and pipeline created by quarter of created date."""
+    """By quarter of close date (closed deals): won revenue, win rate, median cycle, average deal size,
+    the reps who closed a deal and won revenue per such rep; and pipeline created by quarter of
+    created date."""
     closed = deals[deals["status"] != "open"]
     if "close_date" not in closed or closed["close_date"].isna().all():
         return pd.DataFrame()
@@ -259,8 +260,15 @@ def trends(deals: pd.DataFrame) -> pd.DataFrame:
         if "created_date" in closed
         else pd.Series(np.nan, index=closed.index)
     )
+    owner = closed["owner"] if "owner" in closed else pd.Series(np.nan, index=closed.index)
     frame = pd.DataFrame(
-        {"quarter": q, "won": won, "won_amount": amount.where(won), "cycle": cycle.where(won & (cycle >= 0))}
+        {
+            "quarter": q,
+            "won": won,
+            "won_amount": amount.where(won),
+            "cycle": cycle.where(won & (cycle >= 0)),
+            "owner": owner,
+        }
     )
     out = frame.groupby("quarter").agg(
         won_revenue=("won_amount", "sum"),
@@ -268,8 +276,10 @@ def trends(deals: pd.DataFrame) -> pd.DataFrame:
         closed=("won", "size"),
         median_cycle=("cycle", "median"),
         avg_deal=("won_amount", "mean"),
+        reps=("owner", "nunique"),
     )
     out["win_rate"] = out["wins"] / out["closed"]
+    out["revenue_per_rep"] = [w / r if r else np.nan for w, r in zip(out["won_revenue"], out["reps"], strict=True)]
     if "created_date" in deals:
         created = deals.assign(q=deals["created_date"].dt.to_period("Q"))
         out = out.join(created.groupby("q").size().rename("created"), how="outer")
@@ -294,6 +304,7 @@ KPI_FIELDS = (
     ("win_rate", True),
     ("avg_deal", True),
     ("median_cycle", False),
+    ("revenue_per_rep", True),
 )
 
 
