@@ -392,7 +392,7 @@ def rep_view(
     if mine.empty:
         st.caption("No open deals for this rep in these filters.")
     else:
-        widgets.table(_deal_rows(mine, cur), hide_index=True)
+        widgets.table(_deal_rows(mine.drop(columns=["owner"], errors="ignore"), cur), hide_index=True)
         if "next_step" not in mine:
             st.caption("The export has no next-step column, so next steps are not shown.")
 
