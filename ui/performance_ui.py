@@ -81,20 +81,30 @@ def quota_editor(assessment: Assessment, result: Any, default_quota: float | Non
     if not rows and result is not None and "owner" in result.deals and default_quota:
         owners = sorted(result.deals["owner"].dropna().astype(str).unique())
         rows = [QuotaRow(rep=o, quota=default_quota) for o in owners]
-    with st.expander("Quota table", expanded=not assessment.performance.quotas):
+    with st.expander("Quota table", expanded=False):
         st.caption(
             "One row per rep: yearly quota, and the actual if the export does not carry it. Pre-filled with "
-            "the export's owners at the Stage 1 quota per rep."
+            "the export's owners at the Stage 1 quota per rep"
+            + ("; not saved yet." if not assessment.performance.quotas else ".")
+        )
+        frame = pd.DataFrame(
+            [{"rep": r.rep, "quota": r.quota, "actual": "" if r.actual is None else f"{r.actual:,.0f}"} for r in rows],
+            columns=["rep", "quota", "actual"],
         )
         edited = st.data_editor(
-            pd.DataFrame([r.model_dump() for r in rows], columns=["rep", "quota", "actual"]),
+            frame,
             num_rows="dynamic",
             hide_index=True,
             key="perf.quotas",
             column_config={
                 "rep": st.column_config.TextColumn("Rep", required=True),
-                "quota": st.column_config.NumberColumn("Quota", min_value=0.01, required=True),
-                "actual": st.column_config.NumberColumn("Actual (optional)", min_value=0),
+                "quota": st.column_config.NumberColumn(
+                    f"Quota ({assessment.currency})", min_value=0.01, required=True, format="localized"
+                ),
+                "actual": st.column_config.TextColumn(
+                    f"Actual ({assessment.currency}, optional)",
+                    help="Leave empty to use the won revenue of the export's quota year.",
+                ),
             },
         )
         if st.button("Save quotas", key="perf.quotas.save", icon=":material/save:"):
@@ -102,13 +112,13 @@ def quota_editor(assessment: Assessment, result: Any, default_quota: float | Non
                 state.update_section(
                     "performance",
                     quotas=[
-                        QuotaRow(rep=str(r["rep"]), quota=float(r["quota"]), actual=r.get("actual"))
+                        QuotaRow(rep=str(r["rep"]), quota=float(r["quota"]), actual=_typed_amount(r.get("actual")))
                         for r in state.editor_rows(edited)
                         if r.get("rep")
                     ],
                 )
             except (TypeError, ValueError) as exc:
-                st.error(f"Not saved: each rep needs a quota above 0 ({exc}).")
+                st.error(f"Not saved: each rep needs a quota above 0 and an actual that is a number ({exc}).")
                 return {}
             st.rerun()
     return {r.rep: r.quota for r in rows}
@@ -150,6 +160,18 @@ def _filters(deals: pd.DataFrame) -> Filters:
     return Filters(first, last, owners, tuple(values))
 
 
+def _cached(result: Any, ctx: tuple, name: str, make: Any) -> Any:
+    """A dashboard figure computed once per export, filters, quotas and target (reruns on a click
+    elsewhere on the page do not pay for it again)."""
+    return result._remember(("perf.dash", name, *ctx), make)
+
+
+def _typed_amount(value: Any) -> float | None:
+    """An optional amount typed in a text cell: empty is None; '1,200' or '1200.5' a number."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+    return float(text.replace(",", "")) if text else None
+
+
 def dashboards(
     assessment: Assessment, kit: PerformanceKit, result: Any, quotas: dict[str, float], target: float | None
 ) -> None:
@@ -159,22 +181,28 @@ def dashboards(
         st.page_link("pages/funnel.py", label="Stage 2 · upload an export", icon=":material/upload_file:")
         return
     filters = _filters(result.deals)
-    deals = apply_filters(result.deals, filters)
+    ctx = (filters, tuple(sorted(quotas.items())), target)
+    deals = _cached(result, ctx, "deals", lambda: apply_filters(result.deals, filters))
     if deals.empty:
         st.info("No deal matches these filters: widen the period or clear a filter.", icon=":material/filter_alt_off:")
         return
     # attainment is judged on the quota's period (the year to the export's date), whatever period is shown
-    people = apply_filters(result.deals, replace(filters, first_quarter=None, last_quarter=None))
-    period = quota_period(result.deals)
-    reps = rep_table(people, quotas, period, kit.tier_thresholds)
-    flags = risk_flags(deals, result.analysis.cycle_days_median)
+    people = _cached(
+        result,
+        ctx,
+        "people",
+        lambda: apply_filters(result.deals, replace(filters, first_quarter=None, last_quarter=None)),
+    )
+    period = _cached(result, (), "period", lambda: quota_period(result.deals))
+    reps = _cached(result, ctx, "reps", lambda: rep_table(people, quotas, period, kit.tier_thresholds))
+    flags = _cached(result, ctx, "flags", lambda: risk_flags(deals, result.analysis.cycle_days_median))
     exec_tab, manager_tab, rep_tab = st.tabs(["Executive", "Manager", "Rep"])
     with exec_tab:
-        executive_view(assessment, kit, result, deals, people, period, target)
+        executive_view(assessment, kit, result, ctx, deals, people, period, target)
     with manager_tab:
-        manager_view(assessment, kit, result, deals, reps, flags, quotas)
+        manager_view(assessment, kit, result, ctx, deals, reps, flags)
     with rep_tab:
-        rep_view(assessment, result, deals, reps, period)
+        rep_view(assessment, result, ctx, deals, reps, period)
 
 
 def _period_note(period: QuotaPeriod | None) -> str:
@@ -188,13 +216,14 @@ def executive_view(
     assessment: Assessment,
     kit: PerformanceKit,
     result: Any,
+    ctx: tuple,
     deals: pd.DataFrame,
     people: pd.DataFrame,
     period: QuotaPeriod | None,
     target: float | None,
 ) -> None:
     cur = assessment.currency
-    trend = trends(deals)
+    trend = _cached(result, ctx, "trend", lambda: trends(deals))
     if trend.empty:
         st.info(
             "Trends need close dates on closed deals: map a close-date column in Stage 2 (Data tab).",
@@ -225,8 +254,10 @@ def executive_view(
         help="Open pipeline / what is left to win of the target this quota year (undefined once it is met).",
     )
     st.markdown("**Revenue: won, forecast and target by quarter**")
-    revenue = revenue_by_quarter(deals, kit.category_weights, kit.category_thresholds, target)
-    widgets.chart(lambda: dashboard_charts.revenue_vs_target(revenue, cur))
+    revenue = _cached(
+        result, ctx, "revenue", lambda: revenue_by_quarter(deals, kit.category_weights, kit.category_thresholds, target)
+    )
+    widgets.chart(lambda: dashboard_charts.revenue_vs_target(revenue, cur), ("perf", "rev", cur, *ctx), result)
     st.caption(
         "Won: closed won in the quarter. Forecast: won + open deals expected to close in it x their forecast "
         "category's weight (an overdue open deal counts in the current quarter). Target: a quarter of the yearly "
@@ -234,14 +265,28 @@ def executive_view(
     )
     left, right = st.columns(2)
     with left:
-        widgets.chart(lambda: dashboard_charts.by_quarter(trend, "win_rate", "Win rate", "%"))
+        widgets.chart(
+            lambda: dashboard_charts.by_quarter(trend, "win_rate", "Win rate", "%"), ("perf", "wr", *ctx), result
+        )
         st.caption("Won / closed (won + lost) deals by quarter of close date.")
-        widgets.chart(lambda: dashboard_charts.by_quarter(trend, "avg_deal", f"Average deal ({cur})", "~s"))
+        widgets.chart(
+            lambda: dashboard_charts.by_quarter(trend, "avg_deal", f"Average deal ({cur})", "~s"),
+            ("perf", "deal", cur, *ctx),
+            result,
+        )
         st.caption("Won amount / won deals by quarter of close date.")
     with right:
-        widgets.chart(lambda: dashboard_charts.by_quarter(trend, "median_cycle", "Median cycle (days)", ",.0f"))
+        widgets.chart(
+            lambda: dashboard_charts.by_quarter(trend, "median_cycle", "Median cycle (days)", ",.0f"),
+            ("perf", "cycle", *ctx),
+            result,
+        )
         st.caption("Median calendar days from created to won, deals won in the quarter.")
-        widgets.chart(lambda: dashboard_charts.by_quarter(trend, "revenue_per_rep", f"Revenue per rep ({cur})", "~s"))
+        widgets.chart(
+            lambda: dashboard_charts.by_quarter(trend, "revenue_per_rep", f"Revenue per rep ({cur})", "~s"),
+            ("perf", "rpr", cur, *ctx),
+            result,
+        )
         st.caption("Productivity: won revenue / the reps who closed a deal in the quarter.")
     reps_stage1 = assessment.context.answers.get("rep_count")
     last = trend.dropna(subset=["reps"]).iloc[-1] if "reps" in trend and trend["reps"].notna().any() else None
@@ -261,10 +306,10 @@ def manager_view(
     assessment: Assessment,
     kit: PerformanceKit,
     result: Any,
+    ctx: tuple,
     deals: pd.DataFrame,
     reps: pd.DataFrame,
     flags: pd.DataFrame,
-    quotas: dict[str, float],
 ) -> None:
     cur = assessment.currency
     if reps.empty:
@@ -290,7 +335,9 @@ def manager_view(
     with left:
         st.markdown("**Attainment by rep, with the tiers**")
         if reps["attainment"].notna().any():
-            widgets.chart(lambda: dashboard_charts.attainment_by_rep(reps, kit.tier_thresholds))
+            widgets.chart(
+                lambda: dashboard_charts.attainment_by_rep(reps, kit.tier_thresholds), ("perf", "att", *ctx), result
+            )
             th = kit.tier_thresholds
             st.caption(
                 f"Won in the quota year / quota. High above {fmt.percent(th['High'])}, Core from "
@@ -300,15 +347,24 @@ def manager_view(
             st.caption("Type quotas in the quota table above to see attainment and tiers.")
     with right:
         st.markdown("**Open pipeline by rep and stage**")
-        long = pipeline_by_rep_and_stage(deals)
+        long = _cached(result, ctx, "long", lambda: pipeline_by_rep_and_stage(deals))
         if long.empty:
             st.caption("No open deals in these filters.")
         else:
-            widgets.chart(lambda: dashboard_charts.pipeline_by_rep_and_stage(long, list(result.stage_map.order), cur))
+            widgets.chart(
+                lambda: dashboard_charts.pipeline_by_rep_and_stage(long, list(result.stage_map.order), cur),
+                ("perf", "pipe", cur, *ctx),
+                result,
+            )
             st.caption("Amount of the open deals by owner, stacked by stage (funnel order).")
     st.markdown("**Team forecast against actual by quarter**")
-    revenue = revenue_by_quarter(deals, kit.category_weights, kit.category_thresholds, team_quota or None)
-    widgets.chart(lambda: dashboard_charts.revenue_vs_target(revenue, cur))
+    revenue = _cached(
+        result,
+        ctx,
+        "team_revenue",
+        lambda: revenue_by_quarter(deals, kit.category_weights, kit.category_thresholds, team_quota or None),
+    )
+    widgets.chart(lambda: dashboard_charts.revenue_vs_target(revenue, cur), ("perf", "team_rev", cur, *ctx), result)
     st.caption("Won, forecast (won + weighted open deals) and a quarter of the team's yearly quota.")
     st.markdown("**Rep comparison**")
     widgets.table(_rep_rows(reps, cur), hide_index=True)
@@ -370,7 +426,12 @@ def _deal_rows(deals: pd.DataFrame, cur: str) -> pd.DataFrame:
 
 
 def rep_view(
-    assessment: Assessment, result: Any, deals: pd.DataFrame, reps: pd.DataFrame, period: QuotaPeriod | None
+    assessment: Assessment,
+    result: Any,
+    ctx: tuple,
+    deals: pd.DataFrame,
+    reps: pd.DataFrame,
+    period: QuotaPeriod | None,
 ) -> None:
     cur = assessment.currency
     if reps.empty:
@@ -379,7 +440,7 @@ def rep_view(
         return
     rep = st.selectbox("Rep", list(reps["owner"]), key="perf.rep")
     r = reps.set_index("owner").loc[rep]
-    mine = open_deals_of(deals, [rep], result.analysis.cycle_days_median)
+    mine = _cached(result, (*ctx, rep), "mine", lambda: open_deals_of(deals, [rep], result.analysis.cycle_days_median))
     flagged = int((mine["risk"] != "").sum()) if "risk" in mine else 0
     c = st.columns(6)
     c[0].metric("Won", fmt.money(r["won"], cur, compact=True), help=f"Won in the quota year ({_period_note(period)}).")

@@ -54,10 +54,10 @@ def test_workshop_mode_survives_a_reload(app_url, browser):
     page.get_by_text("Workshop mode").click()
     expect(page.get_by_text("Question 1 of", exact=False).first).to_be_visible()
     page.get_by_role("link", name="2 · Funnel analysis").first.click()
-    expect(page.get_by_text("Engagement:", exact=False).first).to_be_visible()
+    expect(page.get_by_text("Stage 2 · ", exact=False).first).to_be_visible()  # the workshop stage banner
     page.reload()  # the projector's browser reloads: still workshop mode, same page
     expect(page.get_by_role("heading", name="Stage 2 · Funnel analysis", exact=True)).to_be_visible()
-    expect(page.get_by_text("Engagement:", exact=False).first).to_be_visible()
+    expect(page.get_by_text("left of", exact=False).first).to_be_visible()  # the timebox: workshop mode
     context.close()
 
 
