@@ -322,8 +322,8 @@ def _workshop_dialogue(
     output_figures: list[Figure] | None,
     output_extra: Callable[[], None] | None,
 ) -> None:
-    """Workshop mode: the question on the left (with next/back right under it), on the right the
-    answers captured so far in its aspect and the stage's figures where it has them."""
+    """Workshop mode: the question on the left with next/back right under it and the stage's figures
+    (where it has them) below; on the right the answers captured so far in its aspect."""
     items = [(i, a.title, q) for i, a in enumerate(stage.aspects) for q in a.questions]
     step = min(assessment.section(stage.id).question_step, len(items))
     st.progress(
@@ -341,6 +341,9 @@ def _workshop_dialogue(
                 output_extra()
             stage_output(stage, assessment)
         _nav(stage.id, "question_step", step, len(items), "w", "Next")
+        if output_figures:  # under the question, where the screen is free: the room sees the numbers
+            st.caption("The stage's figures")
+            figures(output_figures, per_row=3)
     with right:
         if step < len(items):
             aspect = aspect_summaries(assessment, stage)[items[step][0]]
@@ -351,8 +354,6 @@ def _workshop_dialogue(
                         st.markdown(f"- *{prompt}*  \n  {answer}")
                 else:
                     st.caption("Nothing answered in this part yet.")
-        if output_figures:
-            figures(output_figures, per_row=2)
 
 
 def stage_output(stage: Stage, assessment: Assessment) -> None:

@@ -39,7 +39,7 @@ def test_demo_through_all_stages_in_workshop_mode_to_a_pdf(app_url, browser, art
         page.screenshot(path=str(artifacts / f"workshop_{number}_{link.split(' · ')[1].lower().replace(' ', '_')}.png"))
     page.get_by_role("link", name="2 · Funnel analysis").click()
     page.get_by_role("tab", name="Funnel").click()
-    expect(page.get_by_text("Leak: Demo → Proposal")).to_be_visible()
+    expect(page.get_by_text("Leak: Demo → Proposal").locator("visible=true").first).to_be_visible()
     page.screenshot(path=str(artifacts / "workshop_2_funnel_figures.png"))
 
     page.get_by_role("link", name="Plan").click()

@@ -61,6 +61,22 @@ def test_workshop_question_beside_what_was_said_with_one_count(app_url, browser,
     expect(page.get_by_text(re.compile(r"^Question 1 of \d+"))).to_be_visible()
     expect(page.get_by_text("Facilitator:", exact=False).first).to_be_visible()
     page.screenshot(path=str(artifacts / "workshop_layout_stage1_notes.png"))
+
+    # Stage 2's questions: the figures of the export beside the question
+    page.get_by_role("link", name="2 · Funnel analysis").first.click()
+    page.get_by_role("tab", name="Questions").click()
+    expect(page.get_by_text("Said so far:", exact=False).locator("visible=true").first).to_be_visible()
+    leak = page.get_by_text("Leak: Demo → Proposal").locator("visible=true").first
+    expect(leak).to_be_visible()
+    said = page.get_by_text("Said so far:", exact=False).locator("visible=true").first.bounding_box()
+    box = leak.bounding_box()
+    assert box["x"] + box["width"] < said["x"]  # under the question, left of what was said
+    heading = page.get_by_text("The stage's figures").locator("visible=true").first.bounding_box()
+    assert heading["y"] + heading["height"] < 1080  # the figures start on the first screen
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(artifacts / "workshop_layout_stage2.png"))
+    # walking the questions with the keyboard and the buttons changed no answer
+    expect(page.get_by_text(f"1. Sales context: {answered} of {total} answered")).to_be_visible()
     context.close()
 
 
