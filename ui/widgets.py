@@ -406,6 +406,8 @@ WORKSHOP_CSS = """
 [data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.6rem !important; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p,
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p { color: #262730; }
+/* a button's label keeps the button's own colour (white on the primary blue: 5.2:1, not dark on blue) */
+[data-testid="stMain"] button [data-testid="stMarkdownContainer"] p { color: inherit; }
 </style>
 """
 

@@ -89,3 +89,41 @@ def test_every_page_idles_quickly(app_url, browser):
     print("idle seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in times.items()))
     assert max(times.values()) < 8, times
     context.close()
+
+
+# each visible text element of the main area: its colour against the first opaque background behind it
+CONTRAST = """() => {
+  const rgb = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const bg = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c;
+    }
+    return [255, 255, 255];
+  };
+  const out = [];
+  const main = document.querySelector('[data-testid="stMain"]');
+  for (const el of main.querySelectorAll('p, li, label, h1, h2, h3, td, th')) {
+    const box = el.getBoundingClientRect();
+    if (!(el.innerText || '').trim() || box.width === 0 || box.height === 0) continue;
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg(el));
+    out.push({text: el.innerText.trim().slice(0, 40), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)});
+  }
+  return out;
+}"""
+
+
+def test_workshop_text_meets_contrast_aa(app_url, browser):
+    context, page = open_demo(browser, app_url, 1920, 1080)
+    page.get_by_text("Workshop mode").click()
+    expect(page.get_by_text(re.compile(r"^Question 1 of \d+"))).to_be_visible()
+    page.wait_for_timeout(1000)
+    ratios = page.evaluate(CONTRAST)
+    low = [r for r in ratios if r["ratio"] < 4.5]
+    print(f"contrast: {len(ratios)} text elements, lowest {min(r['ratio'] for r in ratios):.2f}:1")
+    assert ratios and not low, low[:5]
+    context.close()
