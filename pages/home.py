@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from salesopt.assessment import stage_progress, to_json, to_yaml
+from salesopt import progress
+from salesopt.assessment import to_json, to_yaml
 from salesopt.export import file_slug
 from ui import state, widgets
 
@@ -29,12 +30,16 @@ if assessment is not None:
             st.caption(assessment.company)
         cols = st.columns(len(stages) or 1)
         for col, stage in zip(cols, stages, strict=False):
-            done, total = stage_progress(assessment, stage)
-            col.metric(f"Stage {stage.number}", f"{done}/{total}", help=f"{stage.title}: questions answered")
+            p = progress.of_stage(assessment, stage)
+            col.metric(
+                f"Stage {stage.number}",
+                p.text,
+                help=f"{stage.title}: questions answered, the closing question included",
+            )
         st.markdown("**Your private resume link.** Keep it: anyone with it can open and edit this assessment.")
         st.code(state.resume_link() or "", language=None, wrap_lines=True)
         first_open = next(
-            (s for s in stages if stage_progress(assessment, s)[0] < stage_progress(assessment, s)[1]),
+            (s for s in stages if progress.of_stage(assessment, s).answered < progress.of_stage(assessment, s).total),
             stages[0] if stages else None,
         )
         c1, c2, c3, c4 = st.columns(4)
@@ -60,7 +65,7 @@ if assessment is not None:
             on_click="ignore",
         )
         c4.button("Duplicate", on_click=state.duplicate_current, icon=":material/content_copy:")
-        left = [(s, *stage_progress(assessment, s)) for s in stages]
+        left = [(s, progress.of_stage(assessment, s).answered, progress.of_stage(assessment, s).total) for s in stages]
         left = [(s, done, total) for s, done, total in left if done < total]
         if left or assessment.funnel.crm is None:
             st.markdown("**Left to complete the plan**")

@@ -3,6 +3,7 @@ accuracy, performance tiers, then the stage's questions (compensation, cadence) 
 
 import streamlit as st
 
+from salesopt.dashboards import yearly_target
 from salesopt.summary import implied_quota
 from ui import funnel_ui, performance_ui, widgets
 
@@ -20,7 +21,7 @@ with tabs[0]:
     performance_ui.metrics_framework(assessment, kit)
 with tabs[1]:
     quotas = performance_ui.quota_editor(assessment, result, quota / reps if quota and reps else None)
-    performance_ui.dashboards(assessment, result, quotas)
+    performance_ui.dashboards(assessment, kit, result, quotas, yearly_target(quotas, quota))
 with tabs[2]:
     performance_ui.forecasting(assessment, kit, result)
 with tabs[3]:

@@ -372,6 +372,10 @@ class PerformanceKit(_Content):
         description="Forecast category -> lowest probability (0-1) that puts a deal in it (METRICS.md §5)."
     )
     tier_actions: dict[str, str] = Field(description="Performance tier (High, Core, Struggling) -> recommended action.")
+    tier_thresholds: dict[str, float] = Field(
+        description="Quota attainment (1.0 = 100%) that makes the tier: High above its value, Core at or above "
+        "its value (up to High's, included), Struggling below Core's."
+    )
 
     @model_validator(mode="after")
     def _weights(self) -> PerformanceKit:
@@ -380,6 +384,10 @@ class PerformanceKit(_Content):
                 raise ValueError(f"'{name}': {w} is not between 0 and 1")
         if set(self.tier_actions) != {"High", "Core", "Struggling"}:
             raise ValueError("tier_actions needs exactly High, Core and Struggling")
+        if set(self.tier_thresholds) != {"High", "Core"}:
+            raise ValueError("tier_thresholds needs exactly High and Core")
+        if not 0 < self.tier_thresholds["Core"] <= self.tier_thresholds["High"]:
+            raise ValueError("tier_thresholds: Core must be above 0 and not above High")
         return self
 
 

@@ -6,7 +6,11 @@ tiers, and the rep / manager / executive dashboard tables from the imported oppo
 - Accuracy per period = 1 - |forecast - actual| / actual; MAPE = mean |forecast - actual| / actual;
   bias = sum(forecast - actual) / sum(actual): above +5% is called over-optimism, below -5%
   sandbagging (the 5% band is salesopt's, docs/METRICS-local.md).
-- Attainment = actual / quota; High > 100%, Core 80-100% (both ends included), Struggling < 80%.
+- Attainment = won revenue in the quota's period / quota. The quota is yearly: its period is the
+  year ending on the export's as-of date; when the export starts later, the quota is pro-rated to
+  the days it covers (a year is a year). Tiers: High above the YAML's High threshold, Core from its
+  Core threshold up to High's (both ends included), Struggling below (frameworks/performance:
+  100% and 80%).
 - Risk flags on open deals: close date before the as-of date (the latest date in the export);
   stale: open longer than 1.5 x the median won cycle; no next step (when the export has the column).
   Dates are compared as calendar dates and durations counted in calendar days (the time of day an
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -82,19 +87,40 @@ def accuracy(rows: list[tuple[str, float, float]]) -> tuple[pd.DataFrame, dict[s
     return table, {"mape": mape, "bias": bias, "verdict": verdict}
 
 
-def tier(attainment: float | None) -> str | None:
-    if attainment is None:
+@lru_cache(maxsize=1)
+def shipped_tier_thresholds() -> tuple[tuple[str, float], ...]:
+    """The tier thresholds of the frameworks/performance YAML (the only place they are set)."""
+    from salesopt.frameworks import load_catalog
+
+    kit = load_catalog().performance()
+    return tuple(sorted(kit.tier_thresholds.items())) if kit is not None else ()
+
+
+def tier(attainment: float | None, thresholds: Mapping[str, float] | None = None) -> str | None:
+    """High above the High threshold, Core at or above Core's, else Struggling (None: undefined, or
+    no valid thresholds to judge by)."""
+    th = dict(shipped_tier_thresholds()) if thresholds is None else dict(thresholds)
+    if attainment is None or (isinstance(attainment, float) and np.isnan(attainment)) or not th:
         return None
-    return "High" if attainment > 1 else "Core" if attainment >= 0.8 else "Struggling"
+    return "High" if attainment > th["High"] else "Core" if attainment >= th["Core"] else "Struggling"
 
 
-def tiers(quotas: list[tuple[str, float, float | None]], won_by_rep: Mapping[str, float]) -> pd.DataFrame:
-    """Rep, quota, actual (typed, else won revenue from the export), attainment, tier."""
+def tiers(
+    quotas: list[tuple[str, float, float | None]],
+    won_by_rep: Mapping[str, float],
+    thresholds: Mapping[str, float] | None = None,
+    quota_share: float = 1.0,
+) -> pd.DataFrame:
+    """Rep, quota, actual (typed, else won revenue from the export in the quota's period),
+    attainment, tier. A typed actual is for the whole quota; the export's won revenue is set against
+    the quota x ``quota_share`` (the part of the year the export covers, QuotaPeriod.share)."""
     rows = []
     for rep, quota, actual in quotas:
-        act = actual if actual is not None else won_by_rep.get(rep)
-        att = None if act is None or not quota else act / quota
-        rows.append({"rep": rep, "quota": quota, "actual": act, "attainment": att, "tier": tier(att)})
+        typed = actual is not None
+        act = actual if typed else won_by_rep.get(rep)
+        due = quota if typed else quota * quota_share
+        att = None if act is None or not due else act / due
+        rows.append({"rep": rep, "quota": quota, "actual": act, "attainment": att, "tier": tier(att, thresholds)})
     return _none_for_nan(
         pd.DataFrame(rows, columns=["rep", "quota", "actual", "attainment", "tier"]), ("actual", "attainment", "tier")
     )
@@ -133,17 +159,75 @@ def risk_flags(deals: pd.DataFrame, median_cycle_days: float | None) -> pd.DataF
     return out.reset_index(drop=True)
 
 
-def rep_table(deals: pd.DataFrame, quotas: Mapping[str, float]) -> pd.DataFrame:
-    """Per rep: won revenue, quota, attainment, open pipeline, coverage of the remaining quota,
-    open deals."""
+@dataclass(frozen=True)
+class QuotaPeriod:
+    """The yearly quota's period: the year ending on the as-of date, and the part of it the export
+    covers (its first date onwards)."""
+
+    start: pd.Timestamp  # first day of the year, or of the export when it starts later
+    end: pd.Timestamp  # the as-of date (included)
+    days: int  # calendar days covered
+    year_days: int  # calendar days of the full year
+
+    @property
+    def share(self) -> float:
+        return self.days / self.year_days
+
+    @property
+    def partial(self) -> bool:
+        return self.days < self.year_days
+
+
+def quota_period(deals: pd.DataFrame) -> QuotaPeriod | None:
+    """The year ending on the export's as-of date, cut to the export's first date (None without dates)."""
+    today = as_of(deals)
+    if today is None:
+        return None
+    end = pd.Timestamp(today).normalize()
+    year_start = end - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+    firsts = [deals[c].min() for c in ("created_date", "close_date") if c in deals and deals[c].notna().any()]
+    first = min(firsts).normalize() if firsts else year_start
+    start = max(year_start, first)
+    return QuotaPeriod(start, end, (end - start).days + 1, (end - year_start).days + 1)
+
+
+def in_quota_period(deals: pd.DataFrame, period: QuotaPeriod | None) -> pd.Series:
+    """Closed deals whose close date (a calendar date) falls in the period; all closed deals when
+    there is no period."""
+    closed = deals["status"] != "open"
+    if period is None or "close_date" not in deals:
+        return closed
+    day = deals["close_date"].dt.normalize()
+    return closed & (day >= period.start) & (day <= period.end)
+
+
+def won_by_owner(deals: pd.DataFrame, period: QuotaPeriod | None) -> dict[str, float]:
+    """Won revenue per owner in the quota's period."""
+    if "owner" not in deals or "amount" not in deals:
+        return {}
+    won = deals[in_quota_period(deals, period) & (deals["status"] == "won")]
+    return {str(k): float(v) for k, v in won.groupby(won["owner"].astype(str))["amount"].sum().items()}
+
+
+def rep_table(
+    deals: pd.DataFrame,
+    quotas: Mapping[str, float],
+    period: QuotaPeriod | None = None,
+    thresholds: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Per rep: won revenue in the quota's period (``period``, by default quota_period(deals)),
+    quota for that period (pro-rated when the export covers less than the year), attainment,
+    open pipeline, coverage of the quota still to win, open deals, tier."""
     if "owner" not in deals:
         return pd.DataFrame()
+    period = quota_period(deals) if period is None else period
+    share = period.share if period is not None else 1.0
     amount = deals["amount"].fillna(0) if "amount" in deals else pd.Series(0.0, index=deals.index)
     g = (
         pd.DataFrame(
             {
                 "owner": deals["owner"].fillna("(no owner)"),
-                "won": amount.where(deals["status"] == "won", 0),
+                "won": amount.where((deals["status"] == "won") & in_quota_period(deals, period), 0),
                 "pipeline": amount.where(deals["status"] == "open", 0),
                 "open": (deals["status"] == "open").astype(int),
             }
@@ -151,19 +235,20 @@ def rep_table(deals: pd.DataFrame, quotas: Mapping[str, float]) -> pd.DataFrame:
         .groupby("owner")
         .sum()
     )
-    g["quota"] = [quotas.get(o) for o in g.index]
+    g["quota"] = [quotas.get(o) * share if quotas.get(o) else None for o in g.index]
     g["attainment"] = [w / q if q else None for w, q in zip(g["won"], g["quota"], strict=True)]
     g["coverage"] = [
         p / (q - w) if q and q > w else None for p, q, w in zip(g["pipeline"], g["quota"], g["won"], strict=True)
     ]
-    g["tier"] = [tier(a) for a in g["attainment"]]
+    g["tier"] = [tier(a, thresholds) for a in g["attainment"]]
     out = g.reset_index().sort_values("won", ascending=False).reset_index(drop=True)
     return _none_for_nan(out, ("quota", "attainment", "coverage", "tier"))
 
 
 def trends(deals: pd.DataFrame) -> pd.DataFrame:
-    """By quarter of close date (closed deals): won revenue, win rate, median cycle, average deal size;
-    and pipeline created by quarter of created date."""
+    """By quarter of close date (closed deals): won revenue, win rate, median cycle, average deal size,
+    the reps who closed a deal and won revenue per such rep; and pipeline created by quarter of
+    created date."""
     closed = deals[deals["status"] != "open"]
     if "close_date" not in closed or closed["close_date"].isna().all():
         return pd.DataFrame()
@@ -175,8 +260,15 @@ def trends(deals: pd.DataFrame) -> pd.DataFrame:
         if "created_date" in closed
         else pd.Series(np.nan, index=closed.index)
     )
+    owner = closed["owner"] if "owner" in closed else pd.Series(np.nan, index=closed.index)
     frame = pd.DataFrame(
-        {"quarter": q, "won": won, "won_amount": amount.where(won), "cycle": cycle.where(won & (cycle >= 0))}
+        {
+            "quarter": q,
+            "won": won,
+            "won_amount": amount.where(won),
+            "cycle": cycle.where(won & (cycle >= 0)),
+            "owner": owner,
+        }
     )
     out = frame.groupby("quarter").agg(
         won_revenue=("won_amount", "sum"),
@@ -184,8 +276,10 @@ def trends(deals: pd.DataFrame) -> pd.DataFrame:
         closed=("won", "size"),
         median_cycle=("cycle", "median"),
         avg_deal=("won_amount", "mean"),
+        reps=("owner", "nunique"),
     )
     out["win_rate"] = out["wins"] / out["closed"]
+    out["revenue_per_rep"] = [w / r if r else np.nan for w, r in zip(out["won_revenue"], out["reps"], strict=True)]
     if "created_date" in deals:
         created = deals.assign(q=deals["created_date"].dt.to_period("Q"))
         out = out.join(created.groupby("q").size().rename("created"), how="outer")
@@ -210,6 +304,7 @@ KPI_FIELDS = (
     ("win_rate", True),
     ("avg_deal", True),
     ("median_cycle", False),
+    ("revenue_per_rep", True),
 )
 
 

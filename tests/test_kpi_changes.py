@@ -38,3 +38,12 @@ def test_one_quarter_has_no_change_and_no_data_has_no_tiles():
     tiles = kpi_changes(trends(one))
     assert tiles[0].value == 100.0 and tiles[0].previous is None and tiles[0].change is None
     assert kpi_changes(pd.DataFrame(columns=["quarter", "closed"])) == []
+
+
+def test_revenue_per_rep_is_won_revenue_over_the_reps_who_closed_in_the_quarter():
+    deals = _deals().assign(owner=["Ana", "Ben", "Ana", "Ana", "Cy", "Ben"])
+    table = trends(deals).set_index("quarter")
+    # Q1: Ana won 100, Ben lost -> 2 reps, 50 each; Q2: Ana won 600, Cy lost -> 2 reps, 300 each
+    assert table.loc["2026Q1", "revenue_per_rep"] == 50.0 and table.loc["2026Q2", "revenue_per_rep"] == 300.0
+    tile = {k.key: k for k in kpi_changes(table.reset_index())}["revenue_per_rep"]
+    assert (tile.value, tile.previous, tile.change) == (300.0, 50.0, 250.0)

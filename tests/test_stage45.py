@@ -96,6 +96,43 @@ def test_tiers_at_exactly_80_and_100_percent(attainment, expected):
     assert tier(attainment) == expected
 
 
+def test_tier_thresholds_come_from_the_performance_yaml():
+    assert PERF.tier_thresholds == {"High": 1.0, "Core": 0.8}
+    assert tier(0.75, {"High": 1.2, "Core": 0.7}) == "Core" and tier(1.1, {"High": 1.2, "Core": 0.7}) == "Core"
+    assert tier(1.0, {}) is None  # no valid thresholds: not judged
+
+
+def test_quota_period_is_the_year_to_the_as_of_date_pro_rated_when_the_export_is_shorter():
+    from salesopt.performance import quota_period, won_by_owner
+
+    # as of 2024-05-01; the export starts 2023-01-01, before the year 2023-05-02..2024-05-01: full year
+    period = quota_period(DEALS)
+    assert (period.start, period.end) == (pd.Timestamp("2023-05-02"), pd.Timestamp("2024-05-01"))
+    assert period.share == 1.0 and not period.partial
+    # six quarters of won deals: only the last year's count against a yearly quota
+    deals = DEALS.assign(created_date=DEALS["created_date"].where(DEALS["opportunity_id"] != "d", pd.NaT))
+    old_win = pd.DataFrame(
+        {
+            "opportunity_id": ["z"],
+            "owner": ["Ana"],
+            "status": ["won"],
+            "amount": [1_000.0],
+            "created_date": [pd.Timestamp("2022-10-01")],
+            "close_date": [pd.Timestamp("2023-02-01")],
+        }
+    )
+    deals = pd.concat([deals, old_win], ignore_index=True)
+    assert won_by_owner(deals, quota_period(deals)) == {"Ana": 100.0, "Ben": 70.0}
+    assert rep_table(deals, {"Ana": 200.0}).set_index("owner").loc["Ana", "attainment"] == 0.5
+    # an export covering 2024-01-01..2024-05-01 only (122 days of a 366-day year): quota pro-rated
+    short = DEALS[DEALS["opportunity_id"].isin(["a", "b", "e"])]
+    period = quota_period(short)
+    assert period.start == pd.Timestamp("2024-01-01") and period.days == 122 and period.year_days == 366
+    table = rep_table(short, {"Ana": 300.0}).set_index("owner")
+    assert table.loc["Ana", "quota"] == pytest.approx(100.0)  # 300 x 122 / 366
+    assert table.loc["Ana", "attainment"] == pytest.approx(1.0) and table.loc["Ana", "tier"] == "Core"
+
+
 def test_tiers_from_a_quota_table():
     table = tiers([("Ana", 100_000, 120_000), ("Ben", 100_000, None), ("Cy", 100_000, None)], {"Ben": 80_000})
     assert table["tier"].tolist() == ["High", "Core", None]
@@ -169,9 +206,12 @@ def test_dashboards_on_a_real_export():
     imported = load(path.read_bytes(), path.name, overrides={"created_date": "engage_date"})
     result = evaluate(imported, stage_map_for(imported))
     reps = rep_table(result.deals, {"Darcel Schlecht": 1_000_000}).set_index("owner")
-    assert reps.loc["Darcel Schlecht", "won"] == pytest.approx(
-        349 * 3304.34, abs=5
-    )  # PROVENANCE: 349 won, mean 3,304.34
+    # won in the quota's year (ending on the export's last date), read from the file independently
+    raw = pd.read_csv(path, parse_dates=["close_date"])
+    end = max(raw["close_date"].max(), pd.to_datetime(raw["engage_date"]).max())
+    mine = raw[(raw["sales_agent"] == "Darcel Schlecht") & (raw["deal_stage"] == "Won")]
+    mine = mine[mine["close_date"] > end - pd.DateOffset(years=1)]
+    assert reps.loc["Darcel Schlecht", "won"] == pytest.approx(mine["close_value"].sum())
     assert reps.loc["Darcel Schlecht", "open"] == 111 + 83
     table = trends(result.deals)
     assert table["won_revenue"].sum() == pytest.approx(10_005_534)  # PROVENANCE: won close_value sum

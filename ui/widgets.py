@@ -10,8 +10,9 @@ from typing import Any
 
 import streamlit as st
 
+from salesopt import progress
 from salesopt.answers import display, editable, parse
-from salesopt.assessment import Assessment, stage_progress
+from salesopt.assessment import Assessment
 from salesopt.frameworks import Question, Stage
 from salesopt.summary import Figure, aspect_summaries
 from ui import state
@@ -27,24 +28,16 @@ PLACEHOLDERS = {
 # ---- frame --------------------------------------------------------------------------------------
 
 
-def engagement_progress(stages: list[Stage]) -> None:
-    """Workshop mode: one progress bar across the five stages."""
-    assessment = state.current()
-    if assessment is None or not stages:
-        return
-    done = total = 0
-    for stage in stages:
-        d, t = stage_progress(assessment, stage)
-        done, total = done + d, total + t
-    st.progress(done / total, text=f"Engagement: {done} of {total} answers across the five stages")
+def stage_progress_bar(stage: Stage, assessment: Assessment) -> None:
+    """Workshop mode: the stage's progress under its heading (the same count as the sidebar's)."""
+    p = progress.of_stage(assessment, stage)
+    st.progress(p.share, text=f"Stage {stage.number} · {p.text}")
 
 
 def frame() -> None:
     """What every page starts with: the URL's assessment, the sidebar, messages and conflicts."""
     state.sync_with_url()
     sidebar(state.catalog().stages())
-    if state.workshop_mode():
-        engagement_progress(state.catalog().stages())
     workshop_style()
     commit_while_typing()
     flash_message()
@@ -120,8 +113,8 @@ def sidebar(stages: list[Stage]) -> None:
             return
         st.markdown(f"**{assessment.title}**" + (f"  \n{assessment.company}" if assessment.company else ""))
         for stage in stages:
-            done, total = stage_progress(assessment, stage)
-            st.progress(done / total, text=f"{stage.number}. {stage.title}: {done}/{total}")
+            p = progress.of_stage(assessment, stage)
+            st.progress(p.share, text=f"{stage.number}. {stage.title}: {p.text}")
         save_indicator()
 
 
@@ -129,6 +122,9 @@ def page_header(stage: Stage) -> None:
     st.title(f"Stage {stage.number} · {stage.title}")
     st.caption(f"**Goal:** {stage.goal} {stage.approach}")
     if state.workshop_mode():
+        assessment = state.current()
+        if assessment is not None:
+            stage_progress_bar(stage, assessment)
         timebox(stage)
 
 
@@ -255,18 +251,10 @@ NEXT_PAGE = {
 
 
 def _nav(stage_id: str, field: str, step: int, total: int, suffix: str, last_label: str = "Next") -> None:
-    """Back / next along ``field`` (the aspect step, or the question step in workshop mode); at the
-    end, the link to the next stage."""
-    back, _, nxt = st.columns([1, 1, 1])
-    back.button(
-        "Back",
-        on_click=_go,
-        args=(stage_id, field, step - 1),
-        disabled=step == 0,
-        key=f"{stage_id}.{suffix}back",
-        icon=":material/arrow_back:",
-        width="stretch",
-    )
+    """Next / back along ``field`` (the aspect step, or the question step in workshop mode); at the
+    end, the link to the next stage. Next comes first, so it is the first button the keyboard reaches
+    after the answer (Tab from the field, then Enter)."""
+    nxt, back, _ = st.columns([1, 1, 1])
     if step < total:
         nxt.button(
             "Next" if step < total - 1 else last_label,
@@ -280,6 +268,15 @@ def _nav(stage_id: str, field: str, step: int, total: int, suffix: str, last_lab
     else:
         target, label = NEXT_PAGE[stage_id]
         nxt.page_link(target, label=label, icon=":material/arrow_forward:", width="stretch")
+    back.button(
+        "Back",
+        on_click=_go,
+        args=(stage_id, field, step - 1),
+        disabled=step == 0,
+        key=f"{stage_id}.{suffix}back",
+        icon=":material/arrow_back:",
+        width="stretch",
+    )
 
 
 def dialogue(
@@ -288,40 +285,75 @@ def dialogue(
     output_figures: list[Figure] | None = None,
     output_extra: Callable[[], None] | None = None,
 ) -> None:
-    """The stage one aspect at a time with back/next (one question at a time in workshop mode),
-    ending on its output and closing question."""
-    section = assessment.section(stage.id)
+    """The stage one aspect at a time with next/back, ending on its output and closing question. In
+    workshop mode one question at a time, large, beside what the room has said so far in its aspect
+    and the stage's figures."""
     if state.workshop_mode():
-        items = [(a.title, [q]) for a in stage.aspects for q in a.questions]
-        field, step = "question_step", min(section.question_step, len(items))
-        text = f"Question {step + 1} of {len(items)}" if step < len(items) else "Stage summary"
-    else:
-        items = [(a.title, list(a.questions)) for a in stage.aspects]
-        field, step = "step", min(section.step, len(items))
-        text = f"Step {step + 1} of {len(items) + 1}: " + (items[step][0] if step < len(items) else "Output")
-    st.progress(step / len(items), text=text)
+        _workshop_dialogue(stage, assessment, output_figures, output_extra)
+        return
+    section = assessment.section(stage.id)
+    items = [(a.title, list(a.questions)) for a in stage.aspects]
+    step = min(section.step, len(items))
+    text = f"Step {step + 1} of {len(items) + 1}: " + (items[step][0] if step < len(items) else "Output")
+    st.progress(step / len(items), text=f"{text} · {progress.of_stage(assessment, stage).text}")
     if step < len(items):
         title, questions = items[step]
-        if field == "step":
-            st.subheader(title)
-        else:
-            st.caption(title)
+        st.subheader(title)
         for q in questions:
             question_input(stage.id, q, assessment)
     else:
-        if output_figures:
-            figures(output_figures)
-        if output_extra is not None:
-            output_extra()
-        stage_output(stage, assessment)
-    _nav(
-        stage.id,
-        field,
-        step,
-        len(items),
-        "w" if field == "question_step" else "",
-        "Next" if field == "question_step" else "Stage output",
+        _output(stage, assessment, output_figures, output_extra)
+    _nav(stage.id, "step", step, len(items), "", "Stage output")
+
+
+def _output(
+    stage: Stage, assessment: Assessment, output_figures: list[Figure] | None, output_extra: Callable[[], None] | None
+) -> None:
+    if output_figures:
+        figures(output_figures)
+    if output_extra is not None:
+        output_extra()
+    stage_output(stage, assessment)
+
+
+def _workshop_dialogue(
+    stage: Stage,
+    assessment: Assessment,
+    output_figures: list[Figure] | None,
+    output_extra: Callable[[], None] | None,
+) -> None:
+    """Workshop mode: the question on the left with next/back right under it and the stage's figures
+    (where it has them) below; on the right the answers captured so far in its aspect."""
+    items = [(i, a.title, q) for i, a in enumerate(stage.aspects) for q in a.questions]
+    step = min(assessment.section(stage.id).question_step, len(items))
+    st.progress(
+        progress.of_stage(assessment, stage).share,
+        text=f"{progress.position(stage, step)} · {progress.of_stage(assessment, stage).text}",
     )
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        if step < len(items):
+            _, title, q = items[step]
+            st.caption(title)
+            question_input(stage.id, q, assessment)
+        else:
+            if output_extra is not None:
+                output_extra()
+            stage_output(stage, assessment)
+        _nav(stage.id, "question_step", step, len(items), "w", "Next")
+        if output_figures:  # under the question, where the screen is free: the room sees the numbers
+            st.caption("The stage's figures")
+            figures(output_figures, per_row=3)
+    with right:
+        if step < len(items):
+            aspect = aspect_summaries(assessment, stage)[items[step][0]]
+            with st.container(border=True):
+                st.markdown(f"**Said so far: {aspect.title}**")
+                if aspect.items:
+                    for prompt, answer in aspect.items:
+                        st.markdown(f"- *{prompt}*  \n  {answer}")
+                else:
+                    st.caption("Nothing answered in this part yet.")
 
 
 def stage_output(stage: Stage, assessment: Assessment) -> None:
@@ -374,6 +406,8 @@ WORKSHOP_CSS = """
 [data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.6rem !important; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p,
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p { color: #262730; }
+/* a button's label keeps the button's own colour (white on the primary blue: 5.2:1, not dark on blue) */
+[data-testid="stMain"] button [data-testid="stMarkdownContainer"] p { color: inherit; }
 </style>
 """
 

@@ -292,6 +292,15 @@ def test_a_broken_framework_file_is_listed_on_home_and_the_app_still_runs(db_pat
         st.cache_resource.clear()
 
 
+def test_workshop_mode_hides_facilitator_notes_until_shown(app):
+    open_demo(app)
+    app.toggle(key="so.workshop").set_value(True).run()
+    app.switch_page("pages/context.py").run()
+    assert not any("Facilitator:" in i.value for i in app.info)
+    # beside the question: what the room has said so far in this part of the stage
+    assert any(m.value.startswith("**Said so far:") for m in app.markdown)
+
+
 def test_workshop_mode_asks_one_question_at_a_time_with_notes(app):
     open_demo(app)
     app.toggle(key="so.workshop").set_value(True).run()
@@ -299,7 +308,11 @@ def test_workshop_mode_asks_one_question_at_a_time_with_notes(app):
     app.switch_page("pages/context.py").run()
     assert not app.exception
     # the demo's Stage 1 has every answer, so workshop mode opens on question 1 with one input
-    assert any("Engagement:" in p.text for p in app.get("progress"))
+    texts = [p.text for p in app.get("progress")]
+    # one progress count: the sidebar, the stage banner and the question counter say the same 24
+    assert "1. Sales context: 24 of 24 answered" in texts
+    assert "Stage 1 · 24 of 24 answered" in texts
+    assert "Question 1 of 24 · 24 of 24 answered" in texts
     assert len(app.text_area) + len(app.text_input) == 1
     assert app.text_area(key="q.context.products").value.startswith("B2B SaaS")
     assert any("Facilitator: Listen for one product or many" in i.value for i in app.info)

@@ -89,3 +89,19 @@ def test_stage5_tables_show_labels_and_formats_not_internals(app):
         assert not any("_" in c for c in columns), columns  # no raw column names such as opportunity_id
         text = frame.value.astype(str).to_string()
         assert "None" not in text and "NaT" not in text and "nan" not in text.replace("Financ", "")
+
+
+def test_risk_flags_click_through_to_a_reps_deals_and_the_rep_view_lists_age_and_risk(app, db_path):
+    at = _seeded(app, db_path)
+    at.switch_page("pages/performance.py").run()
+    box = at.selectbox(key="perf.flags.rep")
+    first = box.options[1].rsplit(" (", 1)
+    rep, count = first[0], int(first[1].rstrip(")").replace(",", ""))
+    box.set_value(rep).run()
+    assert not at.exception
+    listed = [f.value for f in at.dataframe if "Risk" in f.value.columns and "Owner" in f.value.columns]
+    assert listed and set(listed[-1]["Owner"]) == {rep} and len(listed[-1]) == count
+    m = metrics(at)
+    assert {"Won in the quota year", "Pipeline coverage", "Team attainment", "Tier", "Revenue per rep"} <= set(m)
+    rep_deals = [f.value for f in at.dataframe if "Age" in f.value.columns]
+    assert rep_deals and rep_deals[0]["Age"].str.endswith(" days").all()

@@ -56,7 +56,7 @@ def test_stage_one_answers_survive_a_new_session_through_the_resume_link(app_url
     page.screenshot(path=str(artifacts / "stage1_resumed.png"), full_page=True)
 
     # the sidebar shows progress and the save state; Home shows the same resume link
-    expect(page.get_by_text(re.compile(r"1\. Sales context: 4/24"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"1\. Sales context: 4 of 24 answered"))).to_be_visible()
     page.get_by_role("link", name="Home").click()
     expect(page.get_by_text("Your private resume link.")).to_be_visible()
     expect(page.locator("code").filter(has_text=resume_link.split("?")[1])).to_be_visible()
