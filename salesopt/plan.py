@@ -955,8 +955,8 @@ def build_plan(assessment: Assessment, catalog: Catalog, result: Any = None) -> 
     Stage 2 evaluation of the CRM export (salesopt.pipeline.evaluate), if any."""
     from salesopt.export import plan_charts
     from salesopt.facts import gather
-    from salesopt.recommend import run
     from salesopt.impact import expected_impact
+    from salesopt.recommend import run
     from salesopt.whatif import chosen_impact
 
     analysis = result.analysis if result is not None else None
