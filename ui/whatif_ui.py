@@ -213,6 +213,7 @@ def scenarios_panel(assessment: Assessment, base: Baseline) -> None:
     )
     if chosen != assessment.whatif.chosen_scenario:
         state.update_section("whatif", chosen_scenario=chosen)
+        st.rerun()  # the expected impact drawn above is the chosen scenario's
     with st.expander("Rename or delete a scenario"):
         c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
         which = c1.selectbox(

@@ -41,6 +41,9 @@ def test_saved_scenario_shows_its_expected_impact_and_programme_case(app):
     app.text_input(key="whatif.name").input("Seed results").run()
     app.button(key="whatif.save").click().run()
     assert not app.exception
+    saved = next(s["id"] for s in app.session_state["so.assessment"]["scenarios"] if s["name"] == "Seed results")
+    app.selectbox(key="whatif.chosen").select(saved).run()  # the demo's own scenario was the plan's
+    assert app.session_state["so.assessment"]["whatif"]["chosen_scenario"] == saved
     body = _texts(app)
     assert "Expected impact: Seed results" in body
     assert "+$812.8K a year (P10" in body
