@@ -40,7 +40,7 @@ def test_demo_round_trips_exactly_through_json_and_yaml():
     assert to_json(from_yaml(to_yaml(demo))) == to_json(demo)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)  # a busy CI core must not fail a correct round trip
 @given(
     st.dictionaries(st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True), answer_values, max_size=6),
     st.text(max_size=50),
