@@ -1,16 +1,9 @@
 """The facts the recommendation rules read: figures and answers from every stage, one flat dict.
 
 A fact is None when the stage that provides it has no data; rules that need it stay quiet.
-Names (Stage 2 facts come from the CRM analysis when there is one, else from Stage 1 answers):
-  Stage 1: b2b, deal_size, reps, sdrs, attainment, revenue
-  Stage 2: win_rate, cycle, coverage, required_coverage, won_revenue, target, first_conversion,
-           leak_from, leak_to, leak_conversion, leak_benchmark, leak_shortfall, leak_revenue,
-           competitor_loss_share, no_decision_share, lost_without_stage_share, rep_win_rate_spread
-  Stage 3: bant_in_use, meddpicc_use, recommended, business_case, spin_answers, price_objection
-  Stage 4: content_gap_max, weakest_phase, leak_content_missing, conversation_intel,
-           onboarding_weeks, sops_documented, lead_response_days
-  Stage 5: metrics_tracked, activity_metrics_tracked, forecast_bias, negative_bias, win_loss,
-           cadence_defined, struggling_share
+The names and kinds of the facts are declared once, in salesopt/expr.py (``FACTS``): the rule
+files are checked against them when they load, and a test checks that :func:`gather` fills no
+other name. A new fact goes into both places.
 """
 
 from __future__ import annotations
