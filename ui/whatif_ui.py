@@ -10,7 +10,7 @@ import streamlit as st
 
 from salesopt import charts, fmt
 from salesopt.assessment import Assessment
-from salesopt.funnel import CATEGORY_WEIGHTS
+from salesopt.forecast_weights import weighted_inputs
 from salesopt.montecarlo import deal_probabilities, forecast, in_period, period_forecast
 from salesopt.whatif import (
     BASELINE_FIELDS,
@@ -288,15 +288,14 @@ def forecast_panel(assessment: Assessment, result: Any) -> None:
         st.caption("Pick the period's first and last day.")
         return
     deals, won = in_period(result.deals, pd.Timestamp(period[0]), pd.Timestamp(period[1]))
+    deals, weights = weighted_inputs(deals, state.catalog())
     model = state.catalog().scoring().get("default")
     rates = {}
     if model is not None:
         cal = result.calibration(model.min_closed_for_calibration)
         rates = {r["stage"]: r["observed"] for r in cal.to_dict("records") if r["observed"] is not None}
     tier_p = _tier_probabilities(assessment, result)
-    p, missing = deal_probabilities(
-        deals, source, stage_rates=rates, category_weights=CATEGORY_WEIGHTS, tier_probability=tier_p
-    )
+    p, missing = deal_probabilities(deals, source, stage_rates=rates, category_weights=weights, tier_probability=tier_p)
     yearly = assessment.funnel.target
     days = (pd.Timestamp(period[1]) - pd.Timestamp(period[0])).days + 1
     default = round(yearly * days / 365, -3) if yearly else 0.0
@@ -317,7 +316,7 @@ def forecast_panel(assessment: Assessment, result: Any) -> None:
         f = result._remember(
             key, lambda: forecast(amounts, p, target=None if target is None else target - won, trials=10_000, seed=seed)
         )
-    pf = period_forecast(deals, won, p, CATEGORY_WEIGHTS)
+    pf = period_forecast(deals, won, p, weights)
     cur = assessment.currency
     m = st.columns(4)
     m[0].metric("P10", fmt.money(won + f.p10, cur, compact=True), help="90% of trials reach at least this.")
