@@ -465,7 +465,9 @@ def figures_panel(assessment: Assessment, result: Any, problem: str | None) -> N
         st.subheader("Open pipeline by stage")
         by = st.segmented_control("Show", ["count", "value"], default="count", key="funnel.pipeline_by")
         widgets.chart(
-            lambda: charts.pipeline_by_stage(result.pipeline_by_stage(), by or "count"), ("pipeline", by), result
+            lambda: charts.pipeline_by_stage(result.pipeline_by_stage(), by or "count", currency=assessment.currency),
+            ("pipeline", by, assessment.currency),
+            result,
         )
 
 

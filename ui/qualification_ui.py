@@ -278,7 +278,7 @@ def business_case_panel(assessment: Assessment) -> None:
             icon=":material/info:",
         )
         return
-    widgets.chart(lambda: charts.cash_flow(flow, r.payback_months))
+    widgets.chart(lambda: charts.cash_flow(flow, r.payback_months, currency=cur))
     st.caption("Cumulative net cash by month; the dot marks the payback point.")
 
 
