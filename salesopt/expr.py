@@ -47,6 +47,13 @@ FACTS: dict[str, FactKind] = {
     "no_decision_share": "share",
     "lost_without_stage_share": "share",
     "rep_win_rate_spread": "share",
+    # the chosen benchmark set (frameworks/benchmarks), so no range is written in a rule
+    "win_rate_low": "share",
+    "win_rate_high": "share",
+    "win_rate_range": "text",
+    "coverage_low": "number",
+    "coverage_high": "number",
+    "coverage_range": "text",
     # Stage 3: qualification
     "bant_in_use": "text",
     "meddpicc_use": "text",

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from salesopt.assessment import Assessment, BusinessCase
+from salesopt.benchmarks import BenchmarkSet, range_text
 from salesopt.frameworks import Catalog
 
 
@@ -60,6 +61,15 @@ def _stage2(facts: dict[str, Any], result: Any) -> None:
             facts["rep_win_rate_spread"] = float(rates.max() - rates.min())
 
 
+def _benchmark(facts: dict[str, Any], bench: BenchmarkSet | None) -> None:
+    """The chosen benchmark's ranges (frameworks/benchmarks), as numbers and as text."""
+    for name in ("win_rate", "coverage"):
+        r = getattr(bench, name) if bench is not None else None
+        if r is not None:
+            facts[f"{name}_low"], facts[f"{name}_high"] = r.low, r.high
+            facts[f"{name}_range"] = range_text(r, "percent" if name == "win_rate" else "times")
+
+
 def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict[str, Any]:
     from salesopt.enablement import gap_scores, leak_content, onboarding_weeks
     from salesopt.methodology import recommend
@@ -80,6 +90,7 @@ def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict
         "cycle": _num(ctx.get("sales_cycle")),
         "target": assessment.funnel.target or (revenue / attainment if revenue and attainment else None),
     }
+    _benchmark(facts, catalog.benchmarks().get(assessment.funnel.benchmark_id or ""))
     if result is not None:
         _stage2(facts, result)
     # Stage 3

@@ -10,6 +10,7 @@ import pandas as pd
 from salesopt import fmt
 from salesopt.answers import display
 from salesopt.assessment import Assessment
+from salesopt.benchmarks import BenchmarkSet, benchmark_note
 from salesopt.frameworks import Stage
 from salesopt.funnel import Analysis
 
@@ -65,7 +66,7 @@ def revenue_per_rep(assessment: Assessment) -> float | None:
     return revenue / reps
 
 
-def context_figures(assessment: Assessment) -> list[Figure]:
+def context_figures(assessment: Assessment, benchmark: BenchmarkSet | None = None) -> list[Figure]:
     """The Stage 1 headline figures, '—' where not answered, with what each means."""
     cur = assessment.currency
     return [
@@ -87,7 +88,7 @@ def context_figures(assessment: Assessment) -> list[Figure]:
         Figure(
             "Win rate",
             fmt.percent(_num(assessment, "win_rate")),
-            "Stage 1 answer: Closed-Won / (Closed-Won + Closed-Lost); B2B benchmark 20-30%.",
+            "Stage 1 answer: Closed-Won / (Closed-Won + Closed-Lost)." + benchmark_note(benchmark, "win_rate"),
         ),
         Figure(
             "Quota attainment",
@@ -134,9 +135,9 @@ def _rests(a: Analysis, key: str) -> str:
     return f" Rests on {text}." if text else ""
 
 
-def funnel_figures(a: Analysis, currency: str = "USD") -> list[Figure]:
+def funnel_figures(a: Analysis, currency: str = "USD", benchmark: BenchmarkSet | None = None) -> list[Figure]:
     """The Stage 2 headline figures with their definitions and what each rests on; undefined
-    ones say why."""
+    ones say why. Benchmark ranges come from the chosen benchmark file (none without one)."""
     r = a.reasons
     basis = "won / (won + lost)" if a.win_rate_basis == "closed" else "won / all opportunities"
     return [
@@ -144,7 +145,9 @@ def funnel_figures(a: Analysis, currency: str = "USD") -> list[Figure]:
         Figure(
             "Win rate",
             fmt.percent(a.win_rate),
-            f"{basis}. " + (r.get("win_rate") or "B2B benchmark 20-30%.") + _rests(a, "win_rate"),
+            f"{basis}."
+            + (f" {r['win_rate']}" if r.get("win_rate") else benchmark_note(benchmark, "win_rate"))
+            + _rests(a, "win_rate"),
         ),
         Figure(
             "Win rate by value",
@@ -179,7 +182,7 @@ def funnel_figures(a: Analysis, currency: str = "USD") -> list[Figure]:
         Figure(
             "Coverage",
             fmt.times(a.coverage_ratio),
-            r.get("coverage_ratio") or "Open pipeline / target; a common rule of thumb is 3-5x.",
+            r.get("coverage_ratio") or "Open pipeline / target." + benchmark_note(benchmark, "coverage"),
         ),
         Figure(
             "Required coverage",

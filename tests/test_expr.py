@@ -67,8 +67,8 @@ def test_a_misspelt_fact_in_a_rule_file_fails_with_file_and_line(tmp_path):
     base = _copy_frameworks(tmp_path)
     path = base / "recommendations" / "default.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
-    line_no = next(i for i, line in enumerate(lines) if line.strip() == 'when: "coverage < 3"')
-    lines[line_no] = lines[line_no].replace("coverage < 3", "coverag < 3")
+    line_no = next(i for i, line in enumerate(lines) if line.strip() == 'when: "coverage < coverage_low"')
+    lines[line_no] = lines[line_no].replace("coverage < coverage_low", "coverag < coverage_low")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     catalog = load_catalog(base)

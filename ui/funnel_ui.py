@@ -11,6 +11,7 @@ import streamlit as st
 from salesopt import charts, fmt
 from salesopt.answers import parse_money
 from salesopt.assessment import Assessment, CrmSource, WorkshopRow
+from salesopt.benchmarks import BenchmarkSet
 from salesopt.crm import COHORT_FIELDS, FIELDS, CrmError, NoStageColumn
 from salesopt.funnel import analyze_volumes
 from salesopt.summary import cohort_table, funnel_figures, stage_table
@@ -446,7 +447,7 @@ def figures_panel(assessment: Assessment, result: Any, problem: str | None) -> N
     a = result.analysis
     from ui.widgets import figures
 
-    figures(funnel_figures(a, assessment.currency))
+    figures(funnel_figures(a, assessment.currency, benchmark(assessment)))
     st.subheader("Funnel")
     widgets.chart(lambda: charts.funnel(a.stages), ("funnel",), result)
     st.caption(
@@ -471,6 +472,11 @@ def figures_panel(assessment: Assessment, result: Any, problem: str | None) -> N
         )
 
 
+def benchmark(assessment: Assessment) -> BenchmarkSet | None:
+    """The benchmark set the assessment compares against (Stage 2 settings), None when none is chosen."""
+    return state.catalog().benchmarks().get(assessment.funnel.benchmark_id or "")
+
+
 def workshop_figures(assessment: Assessment) -> None:
     rows = assessment.funnel.workshop
     if len(rows) < 2:
@@ -478,7 +484,7 @@ def workshop_figures(assessment: Assessment) -> None:
             "Type at least two stage volumes on the Data tab (workshop numbers) and save them.", icon=":material/info:"
         )
         return
-    bench = state.catalog().benchmarks().get(assessment.funnel.benchmark_id or "")
+    bench = benchmark(assessment)
     v = analyze_volumes([(r.stage, r.volume, r.days_in_stage, r.value) for r in rows], bench)
     c1, c2 = st.columns(2)
     c1.metric("Overall conversion", fmt.percent(v.overall_conversion), help="Last stage volume / first stage volume.")
