@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from salesopt import contract as c
 from salesopt.assessment import Assessment, BusinessCase
 from salesopt.benchmarks import BenchmarkSet, range_text
 from salesopt.frameworks import Catalog
@@ -77,17 +78,17 @@ def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict
 
     ctx, q = assessment.context.answers, assessment.qualification
     e, p = assessment.enablement, assessment.performance
-    model = ctx.get("sales_model") or []
-    revenue, attainment = _num(ctx.get("annual_revenue")), _num(ctx.get("quota_attainment"))
+    model = ctx.get(c.SALES_MODEL) or []
+    revenue, attainment = _num(ctx.get(c.ANNUAL_REVENUE)), _num(ctx.get(c.QUOTA_ATTAINMENT))
     facts: dict[str, Any] = {
-        "b2b": "B2B" in model if model else None,
-        "deal_size": _num(ctx.get("avg_deal_size")),
-        "reps": _num(ctx.get("rep_count")),
-        "sdrs": _num(ctx.get("sdr_count")),
+        "b2b": c.B2B in model if model else None,
+        "deal_size": _num(ctx.get(c.AVG_DEAL_SIZE)),
+        "reps": _num(ctx.get(c.REP_COUNT)),
+        "sdrs": _num(ctx.get(c.SDR_COUNT)),
         "attainment": attainment,
         "revenue": revenue,
-        "win_rate": _num(ctx.get("win_rate")),
-        "cycle": _num(ctx.get("sales_cycle")),
+        "win_rate": _num(ctx.get(c.WIN_RATE)),
+        "cycle": _num(ctx.get(c.SALES_CYCLE)),
         "target": assessment.funnel.target or (revenue / attainment if revenue and attainment else None),
     }
     _benchmark(facts, catalog.benchmarks().get(assessment.funnel.benchmark_id or ""))
@@ -95,15 +96,14 @@ def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict
         _stage2(facts, result)
     # Stage 3
     recs, _ = recommend(assessment)
-    spin_ids = ("spin_situation", "spin_problem", "spin_implication", "spin_need_payoff")
-    objections = q.answers.get("top_objections") or []
+    objections = q.answers.get(c.TOP_OBJECTIONS) or []
     facts.update(
-        bant_in_use=q.answers.get("bant_in_use"),
-        meddpicc_use=q.answers.get("meddpicc_use"),
+        bant_in_use=q.answers.get(c.BANT_IN_USE),
+        meddpicc_use=q.answers.get(c.MEDDPICC_USE),
         recommended=recs[0].framework_id if recs else None,
         business_case=q.business_case != BusinessCase(),
-        spin_answers=sum(1 for k in spin_ids if str(q.answers.get(k) or "").strip()),
-        price_objection=("Price / cost" in objections) if q.answers.get("top_objections") is not None else None,
+        spin_answers=sum(1 for k in c.SPIN_ANSWERS if str(q.answers.get(k) or "").strip()),
+        price_objection=(c.PRICE_OBJECTION in objections) if q.answers.get(c.TOP_OBJECTIONS) is not None else None,
     )
     # Stage 4
     kit = catalog.enablement()
@@ -117,14 +117,14 @@ def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict
     if kit is not None and facts.get("leak_from"):
         facts["leak_content_missing"] = len(leak_content(kit, statuses, facts["leak_from"]))
     if e.stack:
-        conv = e.stack.get("conversation")
+        conv = e.stack.get(c.CONVERSATION_TOOLS)
         facts["conversation_intel"] = conv.status if conv else "none"
     weeks = onboarding_weeks([(r.name, r.start_week, r.weeks) for r in e.onboarding]) if e.onboarding else None
-    onboarding_days = _num(e.answers.get("onboarding_weeks"))
+    onboarding_days = _num(e.answers.get(c.ONBOARDING_WEEKS))
     facts["onboarding_weeks"] = weeks or (onboarding_days / 7 if onboarding_days else None)
     if e.sops:
         facts["sops_documented"] = sum(r.documented for r in e.sops) / len(e.sops)
-    facts["lead_response_days"] = _num(e.answers.get("lead_response_time"))
+    facts["lead_response_days"] = _num(e.answers.get(c.LEAD_RESPONSE_TIME))
     # Stage 5
     perf = catalog.performance()
     if p.metrics:
@@ -135,8 +135,8 @@ def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict
         _, summary = accuracy([(r.period, r.forecast, r.actual) for r in p.forecasts])
         facts["forecast_bias"] = summary["bias"]
         facts["negative_bias"] = -summary["bias"] if summary["bias"] is not None else None
-    facts["win_loss"] = p.answers.get("win_loss")
-    cadence = [str(p.answers.get(k) or "").strip() for k in ("cadence_monthly", "cadence_quarterly", "cadence_annual")]
+    facts["win_loss"] = p.answers.get(c.WIN_LOSS)
+    cadence = [str(p.answers.get(k) or "").strip() for k in c.CADENCES]
     facts["cadence_defined"] = any(cadence) if any(str(v).strip() for v in p.answers.values()) else None
     if p.quotas:
         table = tiers([(r.rep, r.quota, r.actual) for r in p.quotas], {})

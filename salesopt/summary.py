@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from salesopt import contract as c
 from salesopt import fmt
 from salesopt.answers import display
 from salesopt.assessment import Assessment
@@ -52,7 +53,7 @@ def _num(assessment: Assessment, qid: str) -> float | None:
 
 def implied_quota(assessment: Assessment) -> float | None:
     """Team quota implied by Stage 1: revenue / quota attainment (undefined without both, or at 0%)."""
-    revenue, attainment = _num(assessment, "annual_revenue"), _num(assessment, "quota_attainment")
+    revenue, attainment = _num(assessment, c.ANNUAL_REVENUE), _num(assessment, c.QUOTA_ATTAINMENT)
     if revenue is None or not attainment:
         return None
     return revenue / attainment
@@ -60,7 +61,7 @@ def implied_quota(assessment: Assessment) -> float | None:
 
 def revenue_per_rep(assessment: Assessment) -> float | None:
     """Revenue / quota-carrying reps (undefined without both, or with 0 reps)."""
-    revenue, reps = _num(assessment, "annual_revenue"), _num(assessment, "rep_count")
+    revenue, reps = _num(assessment, c.ANNUAL_REVENUE), _num(assessment, c.REP_COUNT)
     if revenue is None or not reps:
         return None
     return revenue / reps
@@ -72,32 +73,32 @@ def context_figures(assessment: Assessment, benchmark: BenchmarkSet | None = Non
     return [
         Figure(
             "Average deal size",
-            fmt.money(_num(assessment, "avg_deal_size"), cur, compact=True),
+            fmt.money(_num(assessment, c.AVG_DEAL_SIZE), cur, compact=True),
             "Stage 1 answer: average value of a won deal.",
         ),
         Figure(
             "Sales cycle",
-            fmt.days(_num(assessment, "sales_cycle"), months=False),
+            fmt.days(_num(assessment, c.SALES_CYCLE), months=False),
             "Stage 1 answer: typical days from qualified conversation to signature (30 days a month).",
         ),
         Figure(
             "Quota-carrying reps",
-            fmt.number(_num(assessment, "rep_count")),
+            fmt.number(_num(assessment, c.REP_COUNT)),
             "Stage 1 answer: account executives with a closing quota.",
         ),
         Figure(
             "Win rate",
-            fmt.percent(_num(assessment, "win_rate")),
+            fmt.percent(_num(assessment, c.WIN_RATE)),
             "Stage 1 answer: Closed-Won / (Closed-Won + Closed-Lost)." + benchmark_note(benchmark, "win_rate"),
         ),
         Figure(
             "Quota attainment",
-            fmt.percent(_num(assessment, "quota_attainment")),
+            fmt.percent(_num(assessment, c.QUOTA_ATTAINMENT)),
             "Stage 1 answer: bookings / quota, team average; below 80% is the struggling tier.",
         ),
         Figure(
             "Revenue (12 months)",
-            fmt.money(_num(assessment, "annual_revenue"), cur, compact=True),
+            fmt.money(_num(assessment, c.ANNUAL_REVENUE), cur, compact=True),
             "Stage 1 answer: bookings over the last 12 months.",
         ),
         Figure(

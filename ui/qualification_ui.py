@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from salesopt import business_case, charts, fmt
+from salesopt import contract as c
 from salesopt.assessment import Assessment, BusinessCase, ObjectionResponse, ScoredDeal
 from salesopt.frameworks import Scorecard
 from salesopt.methodology import recommend, spin_guide, spin_markdown
@@ -203,7 +204,7 @@ def methodology(assessment: Assessment) -> None:
 
 
 def spin(assessment: Assessment) -> None:
-    method = state.catalog().methodologies().get("spin")
+    method = state.catalog().methodologies().get(c.SPIN)
     if method is None:
         st.warning("frameworks/methodologies/spin.yaml is missing or invalid.", icon=":material/warning:")
         return
