@@ -297,3 +297,28 @@ def cohort_table(table: pd.DataFrame, key: str, currency: str = "USD") -> pd.Dat
             ],
         }
     )
+
+
+def bottleneck_lines(a: Analysis, currency: str = "USD") -> list[str]:
+    """Stage 2 output, "Bottlenecks and improvement opportunities": one sentence per conversion
+    below its benchmark (largest revenue at stake first), else the lowest conversion; then the
+    longest stage by median days when a stage history gives the time in stage."""
+    lines = []
+    if a.leaks:
+        for lk in sorted(a.leaks, key=lambda x: -(x.revenue_at_stake or 0)):
+            lines.append(
+                f"{lk.from_stage} → {lk.to_stage}: {fmt.percent(lk.conversion)} against "
+                f"{fmt.percent(lk.benchmark)}; reaching the benchmark adds "
+                f"{fmt.money(lk.revenue_at_stake, currency)} of won revenue."
+            )
+    elif a.biggest_leak is not None:
+        lk = a.biggest_leak
+        lines.append(
+            f"No conversion is below a benchmark; the lowest is {lk.from_stage} → {lk.to_stage} at "
+            f"{fmt.percent(lk.conversion)}."
+        )
+    timed = [s for s in a.stages if s.time_median_days is not None]
+    if timed:
+        slowest = max(timed, key=lambda s: s.time_median_days or 0.0)
+        lines.append(f"Longest stage: {slowest.stage}, median {fmt.number(slowest.time_median_days, 1)} days.")
+    return lines

@@ -13,6 +13,8 @@ from salesopt import contract as c
 from salesopt.assessment import Assessment, BusinessCase, ObjectionResponse, ScoredDeal
 from salesopt.frameworks import Scorecard
 from salesopt.methodology import recommend, spin_guide, spin_markdown
+from salesopt.objections import playbook
+from salesopt.priorities import largest_open, tier_mix
 from salesopt.scorecards import check_custom, score, score_pipeline, with_custom
 from ui import state, widgets
 
@@ -137,10 +139,7 @@ def pipeline(assessment: Assessment, card: Scorecard, result: Any) -> None:
         )
         st.page_link("pages/funnel.py", label="Stage 2 · Funnel analysis", icon=":material/filter_alt:")
         return
-    open_deals = result.deals[result.deals["status"] == "open"]
-    if "amount" in open_deals:
-        open_deals = open_deals.sort_values("amount", ascending=False)
-    open_deals = open_deals.head(PIPELINE_ROWS)
+    open_deals = largest_open(result.deals, PIPELINE_ROWS)
     saved = assessment.qualification.pipeline
     table = pd.DataFrame({"Opportunity": open_deals["opportunity_id"].astype(str).to_numpy()})
     for col, label in (("name", "Name"), ("stage", "Stage")):
@@ -173,8 +172,8 @@ def pipeline(assessment: Assessment, card: Scorecard, result: Any) -> None:
     scored = score_pipeline(card, open_deals, saved)
     if scored.empty or scored["tier"].isna().all():
         return
-    mix = scored["tier"].value_counts().reindex([t.label for t in reversed(card.tiers)], fill_value=0)
-    widgets.chart(lambda: charts.priority_mix(mix.rename(index=lambda t: t)))
+    mix = tier_mix(scored, [t.label for t in reversed(card.tiers)])
+    widgets.chart(lambda: charts.priority_mix(mix))
     widgets.table(
         widgets.readable(
             scored.assign(
@@ -284,13 +283,7 @@ def business_case_panel(assessment: Assessment) -> None:
 
 
 def objections(assessment: Assessment) -> None:
-    books = state.catalog().objections()
-    defaults = [
-        ObjectionResponse(name=o.name, response="; ".join(o.approach) + (f'. E.g. "{o.example}"' if o.example else ""))
-        for book in books.values()
-        for o in book.objections
-    ]
-    current = assessment.qualification.objections or defaults
+    current = playbook(assessment.qualification.objections, state.catalog().objections())
     edited = st.data_editor(
         pd.DataFrame([o.model_dump() for o in current]),
         num_rows="dynamic",
