@@ -216,6 +216,7 @@ def spin(assessment: Assessment) -> None:
         "text/markdown",
         icon=":material/download:",
         on_click="ignore",
+        key="qual.spin.download",
     )
     st.markdown(md.split("\n", 2)[2])
     st.caption(
@@ -250,7 +251,7 @@ def business_case_panel(assessment: Assessment) -> None:
             )
             / 100,
         }
-        if st.form_submit_button("Calculate and save", icon=":material/calculate:"):
+        if st.form_submit_button("Calculate and save", icon=":material/calculate:", key="qual.bc.save"):
             bc = BusinessCase(**values)
             state.update_section("qualification", business_case=bc)
     r = business_case.evaluate(

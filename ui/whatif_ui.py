@@ -43,7 +43,7 @@ def baseline_editor(assessment: Assessment, values: dict[str, float | None]) -> 
                 k: cols[i % 2].number_input(label, min_value=0.0, value=values.get(k), key=f"whatif.base.{k}")
                 for i, (k, label) in enumerate(BASELINE_FIELDS.items())
             }
-            if st.form_submit_button("Save baseline", icon=":material/save:"):
+            if st.form_submit_button("Save baseline", icon=":material/save:", key="whatif.base.save"):
                 errors = [
                     BASELINE_FIELDS[k]
                     for k in ("win_rate", "attainment")
