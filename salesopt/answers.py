@@ -108,7 +108,7 @@ def parse(q: Question, raw: AnswerValue) -> Parsed:
     if q.type == "money":
         value = parse_money(text)
         if value is None:
-            return Parsed(None, f"'{text}' is not an amount of money; type e.g. 50000, $50,000 or 50k")
+            return Parsed(None, f"'{text}' is not an amount of money; type e.g. 50000, 50,000 or 50k")
         return Parsed(None, err) if (err := _bounds(q, value, "")) else Parsed(value)
     if q.type == "percent":
         value = _number(text.removesuffix("%").strip())

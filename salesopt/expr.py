@@ -22,6 +22,8 @@ from typing import Any, Literal
 FactKind = Literal["flag", "number", "share", "money", "days", "text"]
 
 FACTS: dict[str, FactKind] = {
+    # the assessment itself
+    "currency": "text",
     # Stage 1: context answers
     "b2b": "flag",
     "deal_size": "money",

@@ -81,6 +81,7 @@ def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict
     model = ctx.get(c.SALES_MODEL) or []
     revenue, attainment = _num(ctx.get(c.ANNUAL_REVENUE)), _num(ctx.get(c.QUOTA_ATTAINMENT))
     facts: dict[str, Any] = {
+        "currency": assessment.currency,
         "b2b": c.B2B in model if model else None,
         "deal_size": _num(ctx.get(c.AVG_DEAL_SIZE)),
         "reps": _num(ctx.get(c.REP_COUNT)),

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from salesopt import fmt
 from salesopt.expr import ExpressionError, check_expression, evaluate
 from salesopt.frameworks import RecommendationRule, RuleSet
 
@@ -45,8 +46,8 @@ def _fill(template: str, facts: Mapping[str, Any]) -> str:
             return m.group(0)
         if spec == "%":
             return f"{value * 100:.1f}%".replace(".0%", "%")
-        if spec == "$":
-            return f"${value:,.0f}"
+        if spec == "$":  # money, in the assessment's currency (the 'currency' fact)
+            return fmt.money(float(value), str(facts.get("currency") or "USD"))
         if isinstance(value, float):
             return f"{value:,.1f}".removesuffix(".0")
         return str(value)
