@@ -36,5 +36,6 @@ if scoring_tab.open:
         funnel_ui.scoring_panel(assessment, result, problem)
 if questions_tab.open:
     with questions_tab:
-        output = funnel_figures(result.analysis, assessment.currency) if result is not None else None
+        bench = funnel_ui.benchmark(assessment)
+        output = funnel_figures(result.analysis, assessment.currency, bench) if result is not None else None
         widgets.dialogue(stage, assessment, output, lambda: funnel_ui.output_summary(assessment, result))

@@ -55,6 +55,7 @@ if assessment is not None:
             "application/json",
             icon=":material/download:",
             on_click="ignore",
+            key="home.export_json",
         )
         c3.download_button(
             "Export YAML",
@@ -63,8 +64,9 @@ if assessment is not None:
             "application/yaml",
             icon=":material/download:",
             on_click="ignore",
+            key="home.export_yaml",
         )
-        c4.button("Duplicate", on_click=state.duplicate_current, icon=":material/content_copy:")
+        c4.button("Duplicate", on_click=state.duplicate_current, icon=":material/content_copy:", key="home.duplicate")
         left = [(s, progress.of_stage(assessment, s).answered, progress.of_stage(assessment, s).total) for s in stages]
         left = [(s, done, total) for s, done, total in left if done < total]
         if left or assessment.funnel.crm is None:
@@ -83,14 +85,14 @@ if assessment is not None:
                 )
         else:
             st.page_link("pages/plan.py", label="Every stage is answered: open the plan", icon=":material/description:")
-        st.button("Close this assessment", on_click=state.close, type="tertiary")
+        st.button("Close this assessment", on_click=state.close, type="tertiary", key="home.close")
 
 st.subheader("Start" if assessment is None else "Start another")
 new, demo, resume, upload = st.tabs(["New assessment", "Demo", "Resume", "Import a file"])
 with new, st.form("home.new", border=False):
-    title = st.text_input("Title", placeholder="e.g. FY27 sales process review", max_chars=200)
-    company = st.text_input("Company", max_chars=200)
-    if st.form_submit_button("Start a new assessment", type="primary", icon=":material/add:"):
+    title = st.text_input("Title", placeholder="e.g. FY27 sales process review", max_chars=200, key="home.new.title")
+    company = st.text_input("Company", max_chars=200, key="home.new.company")
+    if st.form_submit_button("Start a new assessment", type="primary", icon=":material/add:", key="home.new.start"):
         if state.start_new(title, company):
             st.switch_page("pages/context.py")
 with demo:
@@ -103,9 +105,12 @@ with demo:
             st.switch_page("pages/context.py")
 with resume, st.form("home.resume", border=False):
     link = st.text_input(
-        "Resume link or token", type="password", help="The private link shown when the assessment was started."
+        "Resume link or token",
+        type="password",
+        help="The private link shown when the assessment was started.",
+        key="home.resume.link",
     )
-    if st.form_submit_button("Resume", icon=":material/history:") and link.strip():
+    if st.form_submit_button("Resume", icon=":material/history:", key="home.resume.submit") and link.strip():
         if state.resume(link):
             st.rerun()
         message = state.pop_flash()  # a wrong link is answered here, where it was pasted

@@ -3,6 +3,7 @@ accuracy, performance tiers, then the stage's questions (compensation, cadence) 
 
 import streamlit as st
 
+from salesopt import contract
 from salesopt.dashboards import yearly_target
 from salesopt.summary import implied_quota
 from ui import funnel_ui, performance_ui, widgets
@@ -13,7 +14,7 @@ assessment = widgets.require_assessment()
 widgets.page_header(stage)
 kit = widgets.require_kit("performance")
 result, _ = funnel_ui.current_result(assessment)
-reps = assessment.context.answers.get("rep_count")
+reps = assessment.context.answers.get(contract.REP_COUNT)
 quota = implied_quota(assessment)
 
 tabs = st.tabs(["Metrics", "Dashboards", "Forecasting", "Tiers", "Questions"])

@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass
 
 from salesopt import fmt
+from salesopt.crm.values import money_value
 from salesopt.frameworks import Question
 
 AnswerValue = str | int | float | list[str] | None
 MAX_TEXT = 5000
 
-_MULTIPLIERS = {"": 1.0, "k": 1e3, "m": 1e6, "mm": 1e6, "b": 1e9, "bn": 1e9}
 _UNITS = {
     "d": 1,
     "day": 1,
@@ -69,14 +69,11 @@ def _bounds(q: Question, value: float, shown: str) -> str | None:
 
 
 def parse_money(text: str) -> float | None:
-    """'$50,000' / '50k' / '1.2M' / 'USD 50000' / '€ 50 000' -> float; None when not money."""
-    t = text.strip().lower()
-    t = re.sub(r"(usd|eur|gbp|us\$|[$€£¥₹])", "", t).strip()
-    m = re.match(r"^(.*?)\s*(k|mm|m|bn|b)?$", t)
-    if not m:
-        return None
-    base = _number(m.group(1))
-    return None if base is None else base * _MULTIPLIERS[m.group(2) or ""]
+    """'$50,000' / '50k' / '1.2M' / 'CHF 50k' / '€ 50 000' / '(500)' -> float; None when not money.
+
+    The importer's rules for a money cell (salesopt/crm/values.py), so an answer and a CSV cell
+    written the same way read the same value."""
+    return money_value(text)
 
 
 def parse_duration(text: str) -> float | None:
@@ -111,7 +108,7 @@ def parse(q: Question, raw: AnswerValue) -> Parsed:
     if q.type == "money":
         value = parse_money(text)
         if value is None:
-            return Parsed(None, f"'{text}' is not an amount of money; type e.g. 50000, $50,000 or 50k")
+            return Parsed(None, f"'{text}' is not an amount of money; type e.g. 50000, 50,000 or 50k")
         return Parsed(None, err) if (err := _bounds(q, value, "")) else Parsed(value)
     if q.type == "percent":
         value = _number(text.removesuffix("%").strip())

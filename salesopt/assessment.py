@@ -46,7 +46,9 @@ def _plain(value: Any) -> Any:
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Frozen: a change is a new, validated model (:meth:`Assessment.updated`), never an attribute set."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class StageSection(_Model):

@@ -6,6 +6,7 @@ Each takes results from salesopt (no I/O, no streamlit) and returns an Altair ch
 from __future__ import annotations
 
 import itertools
+import json
 
 import altair as alt
 import pandas as pd
@@ -25,6 +26,32 @@ def _style(chart: alt.Chart, height: int = 320) -> alt.Chart:
         .configure_title(fontSize=FONT + 3)
         .configure_view(strokeWidth=0)
     )
+
+
+def _prefix(currency: str) -> str:
+    return fmt.SYMBOLS.get(currency, currency + " ")
+
+
+def _money_expr(value: str, currency: str, spec: str) -> str:
+    """A Vega expression writing ``value`` as money in the currency (d3 ``spec``), with the plan's
+    suffixes (fmt.money: K, M, B rather than d3's k, M, G)."""
+    text = f"replace(replace(format(abs({value}), '{spec}'), 'G', 'B'), 'k', 'K')"
+    return f"({value} < 0 ? '-' : '') + {json.dumps(_prefix(currency), ensure_ascii=False)} + {text}"
+
+
+def money_axis(currency: str) -> alt.Axis:
+    """An axis labelled in the assessment's currency: €1.2M, CHF 50k."""
+    return alt.Axis(labelExpr=_money_expr("datum.value", currency, "~s"))
+
+
+def _money_text(chart: alt.Chart, currency: str, *fields: str) -> alt.Chart:
+    """The chart with a ``<field>_money`` text column per money field, for tooltips in the currency."""
+    return chart.transform_calculate(**{f"{f}_money": _money_expr(f"datum['{f}']", currency, ",.0f") for f in fields})
+
+
+def money_tooltip(field: str, title: str | None = None) -> alt.Tooltip:
+    """The tooltip of a money field added by :func:`_money_text`."""
+    return alt.Tooltip(f"{field}_money:N", title=title or field)
 
 
 def funnel(rows: list[StageRow]) -> alt.Chart:
@@ -137,20 +164,20 @@ def time_in_stage(rows: list[StageRow]) -> alt.Chart:
     return _style(chart, height=max(50 * len(data), 140))
 
 
-def pipeline_by_stage(data: pd.DataFrame, by: str = "count") -> alt.Chart:
+def pipeline_by_stage(data: pd.DataFrame, by: str = "count", currency: str = "USD") -> alt.Chart:
     """Open deals per stage (salesopt.funnel.pipeline_by_stage), by count or by value."""
     field = "count" if by == "count" else "value"
     title = "Open deals" if by == "count" else "Open pipeline value"
     chart = (
-        alt.Chart(data)
+        _money_text(alt.Chart(data), currency, "value")
         .mark_bar(color=BLUE if by == "count" else GREEN)
         .encode(
-            x=alt.X(f"{field}:Q", title=title, axis=COUNT_AXIS if by == "count" else alt.Axis(format="$~s")),
+            x=alt.X(f"{field}:Q", title=title, axis=COUNT_AXIS if by == "count" else money_axis(currency)),
             y=alt.Y("stage:N", sort=list(data["stage"]), title=None),
             tooltip=[
                 alt.Tooltip("stage:N"),
                 alt.Tooltip("count:Q", format=","),
-                alt.Tooltip("value:Q", format="$,.0f"),
+                money_tooltip("value"),
             ],
         )
     )
@@ -242,15 +269,15 @@ def priority_mix(mix: pd.Series) -> alt.Chart:
     return _style(chart, height=160)
 
 
-def cash_flow(flow: pd.DataFrame, payback_months: float | None) -> alt.Chart:
+def cash_flow(flow: pd.DataFrame, payback_months: float | None, currency: str = "USD") -> alt.Chart:
     """Cumulative net cash by month (columns month, cumulative), with the payback point."""
     line = (
-        alt.Chart(flow)
+        _money_text(alt.Chart(flow), currency, "cumulative")
         .mark_line(color=BLUE, strokeWidth=3)
         .encode(
             x=alt.X("month:Q", title="Month"),
-            y=alt.Y("cumulative:Q", title="Cumulative net cash", axis=alt.Axis(format="$~s")),
-            tooltip=[alt.Tooltip("month:Q"), alt.Tooltip("cumulative:Q", format="$,.0f")],
+            y=alt.Y("cumulative:Q", title="Cumulative net cash", axis=money_axis(currency)),
+            tooltip=[alt.Tooltip("month:Q"), money_tooltip("cumulative")],
         )
     )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=GREY).encode(y="y:Q")
@@ -273,7 +300,7 @@ def cash_flow(flow: pd.DataFrame, payback_months: float | None) -> alt.Chart:
     return _style(layers)
 
 
-def tornado(table: pd.DataFrame) -> alt.Chart:
+def tornado(table: pd.DataFrame, currency: str = "USD") -> alt.Chart:
     """Revenue change for -10% / +10% on each lever (salesopt.whatif.sensitivity), biggest swing on top."""
     long = pd.concat(
         [
@@ -282,10 +309,10 @@ def tornado(table: pd.DataFrame) -> alt.Chart:
         ]
     )
     chart = (
-        alt.Chart(long)
+        _money_text(alt.Chart(long), currency, "change")
         .mark_bar()
         .encode(
-            x=alt.X("change:Q", title="Change in projected revenue per year", axis=alt.Axis(format="$~s")),
+            x=alt.X("change:Q", title="Change in projected revenue per year", axis=money_axis(currency)),
             y=alt.Y("lever:N", sort=list(table["lever"]), title=None),
             color=alt.Color(
                 "move:N",
@@ -293,37 +320,37 @@ def tornado(table: pd.DataFrame) -> alt.Chart:
                 title=None,
                 legend=alt.Legend(orient="bottom"),
             ),
-            tooltip=["lever", "move", alt.Tooltip("change:Q", format="$,.0f")],
+            tooltip=["lever", "move", money_tooltip("change")],
         )
     )
     return _style(chart, height=max(40 * len(table), 160))
 
 
-def scenarios(table: pd.DataFrame, target: float) -> alt.Chart:
+def scenarios(table: pd.DataFrame, target: float, currency: str = "USD") -> alt.Chart:
     """Projected revenue per scenario against the target (salesopt.whatif.compare)."""
     bars = (
-        alt.Chart(table)
+        _money_text(alt.Chart(table), currency, "projected_revenue", "gap_to_target")
         .mark_bar()
         .encode(
-            x=alt.X("projected_revenue:Q", title="Projected revenue per year", axis=alt.Axis(format="$~s")),
+            x=alt.X("projected_revenue:Q", title="Projected revenue per year", axis=money_axis(currency)),
             y=alt.Y("scenario:N", sort=list(table["scenario"]), title=None),
             color=alt.condition(alt.datum.makes_target, alt.value(GREEN), alt.value(BLUE)),
             tooltip=[
                 "scenario",
-                alt.Tooltip("projected_revenue:Q", format="$,.0f"),
-                alt.Tooltip("gap_to_target:Q", format="$,.0f"),
+                money_tooltip("projected_revenue"),
+                money_tooltip("gap_to_target"),
             ],
         )
     )
     rule = (
-        alt.Chart(pd.DataFrame({"target": [target]}))
+        _money_text(alt.Chart(pd.DataFrame({"target": [target]})), currency, "target")
         .mark_rule(color=ORANGE, strokeWidth=3)
-        .encode(x="target:Q", tooltip=[alt.Tooltip("target:Q", format="$,.0f", title="Target")])
+        .encode(x="target:Q", tooltip=[money_tooltip("target", "Target")])
     )
     return _style(bars + rule, height=max(48 * len(table), 140))
 
 
-def capacity(plan: pd.DataFrame) -> alt.Chart:
+def capacity(plan: pd.DataFrame, currency: str = "USD") -> alt.Chart:
     """Cumulative capacity against the cumulative target, month by month."""
     long = pd.concat(
         [
@@ -332,11 +359,11 @@ def capacity(plan: pd.DataFrame) -> alt.Chart:
         ]
     )
     chart = (
-        alt.Chart(long)
+        _money_text(alt.Chart(long), currency, "value")
         .mark_line(point=True, strokeWidth=3)
         .encode(
             x=alt.X("month:O", title="Month"),
-            y=alt.Y("value:Q", title="Cumulative revenue", axis=alt.Axis(format="$~s")),
+            y=alt.Y("value:Q", title="Cumulative revenue", axis=money_axis(currency)),
             color=alt.Color(
                 "series:N",
                 scale=alt.Scale(domain=["capacity", "target"], range=[BLUE, ORANGE]),
@@ -346,13 +373,13 @@ def capacity(plan: pd.DataFrame) -> alt.Chart:
             strokeDash=alt.StrokeDash(
                 "series:N", scale=alt.Scale(domain=["capacity", "target"], range=[[1, 0], [6, 4]]), legend=None
             ),
-            tooltip=["month", "series", alt.Tooltip("value:Q", format="$,.0f")],
+            tooltip=["month", "series", money_tooltip("value")],
         )
     )
     return _style(chart)
 
 
-def histogram(trials: list[float] | pd.Series, marks: dict[str, float]) -> alt.Chart:
+def histogram(trials: list[float] | pd.Series, marks: dict[str, float], currency: str = "USD") -> alt.Chart:
     """Distribution of simulated revenue with P10/P50/P90 (and the target) as rules. Binned here
     (40 bins) so the chart carries 40 rows, not one per trial."""
     import numpy as np
@@ -360,19 +387,19 @@ def histogram(trials: list[float] | pd.Series, marks: dict[str, float]) -> alt.C
     counts, edges = np.histogram(np.asarray(trials, dtype=float), bins=40)
     data = pd.DataFrame({"start": edges[:-1], "end": edges[1:], "trials": counts})
     bars = (
-        alt.Chart(data)
+        _money_text(alt.Chart(data), currency, "start", "end")
         .mark_rect(color=SKY, stroke="white", strokeWidth=0.5)
         .encode(
-            x=alt.X("start:Q", title="Revenue in the period", axis=alt.Axis(format="$~s")),
+            x=alt.X("start:Q", title="Revenue in the period", axis=money_axis(currency)),
             x2="end:Q",
             y=alt.Y("trials:Q", title="Trials", axis=COUNT_AXIS),
             y2=alt.datum(0),
-            tooltip=[alt.Tooltip("start:Q", format="$,.0f"), alt.Tooltip("end:Q", format="$,.0f"), "trials"],
+            tooltip=[money_tooltip("start", "from"), money_tooltip("end", "to"), "trials"],
         )
     )
     rules = pd.DataFrame({"mark": list(marks), "value": list(marks.values())})
     lines = (
-        alt.Chart(rules)
+        _money_text(alt.Chart(rules), currency, "value")
         .mark_rule(strokeWidth=3)
         .encode(
             x="value:Q",
@@ -382,7 +409,7 @@ def histogram(trials: list[float] | pd.Series, marks: dict[str, float]) -> alt.C
                 title=None,
                 legend=alt.Legend(orient="bottom"),
             ),
-            tooltip=["mark", alt.Tooltip("value:Q", format="$,.0f")],
+            tooltip=["mark", money_tooltip("value")],
         )
     )
     return _style(bars + lines)
@@ -404,7 +431,7 @@ def timeline(plan: pd.DataFrame) -> alt.Chart:
     return _style(chart, height=max(44 * len(data), 140))
 
 
-def rep_comparison(reps: pd.DataFrame) -> alt.Chart:
+def rep_comparison(reps: pd.DataFrame, currency: str = "USD") -> alt.Chart:
     """Won and open pipeline per rep (salesopt.performance.rep_table)."""
     long = pd.concat(
         [
@@ -413,10 +440,10 @@ def rep_comparison(reps: pd.DataFrame) -> alt.Chart:
         ]
     )
     chart = (
-        alt.Chart(long)
+        _money_text(alt.Chart(long), currency, "amount")
         .mark_bar()
         .encode(
-            x=alt.X("amount:Q", title=None, axis=alt.Axis(format="$~s")),
+            x=alt.X("amount:Q", title=None, axis=money_axis(currency)),
             y=alt.Y("owner:N", sort=list(reps["owner"]), title=None),
             color=alt.Color(
                 "what:N",
@@ -425,21 +452,25 @@ def rep_comparison(reps: pd.DataFrame) -> alt.Chart:
                 legend=alt.Legend(orient="bottom"),
             ),
             yOffset="what:N",
-            tooltip=["owner", "what", alt.Tooltip("amount:Q", format="$,.0f")],
+            tooltip=["owner", "what", money_tooltip("amount")],
         )
     )
     return _style(chart, height=max(46 * len(reps), 160))
 
 
-def trend(table: pd.DataFrame, field: str, title: str, axis_format: str) -> alt.Chart:
-    """One figure by quarter (salesopt.performance.trends)."""
-    chart = (
-        alt.Chart(table)
-        .mark_line(point=True, color=BLUE, strokeWidth=3)
-        .encode(
-            x=alt.X("quarter:N", title=None, sort=list(table["quarter"])),
-            y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=axis_format)),
-            tooltip=["quarter", alt.Tooltip(f"{field}:Q", format=axis_format.replace("~s", ",.0f"))],
-        )
+def trend(table: pd.DataFrame, field: str, title: str, axis_format: str, currency: str = "USD") -> alt.Chart:
+    """One figure by quarter (salesopt.performance.trends). ``axis_format`` is a d3 format, or
+    "money" (a "$" format too, for callers written before) for the assessment's currency."""
+    money = axis_format == "money" or "$" in axis_format
+    base = _money_text(alt.Chart(table), currency, field) if money else alt.Chart(table)
+    tip = (
+        money_tooltip(field, title)
+        if money
+        else alt.Tooltip(f"{field}:Q", format=axis_format.replace("~s", ",.0f"), title=title)
+    )
+    chart = base.mark_line(point=True, color=BLUE, strokeWidth=3).encode(
+        x=alt.X("quarter:N", title=None, sort=list(table["quarter"])),
+        y=alt.Y(f"{field}:Q", title=title, axis=money_axis(currency) if money else alt.Axis(format=axis_format)),
+        tooltip=["quarter", tip],
     )
     return _style(chart, height=220)

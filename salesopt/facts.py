@@ -1,16 +1,9 @@
 """The facts the recommendation rules read: figures and answers from every stage, one flat dict.
 
 A fact is None when the stage that provides it has no data; rules that need it stay quiet.
-Names (Stage 2 facts come from the CRM analysis when there is one, else from Stage 1 answers):
-  Stage 1: b2b, deal_size, reps, sdrs, attainment, revenue
-  Stage 2: win_rate, cycle, coverage, required_coverage, won_revenue, target, first_conversion,
-           leak_from, leak_to, leak_conversion, leak_benchmark, leak_shortfall, leak_revenue,
-           competitor_loss_share, no_decision_share, lost_without_stage_share, rep_win_rate_spread
-  Stage 3: bant_in_use, meddpicc_use, recommended, business_case, spin_answers, price_objection
-  Stage 4: content_gap_max, weakest_phase, leak_content_missing, conversation_intel,
-           onboarding_weeks, sops_documented, lead_response_days
-  Stage 5: metrics_tracked, activity_metrics_tracked, forecast_bias, negative_bias, win_loss,
-           cadence_defined, struggling_share
+The names and kinds of the facts are declared once, in salesopt/expr.py (``FACTS``): the rule
+files are checked against them when they load, and a test checks that :func:`gather` fills no
+other name. A new fact goes into both places.
 """
 
 from __future__ import annotations
@@ -19,7 +12,9 @@ from typing import Any
 
 import pandas as pd
 
+from salesopt import contract as c
 from salesopt.assessment import Assessment, BusinessCase
+from salesopt.benchmarks import BenchmarkSet, range_text
 from salesopt.frameworks import Catalog
 
 
@@ -67,6 +62,15 @@ def _stage2(facts: dict[str, Any], result: Any) -> None:
             facts["rep_win_rate_spread"] = float(rates.max() - rates.min())
 
 
+def _benchmark(facts: dict[str, Any], bench: BenchmarkSet | None) -> None:
+    """The chosen benchmark's ranges (frameworks/benchmarks), as numbers and as text."""
+    for name in ("win_rate", "coverage"):
+        r = getattr(bench, name) if bench is not None else None
+        if r is not None:
+            facts[f"{name}_low"], facts[f"{name}_high"] = r.low, r.high
+            facts[f"{name}_range"] = range_text(r, "percent" if name == "win_rate" else "times")
+
+
 def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict[str, Any]:
     from salesopt.enablement import gap_scores, leak_content, onboarding_weeks
     from salesopt.methodology import recommend
@@ -74,35 +78,35 @@ def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict
 
     ctx, q = assessment.context.answers, assessment.qualification
     e, p = assessment.enablement, assessment.performance
-    model = ctx.get("sales_model") or []
-    revenue, attainment = _num(ctx.get("annual_revenue")), _num(ctx.get("quota_attainment"))
+    model = ctx.get(c.SALES_MODEL) or []
+    revenue, attainment = _num(ctx.get(c.ANNUAL_REVENUE)), _num(ctx.get(c.QUOTA_ATTAINMENT))
     facts: dict[str, Any] = {
-        "b2b": "B2B" in model if model else None,
-        "deal_size": _num(ctx.get("avg_deal_size")),
-        "reps": _num(ctx.get("rep_count")),
-        "sdrs": _num(ctx.get("sdr_count")),
+        "currency": assessment.currency,
+        "b2b": c.B2B in model if model else None,
+        "deal_size": _num(ctx.get(c.AVG_DEAL_SIZE)),
+        "reps": _num(ctx.get(c.REP_COUNT)),
+        "sdrs": _num(ctx.get(c.SDR_COUNT)),
         "attainment": attainment,
         "revenue": revenue,
-        "win_rate": _num(ctx.get("win_rate")),
-        "cycle": _num(ctx.get("sales_cycle")),
+        "win_rate": _num(ctx.get(c.WIN_RATE)),
+        "cycle": _num(ctx.get(c.SALES_CYCLE)),
         "target": assessment.funnel.target or (revenue / attainment if revenue and attainment else None),
-        "currency": assessment.currency,
     }
+    _benchmark(facts, catalog.benchmarks().get(assessment.funnel.benchmark_id or ""))
     if result is not None:
         _stage2(facts, result)
     # Stage 3
     recs, _ = recommend(assessment)
-    spin_ids = ("spin_situation", "spin_problem", "spin_implication", "spin_need_payoff")
-    objections = q.answers.get("top_objections") or []
+    objections = q.answers.get(c.TOP_OBJECTIONS) or []
     # a Stage 3 that was not answered says nothing about SPIN or a business case: those stay unknown
     stage3_answered = any(str(v).strip() for v in q.answers.values()) or q.business_case != BusinessCase()
     facts.update(
-        bant_in_use=q.answers.get("bant_in_use"),
-        meddpicc_use=q.answers.get("meddpicc_use"),
+        bant_in_use=q.answers.get(c.BANT_IN_USE),
+        meddpicc_use=q.answers.get(c.MEDDPICC_USE),
         recommended=recs[0].framework_id if recs else None,
         business_case=(q.business_case != BusinessCase()) if stage3_answered else None,
-        spin_answers=sum(1 for k in spin_ids if str(q.answers.get(k) or "").strip()) if stage3_answered else None,
-        price_objection=("Price / cost" in objections) if q.answers.get("top_objections") is not None else None,
+        spin_answers=sum(1 for k in c.SPIN_ANSWERS if str(q.answers.get(k) or "").strip()) if stage3_answered else None,
+        price_objection=(c.PRICE_OBJECTION in objections) if q.answers.get(c.TOP_OBJECTIONS) is not None else None,
     )
     # Stage 4
     kit = catalog.enablement()
@@ -116,14 +120,14 @@ def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict
     if kit is not None and facts.get("leak_from") and statuses:
         facts["leak_content_missing"] = len(leak_content(kit, statuses, facts["leak_from"]))
     if e.stack:
-        conv = e.stack.get("conversation")
+        conv = e.stack.get(c.CONVERSATION_TOOLS)
         facts["conversation_intel"] = conv.status if conv else "none"
     weeks = onboarding_weeks([(r.name, r.start_week, r.weeks) for r in e.onboarding]) if e.onboarding else None
-    onboarding_days = _num(e.answers.get("onboarding_weeks"))
+    onboarding_days = _num(e.answers.get(c.ONBOARDING_WEEKS))
     facts["onboarding_weeks"] = weeks or (onboarding_days / 7 if onboarding_days else None)
     if e.sops:
         facts["sops_documented"] = sum(r.documented for r in e.sops) / len(e.sops)
-    facts["lead_response_days"] = _num(e.answers.get("lead_response_time"))
+    facts["lead_response_days"] = _num(e.answers.get(c.LEAD_RESPONSE_TIME))
     # Stage 5
     perf = catalog.performance()
     if p.metrics:
@@ -134,8 +138,8 @@ def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict
         _, summary = accuracy([(r.period, r.forecast, r.actual) for r in p.forecasts])
         facts["forecast_bias"] = summary["bias"]
         facts["negative_bias"] = -summary["bias"] if summary["bias"] is not None else None
-    facts["win_loss"] = p.answers.get("win_loss")
-    cadence = [str(p.answers.get(k) or "").strip() for k in ("cadence_monthly", "cadence_quarterly", "cadence_annual")]
+    facts["win_loss"] = p.answers.get(c.WIN_LOSS)
+    cadence = [str(p.answers.get(k) or "").strip() for k in c.CADENCES]
     facts["cadence_defined"] = any(cadence) if any(str(v).strip() for v in p.answers.values()) else None
     if p.quotas:
         table = tiers([(r.rep, r.quota, r.actual) for r in p.quotas], {})

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from salesopt.expr import FACTS, check_expression
 from salesopt.frameworks_path import FRAMEWORKS_DIR, SAFE_LOADER
 
 SCHEMA_FILE = "_schema.json"
@@ -395,6 +396,14 @@ class RuleExamples(_Content):
     fires: dict[str, Any] = Field(description="Facts on which the rule must fire (tested).")
     quiet: dict[str, Any] = Field(description="Facts on which the rule must stay quiet (tested).")
 
+    @field_validator("fires", "quiet")
+    @classmethod
+    def _known_facts(cls, facts: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(facts) - set(FACTS))
+        if unknown:
+            raise ValueError(f"unknown fact {', '.join(repr(u) for u in unknown)} (check the spelling)")
+        return facts
+
 
 class RecommendationRule(_Content):
     """Condition on the facts -> a recommendation with its lever, reason, impact, effort and owner."""
@@ -405,7 +414,7 @@ class RecommendationRule(_Content):
         description="Seed 000: optimization lever, common pitfall, best practice or success factor."
     )
     lever: str = Field(min_length=1, description="The lever it pulls, e.g. 'Improve conversion rates'.")
-    when: str = Field(min_length=1, description="Condition over the facts (see salesopt/recommend.py).")
+    when: str = Field(min_length=1, description="Condition over the facts (language and fact names: salesopt/expr.py).")
     why: str = Field(min_length=1, description="Why, with {fact} placeholders ({x:%} percent, {x:$} money).")
     impact: str = Field("", description="Expression for the yearly money impact, where the data allows.")
     effort: Literal["low", "medium", "high"]
@@ -416,14 +425,13 @@ class RecommendationRule(_Content):
     done_when: str = Field("", description="What is true when the roadmap item is done.")
     examples: RuleExamples
 
-    @model_validator(mode="after")
-    def _expressions(self) -> RecommendationRule:
-        from salesopt.recommend import check_expression
-
-        check_expression(self.when)
-        if self.impact:
-            check_expression(self.impact)
-        return self
+    @field_validator("when", "impact")
+    @classmethod
+    def _expression(cls, text: str) -> str:
+        """Checked when the file loads: allowed syntax, and only facts that exist (salesopt/expr.py)."""
+        if text:
+            check_expression(text)
+        return text
 
 
 class RuleSet(_Content):

@@ -15,7 +15,6 @@ import pandas as pd
 from salesopt.benchmarks import BenchmarkSet, conversion_benchmark
 from salesopt.crm import engine
 from salesopt.evaluation import (
-    CATEGORY_WEIGHTS,
     COHORT_COLUMNS,
     SMALL_GROUP,
     Analysis,
@@ -32,7 +31,7 @@ from salesopt.evaluation import (
 )
 from salesopt.stages import StageMap
 
-__all__ = ["CATEGORY_WEIGHTS", "SMALL_GROUP", "Analysis", "Leak", "StageRow", "as_json", "ratio"]
+__all__ = ["SMALL_GROUP", "Analysis", "Leak", "StageRow", "as_json", "ratio"]
 
 
 def _frame_con(deals: pd.DataFrame, history: pd.DataFrame | None = None) -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from salesopt import contract as c
 from salesopt import fmt
 from salesopt.assessment import Assessment
 from salesopt.frameworks import Methodology
@@ -31,11 +32,11 @@ def _num(assessment: Assessment, stage: str, qid: str) -> float | None:
 
 def recommend(assessment: Assessment) -> tuple[list[Recommendation], list[str]]:
     """Recommendations with their reasons, and the answers that are missing for a firmer one."""
-    model = assessment.context.answers.get("sales_model") or []
+    model = assessment.context.answers.get(c.SALES_MODEL) or []
     model = model if isinstance(model, list) else [model]
-    deal = _num(assessment, "context", "avg_deal_size")
-    cycle = _num(assessment, "context", "sales_cycle")
-    committee = _num(assessment, "qualification", "buying_committee")
+    deal = _num(assessment, "context", c.AVG_DEAL_SIZE)
+    cycle = _num(assessment, "context", c.SALES_CYCLE)
+    committee = _num(assessment, "qualification", c.BUYING_COMMITTEE)
     missing = [
         label
         for label, v in (
@@ -46,7 +47,7 @@ def recommend(assessment: Assessment) -> tuple[list[Recommendation], list[str]]:
         )
         if v is None
     ]
-    b2b = "B2B" in model
+    b2b = c.B2B in model
     why: list[str] = []
     if deal is not None and deal >= 25_000:
         cur = assessment.currency
@@ -60,7 +61,7 @@ def recommend(assessment: Assessment) -> tuple[list[Recommendation], list[str]]:
         big = (deal or 0) >= 50_000 or (cycle or 0) >= 180 or (committee or 0) >= 6
         out.append(
             Recommendation(
-                "meddpicc" if big else "meddic",
+                c.MEDDPICC if big else c.MEDDIC,
                 "primary",
                 ("complex B2B sale: " + "; ".join(why), "MEDDIC/MEDDPICC suit complex B2B sales")
                 + (("large deals bring procurement (paper process) and competitors into play",) if big else ()),
@@ -68,22 +69,22 @@ def recommend(assessment: Assessment) -> tuple[list[Recommendation], list[str]]:
         )
         out.append(
             Recommendation(
-                "bant",
+                c.BANT,
                 "also",
                 ("BANT early in the process, at the SQL stage, to decide which deals get the full MEDDIC treatment",),
             )
         )
         return out, missing
-    transactional = "B2C" in model or ((deal is not None and deal < 5_000) and (cycle is not None and cycle < 30))
+    transactional = c.B2C in model or ((deal is not None and deal < 5_000) and (cycle is not None and cycle < 30))
     reasons = ("BANT early in the process, at the SQL stage",)
     if transactional:
         reasons += ("a transactional sale (B2C, or small deals with a short cycle) needs a light framework",)
     elif b2b:
         reasons += ("B2B but not complex by deal size, cycle or committee",)
-    out.append(Recommendation("bant", "primary", reasons))
+    out.append(Recommendation(c.BANT, "primary", reasons))
     out.append(
         Recommendation(
-            "champ",
+            c.CHAMP,
             "also",
             (
                 "starts from the buyer's challenges rather than the budget, "
@@ -101,8 +102,8 @@ def spin_guide(spin: Methodology, assessment: Assessment, total: int = 14) -> li
     reaches the client."""
     answers = assessment.qualification.answers
     fills = {  # the buyer's side, from the value selling answers; plain words until they are given
-        "pain": _first_sentence(answers.get("cost_of_status_quo")) or "the problem",
-        "goal": _first_sentence(answers.get("buyer_objectives")) or "the outcome you want",
+        "pain": _first_sentence(answers.get(c.COST_OF_STATUS_QUO)) or "the problem",
+        "goal": _first_sentence(answers.get(c.BUYER_OBJECTIVES)) or "the outcome you want",
     }
     shares = sum(step.share for step in spin.steps)
     guide = []

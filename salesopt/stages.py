@@ -208,3 +208,75 @@ def from_names(
         order = [*order, *sorted(won_set)]
     probs = tuple((probabilities or {}).items()) or default_probabilities(order)
     return StageMap(tuple(order), won_set, lost_set, probabilities=probs)
+
+
+# ---- the Stage 2 mapping table: a stage's role, position and default probability --------------------
+
+ROLES = ("Funnel", "Won", "Lost", "Not in funnel")
+
+
+def role_of(stage_map: StageMap, stage: str) -> str:
+    """Which of :data:`ROLES` a stage plays in the map."""
+    if stage in stage_map.won:
+        return "Won"
+    if stage in stage_map.lost:
+        return "Lost"
+    return "Funnel" if stage in stage_map.order else "Not in funnel"
+
+
+def role_rows(stage_map: StageMap, seen: Sequence[str]) -> list[dict[str, object]]:
+    """One row per stage seen in the export: Stage, Role, Position (1-based, in the map's order)
+    and Default probability in percent (open funnel stages only), as the mapping table shows it."""
+    rows = []
+    for s in seen:
+        role = role_of(stage_map, s)
+        p = stage_map.probability(s) if role == "Funnel" else None
+        rows.append(
+            {
+                "Stage": s,
+                "Role": role,
+                "Position": stage_map.order.index(s) + 1 if s in stage_map.order else None,
+                "Default probability": None if p is None else round(p * 100, 1),
+            }
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class StageRoles:
+    """A mapping table read back: the stage order (funnel stages by position, won stages last), the
+    won and lost stages, and each open stage's default probability as a fraction."""
+
+    stage_order: tuple[str, ...]
+    won: tuple[str, ...]
+    lost: tuple[str, ...]
+    probabilities: Mapping[str, float]
+
+
+class NoWonStage(ValueError):
+    """A mapping table without a stage marked Won."""
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)  # NaN != NaN
+
+
+def roles_from_rows(rows: Sequence[Mapping[str, object]]) -> StageRoles:
+    """The stage mapping a table of :func:`role_rows` (as edited) says; raises NoWonStage when no
+    stage is marked Won. Funnel and won stages are ordered by Position, a blank position last."""
+    won = [str(r["Stage"]) for r in rows if r["Role"] == "Won"]
+    if not won:
+        raise NoWonStage("Mark at least one stage as Won.")
+    funnel = [r for r in rows if r["Role"] in ("Funnel", "Won")]
+    by_position = sorted(
+        funnel, key=lambda r: (_blank(r["Position"]), 0.0 if _blank(r["Position"]) else float(str(r["Position"])))
+    )
+    order = [str(r["Stage"]) for r in by_position if str(r["Stage"]) not in set(won)]
+    probabilities = {
+        str(r["Stage"]): float(str(r["Default probability"])) / 100
+        for r in rows
+        if r["Role"] == "Funnel" and not _blank(r["Default probability"])
+    }
+    return StageRoles(
+        tuple([*order, *won]), tuple(won), tuple(str(r["Stage"]) for r in rows if r["Role"] == "Lost"), probabilities
+    )

@@ -7,9 +7,11 @@ from typing import Any
 
 import pandas as pd
 
+from salesopt import contract as c
 from salesopt import fmt
 from salesopt.answers import display
 from salesopt.assessment import Assessment
+from salesopt.benchmarks import BenchmarkSet, benchmark_note
 from salesopt.frameworks import Stage
 from salesopt.funnel import Analysis
 
@@ -51,7 +53,7 @@ def _num(assessment: Assessment, qid: str) -> float | None:
 
 def implied_quota(assessment: Assessment) -> float | None:
     """Team quota implied by Stage 1: revenue / quota attainment (undefined without both, or at 0%)."""
-    revenue, attainment = _num(assessment, "annual_revenue"), _num(assessment, "quota_attainment")
+    revenue, attainment = _num(assessment, c.ANNUAL_REVENUE), _num(assessment, c.QUOTA_ATTAINMENT)
     if revenue is None or not attainment:
         return None
     return revenue / attainment
@@ -59,44 +61,44 @@ def implied_quota(assessment: Assessment) -> float | None:
 
 def revenue_per_rep(assessment: Assessment) -> float | None:
     """Revenue / quota-carrying reps (undefined without both, or with 0 reps)."""
-    revenue, reps = _num(assessment, "annual_revenue"), _num(assessment, "rep_count")
+    revenue, reps = _num(assessment, c.ANNUAL_REVENUE), _num(assessment, c.REP_COUNT)
     if revenue is None or not reps:
         return None
     return revenue / reps
 
 
-def context_figures(assessment: Assessment) -> list[Figure]:
+def context_figures(assessment: Assessment, benchmark: BenchmarkSet | None = None) -> list[Figure]:
     """The Stage 1 headline figures, '—' where not answered, with what each means."""
     cur = assessment.currency
     return [
         Figure(
             "Average deal size",
-            fmt.money(_num(assessment, "avg_deal_size"), cur, compact=True),
+            fmt.money(_num(assessment, c.AVG_DEAL_SIZE), cur, compact=True),
             "Stage 1 answer: average value of a won deal.",
         ),
         Figure(
             "Sales cycle",
-            fmt.days(_num(assessment, "sales_cycle"), months=False),
+            fmt.days(_num(assessment, c.SALES_CYCLE), months=False),
             "Stage 1 answer: typical days from qualified conversation to signature (30 days a month).",
         ),
         Figure(
             "Quota-carrying reps",
-            fmt.number(_num(assessment, "rep_count")),
+            fmt.number(_num(assessment, c.REP_COUNT)),
             "Stage 1 answer: account executives with a closing quota.",
         ),
         Figure(
             "Win rate",
-            fmt.percent(_num(assessment, "win_rate")),
-            "Stage 1 answer: Closed-Won / (Closed-Won + Closed-Lost); B2B benchmark 20-30%.",
+            fmt.percent(_num(assessment, c.WIN_RATE)),
+            "Stage 1 answer: Closed-Won / (Closed-Won + Closed-Lost)." + benchmark_note(benchmark, "win_rate"),
         ),
         Figure(
             "Quota attainment",
-            fmt.percent(_num(assessment, "quota_attainment")),
+            fmt.percent(_num(assessment, c.QUOTA_ATTAINMENT)),
             "Stage 1 answer: bookings / quota, team average; below 80% is the struggling tier.",
         ),
         Figure(
             "Revenue (12 months)",
-            fmt.money(_num(assessment, "annual_revenue"), cur, compact=True),
+            fmt.money(_num(assessment, c.ANNUAL_REVENUE), cur, compact=True),
             "Stage 1 answer: bookings over the last 12 months.",
         ),
         Figure(
@@ -134,9 +136,9 @@ def _rests(a: Analysis, key: str) -> str:
     return f" Rests on {text}." if text else ""
 
 
-def funnel_figures(a: Analysis, currency: str = "USD") -> list[Figure]:
+def funnel_figures(a: Analysis, currency: str = "USD", benchmark: BenchmarkSet | None = None) -> list[Figure]:
     """The Stage 2 headline figures with their definitions and what each rests on; undefined
-    ones say why."""
+    ones say why. Benchmark ranges come from the chosen benchmark file (none without one)."""
     r = a.reasons
     basis = "won / (won + lost)" if a.win_rate_basis == "closed" else "won / all opportunities"
     return [
@@ -144,7 +146,9 @@ def funnel_figures(a: Analysis, currency: str = "USD") -> list[Figure]:
         Figure(
             "Win rate",
             fmt.percent(a.win_rate),
-            f"{basis}. " + (r.get("win_rate") or "B2B benchmark 20-30%.") + _rests(a, "win_rate"),
+            f"{basis}."
+            + (f" {r['win_rate']}" if r.get("win_rate") else benchmark_note(benchmark, "win_rate"))
+            + _rests(a, "win_rate"),
         ),
         Figure(
             "Win rate by value",
@@ -179,7 +183,7 @@ def funnel_figures(a: Analysis, currency: str = "USD") -> list[Figure]:
         Figure(
             "Coverage",
             fmt.times(a.coverage_ratio),
-            r.get("coverage_ratio") or "Open pipeline / target; a common rule of thumb is 3-5x.",
+            r.get("coverage_ratio") or "Open pipeline / target." + benchmark_note(benchmark, "coverage"),
         ),
         Figure(
             "Required coverage",
@@ -293,3 +297,28 @@ def cohort_table(table: pd.DataFrame, key: str, currency: str = "USD") -> pd.Dat
             ],
         }
     )
+
+
+def bottleneck_lines(a: Analysis, currency: str = "USD") -> list[str]:
+    """Stage 2 output, "Bottlenecks and improvement opportunities": one sentence per conversion
+    below its benchmark (largest revenue at stake first), else the lowest conversion; then the
+    longest stage by median days when a stage history gives the time in stage."""
+    lines = []
+    if a.leaks:
+        for lk in sorted(a.leaks, key=lambda x: -(x.revenue_at_stake or 0)):
+            lines.append(
+                f"{lk.from_stage} → {lk.to_stage}: {fmt.percent(lk.conversion)} against "
+                f"{fmt.percent(lk.benchmark)}; reaching the benchmark adds "
+                f"{fmt.money(lk.revenue_at_stake, currency)} of won revenue."
+            )
+    elif a.biggest_leak is not None:
+        lk = a.biggest_leak
+        lines.append(
+            f"No conversion is below a benchmark; the lowest is {lk.from_stage} → {lk.to_stage} at "
+            f"{fmt.percent(lk.conversion)}."
+        )
+    timed = [s for s in a.stages if s.time_median_days is not None]
+    if timed:
+        slowest = max(timed, key=lambda s: s.time_median_days or 0.0)
+        lines.append(f"Longest stage: {slowest.stage}, median {fmt.number(slowest.time_median_days, 1)} days.")
+    return lines

@@ -1,4 +1,4 @@
-"""Shared fixtures: a temporary database for every test that touches storage."""
+"""Shared fixtures: a temporary database for every test that touches storage (helpers: tests/helpers.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-REAL_DATA = SHARED / "data" / "real"
 
 
 @pytest.fixture

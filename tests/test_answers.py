@@ -88,7 +88,8 @@ def test_integer_questions_store_int_and_choices_store_lists():
 
 
 def test_helpers_reject_garbage():
-    assert parse_money("1,2,3") is None
+    assert parse_money("1.2.3") is None
+    assert parse_money("abc") is None
     assert parse_money("") is None
     assert parse_duration("months") is None
 

@@ -122,3 +122,15 @@ def test_an_update_is_validated_like_a_loaded_file():
     with pytest.raises(ValidationError):
         a.updated("funnel", crm=unchecked)  # a model built with model_copy(update=...) is checked again
     assert a.updated("funnel", target=9_000_000).funnel.target == 9_000_000
+
+
+def test_assessment_models_are_frozen_so_every_change_goes_through_validation():
+    import pydantic
+
+    a = Assessment()
+    with pytest.raises(pydantic.ValidationError, match="frozen"):
+        a.currency = "EUR"
+    with pytest.raises(pydantic.ValidationError, match="frozen"):
+        a.funnel.target = -1.0
+    changed = a.updated("funnel", target=9_000_000.0)
+    assert changed.funnel.target == 9_000_000.0 and a.funnel.target is None

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from salesopt.pipeline import evaluate, load, stage_map_for
-from tests.conftest import REAL_DATA
+from tests.helpers import REAL_DATA
 
 pytestmark = pytest.mark.skipif(
     not REAL_DATA.is_dir(),

@@ -94,3 +94,11 @@ def test_plan_roadmap_from_the_recommendations():
     assert "**Score every SQL with BANT before it gets a demo**" in quick
     summary = md.split("### Recommended improvements")[1].split("###")[0]
     assert summary.count("\n- **") <= 5 and "Effort" in summary
+
+
+def test_money_in_a_rule_text_is_in_the_assessment_currency():
+    facts = {**gather(demo_assessment().model_copy(update={"currency": "EUR"}), CATALOG), "deal_size": 30_000.0}
+    facts["business_case"] = False
+    recs = {r.rule.id: r for r in run(CATALOG.rules(), facts)}
+    texts = [r.why for r in recs.values() if "30,000" in r.why]
+    assert texts and all("€30,000" in t and "$" not in t for t in texts)

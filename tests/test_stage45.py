@@ -196,7 +196,7 @@ def test_weighted_forecast_hand_worked():
 
 
 def test_dashboards_on_a_real_export():
-    from tests.conftest import REAL_DATA
+    from tests.helpers import REAL_DATA
 
     if not REAL_DATA.is_dir():
         pytest.skip("../shared/data/real is not here")

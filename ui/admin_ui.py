@@ -25,10 +25,10 @@ def _secret(name: str) -> object | None:
 def authorised() -> bool:
     if _secret("auth"):
         if not st.user.is_logged_in:
-            st.button("Log in", on_click=st.login, icon=":material/login:")
+            st.button("Log in", on_click=st.login, icon=":material/login:", key="admin.log_in")
             return False
         st.caption(f"Signed in as {st.user.get('email') or st.user.get('name')}")
-        st.button("Log out", on_click=st.logout, type="tertiary")
+        st.button("Log out", on_click=st.logout, type="tertiary", key="admin.log_out")
         return True
     password = _secret("admin_password")
     if not password:
@@ -41,8 +41,8 @@ def authorised() -> bool:
     if st.session_state.get(K_ADMIN):
         return True
     with st.form("admin.login"):
-        typed = st.text_input("Admin password", type="password")
-        if st.form_submit_button("Enter"):
+        typed = st.text_input("Admin password", type="password", key="admin.login.password")
+        if st.form_submit_button("Enter", key="admin.login.enter"):
             if hmac.compare_digest(typed.encode("utf-8"), str(password).encode("utf-8")):
                 st.session_state[K_ADMIN] = True
                 st.rerun()
@@ -73,6 +73,7 @@ def assessments_panel() -> None:
         "application/zip",
         icon=":material/download:",
         on_click="ignore",
+        key="admin.export_all",
     )
     widgets.table(
         [
@@ -93,9 +94,10 @@ def assessments_panel() -> None:
                 "Delete",
                 [r.id for r in rows],
                 format_func=lambda i: next(f"{r.title} ({i[:8]})" for r in rows if r.id == i),
+                key="admin.delete.chosen",
             )
-            confirm = st.checkbox("I understand this cannot be undone")
-            if st.form_submit_button("Delete", type="primary") and chosen and confirm:
+            confirm = st.checkbox("I understand this cannot be undone", key="admin.delete.confirm")
+            if st.form_submit_button("Delete", type="primary", key="admin.delete.submit") and chosen and confirm:
                 for aid in chosen:
                     try:
                         store.delete(aid)

@@ -11,14 +11,16 @@ import streamlit as st
 from salesopt import charts, fmt
 from salesopt.answers import parse_money
 from salesopt.assessment import Assessment, CrmSource, WorkshopRow
+from salesopt.benchmarks import BenchmarkSet
 from salesopt.crm import COHORT_FIELDS, FIELDS, CrmError, NoStageColumn
 from salesopt.funnel import analyze_volumes
-from salesopt.summary import cohort_table, funnel_figures, stage_table
+from salesopt.priorities import SHOWN, prioritized_table, priority_mix
+from salesopt.stages import ROLES, NoWonStage, role_rows, roles_from_rows
+from salesopt.summary import bottleneck_lines, cohort_table, funnel_figures, stage_table
 from ui import state, widgets
 
 UPLOAD_LIMIT_MB = 200
 NOT_MAPPED = "(not mapped)"
-ROLES = ("Funnel", "Won", "Lost", "Not in funnel")
 AFFECTED_ALARM = 0.05  # over this share of rows rejected or emptied, every Stage 2 tab says so
 DEFAULT_WORKSHOP = [
     ("Lead", 0),
@@ -229,19 +231,7 @@ def _on_map(fld: str) -> None:
 
 def stage_screen(crm: CrmSource, result: Any) -> None:
     sm = result.stage_map
-    seen = result.stages_seen()
-    rows = []
-    for s in seen:
-        role = "Won" if s in sm.won else "Lost" if s in sm.lost else "Funnel" if s in sm.order else "Not in funnel"
-        p = sm.probability(s) if role == "Funnel" else None
-        rows.append(
-            {
-                "Stage": s,
-                "Role": role,
-                "Position": sm.order.index(s) + 1 if s in sm.order else None,
-                "Default probability": None if p is None else round(p * 100, 1),
-            }
-        )
+    rows = role_rows(sm, result.stages_seen())
     with st.expander("Stage mapping", expanded=bool(sm.notes)):
         st.caption(
             "Order the funnel stages (Position), say which stages mean won and lost, and give each open stage a "
@@ -262,24 +252,18 @@ def stage_screen(crm: CrmSource, result: Any) -> None:
             },
         )
         if st.button("Apply stage mapping", key="funnel.stages.apply", icon=":material/check:"):
-            funnel = edited[edited["Role"].isin(["Funnel", "Won"])].sort_values("Position", na_position="last")
-            order = [s for s in funnel["Stage"] if s not in set(edited.loc[edited["Role"] == "Won", "Stage"])]
-            won = edited.loc[edited["Role"] == "Won", "Stage"].tolist()
-            lost = edited.loc[edited["Role"] == "Lost", "Stage"].tolist()
-            probs = {
-                str(r["Stage"]): float(r["Default probability"]) / 100
-                for r in edited.to_dict("records")
-                if r["Role"] == "Funnel" and pd.notna(r["Default probability"])
-            }
-            if not won:
-                st.error("Mark at least one stage as Won.", icon=":material/error:")
+            try:
+                roles = roles_from_rows(edited.to_dict("records"))
+            except NoWonStage as exc:
+                st.error(str(exc), icon=":material/error:")
             else:
-                state.update_section(
-                    "funnel",
-                    crm=crm.model_copy(
-                        update={"stage_order": [*order, *won], "won": won, "lost": lost, "stage_probabilities": probs}
-                    ),
-                )
+                update = {
+                    "stage_order": list(roles.stage_order),
+                    "won": list(roles.won),
+                    "lost": list(roles.lost),
+                    "stage_probabilities": dict(roles.probabilities),
+                }
+                state.update_section("funnel", crm=crm.model_copy(update=update))
                 st.rerun()
 
 
@@ -461,7 +445,7 @@ def figures_panel(assessment: Assessment, result: Any, problem: str | None) -> N
     a = result.analysis
     from ui.widgets import figures
 
-    figures(funnel_figures(a, assessment.currency))
+    figures(funnel_figures(a, assessment.currency, benchmark(assessment)))
     st.subheader("Funnel")
     widgets.chart(lambda: charts.funnel(a.stages), ("funnel",), result)
     st.caption(
@@ -480,8 +464,15 @@ def figures_panel(assessment: Assessment, result: Any, problem: str | None) -> N
         st.subheader("Open pipeline by stage")
         by = st.segmented_control("Show", ["count", "value"], default="count", key="funnel.pipeline_by")
         widgets.chart(
-            lambda: charts.pipeline_by_stage(result.pipeline_by_stage(), by or "count"), ("pipeline", by), result
+            lambda: charts.pipeline_by_stage(result.pipeline_by_stage(), by or "count", currency=assessment.currency),
+            ("pipeline", by, assessment.currency),
+            result,
         )
+
+
+def benchmark(assessment: Assessment) -> BenchmarkSet | None:
+    """The benchmark set the assessment compares against (Stage 2 settings), None when none is chosen."""
+    return state.catalog().benchmarks().get(assessment.funnel.benchmark_id or "")
 
 
 def workshop_figures(assessment: Assessment) -> None:
@@ -491,7 +482,7 @@ def workshop_figures(assessment: Assessment) -> None:
             "Type at least two stage volumes on the Data tab (workshop numbers) and save them.", icon=":material/info:"
         )
         return
-    bench = state.catalog().benchmarks().get(assessment.funnel.benchmark_id or "")
+    bench = benchmark(assessment)
     v = analyze_volumes([(r.stage, r.volume, r.days_in_stage, r.value) for r in rows], bench)
     c1, c2 = st.columns(2)
     c1.metric("Overall conversion", fmt.percent(v.overall_conversion), help="Last stage volume / first stage volume.")
@@ -576,35 +567,13 @@ def scoring_panel(assessment: Assessment, result: Any, problem: str | None) -> N
             icon=":material/info:",
         )
     else:
-        mix = result._remember(
-            ("mix", model.id, hash(model)),
-            lambda: scored["priority"].value_counts().reindex(["High", "Medium", "Low"], fill_value=0),
-        )
+        mix = result._remember(("mix", model.id, hash(model)), lambda: priority_mix(scored))
         c1, c2, c3 = st.columns(3)
         for col, tier in zip((c1, c2, c3), mix.index, strict=True):
             col.metric(f"{tier} priority", fmt.number(int(mix[tier])), help=f"Open deals scored {tier}.")
         widgets.chart(lambda: charts.priority_mix(mix), ("mix", model.id, hash(model)), result)
-        shown = scored.head(200).assign(
-            amount=scored["amount"].head(200).map(lambda v: fmt.money(v, assessment.currency))
-            if "amount" in scored
-            else None
-        )
-        widgets.table(
-            shown.rename(
-                columns={
-                    "opportunity_id": "Opportunity",
-                    "name": "Name",
-                    "owner": "Owner",
-                    "stage": "Stage",
-                    "amount": "Amount",
-                    "score": "Score",
-                    "priority": "Priority",
-                    "met": "Criteria met",
-                }
-            ),
-            hide_index=True,
-        )
-        st.caption(f"The {min(len(scored), 200)} best of {len(scored):,} open deals, best first.")
+        widgets.table(prioritized_table(scored, assessment.currency), hide_index=True)
+        st.caption(f"The {min(len(scored), SHOWN)} best of {len(scored):,} open deals, best first.")
     st.subheader("Stage win probability: observed against configured")
     table = result.calibration(model.min_closed_for_calibration)
     widgets.table(
@@ -630,21 +599,5 @@ def output_summary(assessment: Assessment, result: Any) -> None:
     st.markdown("**Stage by stage**")
     widgets.table(stage_table(a, assessment.currency), hide_index=True)
     st.markdown("**Bottlenecks and improvement opportunities**")
-    if a.leaks:
-        for lk in sorted(a.leaks, key=lambda x: -(x.revenue_at_stake or 0)):
-            st.markdown(
-                f"- {lk.from_stage} → {lk.to_stage}: {fmt.percent(lk.conversion)} against "
-                f"{fmt.percent(lk.benchmark)}; reaching the benchmark adds "
-                f"{fmt.money(lk.revenue_at_stake, assessment.currency)} of won revenue."
-            )
-    elif a.biggest_leak is not None:
-        lk = a.biggest_leak
-        st.markdown(
-            f"- No conversion is below a benchmark; the lowest is {lk.from_stage} → {lk.to_stage} at "
-            f"{fmt.percent(lk.conversion)}."
-        )
-    slowest = max(
-        (s for s in a.stages if s.time_median_days is not None), key=lambda s: s.time_median_days, default=None
-    )
-    if slowest is not None:
-        st.markdown(f"- Longest stage: {slowest.stage}, median {fmt.number(slowest.time_median_days, 1)} days.")
+    for line in bottleneck_lines(a, assessment.currency):
+        st.markdown(f"- {line}")

@@ -9,9 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from salesopt import business_case, charts, fmt
+from salesopt import contract as c
 from salesopt.assessment import Assessment, BusinessCase, ObjectionResponse, ScoredDeal
 from salesopt.frameworks import Scorecard
 from salesopt.methodology import recommend, spin_guide, spin_markdown
+from salesopt.objections import playbook
+from salesopt.priorities import largest_open, tier_mix
 from salesopt.scorecards import check_custom, score, score_pipeline, with_custom
 from ui import state, widgets
 
@@ -136,10 +139,7 @@ def pipeline(assessment: Assessment, card: Scorecard, result: Any) -> None:
         )
         st.page_link("pages/funnel.py", label="Stage 2 · Funnel analysis", icon=":material/filter_alt:")
         return
-    open_deals = result.deals[result.deals["status"] == "open"]
-    if "amount" in open_deals:
-        open_deals = open_deals.sort_values("amount", ascending=False)
-    open_deals = open_deals.head(PIPELINE_ROWS)
+    open_deals = largest_open(result.deals, PIPELINE_ROWS)
     saved = assessment.qualification.pipeline
     table = pd.DataFrame({"Opportunity": open_deals["opportunity_id"].astype(str).to_numpy()})
     for col, label in (("name", "Name"), ("stage", "Stage")):
@@ -172,8 +172,8 @@ def pipeline(assessment: Assessment, card: Scorecard, result: Any) -> None:
     scored = score_pipeline(card, open_deals, saved)
     if scored.empty or scored["tier"].isna().all():
         return
-    mix = scored["tier"].value_counts().reindex([t.label for t in reversed(card.tiers)], fill_value=0)
-    widgets.chart(lambda: charts.priority_mix(mix.rename(index=lambda t: t)))
+    mix = tier_mix(scored, [t.label for t in reversed(card.tiers)])
+    widgets.chart(lambda: charts.priority_mix(mix))
     widgets.table(
         widgets.readable(
             scored.assign(
@@ -203,7 +203,7 @@ def methodology(assessment: Assessment) -> None:
 
 
 def spin(assessment: Assessment) -> None:
-    method = state.catalog().methodologies().get("spin")
+    method = state.catalog().methodologies().get(c.SPIN)
     if method is None:
         st.warning("frameworks/methodologies/spin.yaml is missing or invalid.", icon=":material/warning:")
         return
@@ -216,6 +216,7 @@ def spin(assessment: Assessment) -> None:
         "text/markdown",
         icon=":material/download:",
         on_click="ignore",
+        key="qual.spin.download",
     )
     st.markdown(md.split("\n", 2)[2])
     st.caption(
@@ -250,7 +251,7 @@ def business_case_panel(assessment: Assessment) -> None:
             )
             / 100,
         }
-        if st.form_submit_button("Calculate and save", icon=":material/calculate:"):
+        if st.form_submit_button("Calculate and save", icon=":material/calculate:", key="qual.bc.save"):
             bc = BusinessCase(**values)
             state.update_section("qualification", business_case=bc)
     r = business_case.evaluate(
@@ -278,18 +279,12 @@ def business_case_panel(assessment: Assessment) -> None:
             icon=":material/info:",
         )
         return
-    widgets.chart(lambda: charts.cash_flow(flow, r.payback_months))
+    widgets.chart(lambda: charts.cash_flow(flow, r.payback_months, currency=cur))
     st.caption("Cumulative net cash by month; the dot marks the payback point.")
 
 
 def objections(assessment: Assessment) -> None:
-    books = state.catalog().objections()
-    defaults = [
-        ObjectionResponse(name=o.name, response="; ".join(o.approach) + (f'. E.g. "{o.example}"' if o.example else ""))
-        for book in books.values()
-        for o in book.objections
-    ]
-    current = assessment.qualification.objections or defaults
+    current = playbook(assessment.qualification.objections, state.catalog().objections())
     edited = st.data_editor(
         pd.DataFrame([o.model_dump() for o in current]),
         num_rows="dynamic",

@@ -468,6 +468,7 @@ def evaluated(
     benchmark_id: str | None,
     probabilities: tuple[tuple[str, float], ...] = (),
 ) -> Any:
+    from salesopt.forecast_weights import category_weights
     from salesopt.pipeline import evaluate, stage_map_for
 
     result = imported(*import_key)
@@ -480,4 +481,5 @@ def evaluated(
         closed_only=closed_only,
         basis=basis,  # type: ignore[arg-type]
         benchmark=bench,
+        category_weights=category_weights(catalog()) or None,
     )

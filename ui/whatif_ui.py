@@ -11,7 +11,7 @@ import streamlit as st
 from salesopt import charts, fmt
 from salesopt.assessment import Assessment
 from salesopt.baseline import Calibration
-from salesopt.funnel import CATEGORY_WEIGHTS
+from salesopt.forecast_weights import weighted_inputs
 from salesopt.impact import binding_note, expected_impact, headline, lever_uplifts, programme_case
 from salesopt.montecarlo import default_period, forecast_period, pro_rata_target
 from salesopt.whatif import (
@@ -45,7 +45,7 @@ def baseline_editor(assessment: Assessment, values: dict[str, float | None]) -> 
                 k: cols[i % 2].number_input(label, min_value=0.0, value=values.get(k), key=f"whatif.base.{k}")
                 for i, (k, label) in enumerate(BASELINE_FIELDS.items())
             }
-            if st.form_submit_button("Save baseline", icon=":material/save:"):
+            if st.form_submit_button("Save baseline", icon=":material/save:", key="whatif.base.save"):
                 limits = {"win_rate": 1, "attainment": 5, "attainment_cap": 2}
                 errors = [
                     BASELINE_FIELDS[k] for k, top in limits.items() if typed[k] is not None and not 0 <= typed[k] <= top
@@ -328,6 +328,7 @@ def forecast_panel(assessment: Assessment, result: Any) -> None:
         st.caption("Pick the period's first and last day.")
         return
     start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1])
+    deals, weights = weighted_inputs(result.deals, state.catalog())  # categorised as Stage 5 does
     model = state.catalog().scoring().get("default")
     rates = {}
     if model is not None:
@@ -351,13 +352,13 @@ def forecast_panel(assessment: Assessment, result: Any) -> None:
         f = result._remember(
             key,
             lambda: forecast_period(
-                result.deals,
+                deals,
                 start,
                 end,
                 source,
                 target=target,
                 stage_rates=rates,
-                category_weights=CATEGORY_WEIGHTS,
+                category_weights=weights,
                 tier_probability=tier_p,
                 trials=10_000,
                 seed=seed,

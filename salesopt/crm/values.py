@@ -234,6 +234,44 @@ def money_sql(col: str, plan: MoneyPlan) -> str:
     return careful
 
 
+# Python mirror of money_sql for one typed value (an answer): the same steps, regexes written the
+# way DuckDB's RE2 reads them (ASCII \b, \s as [\t\n\f\r ]); a test runs both on a corpus.
+_EMPTY_RE = re.compile(f"[^0-9a-z]*({'|'.join(re.escape(e) for e in EMPTY_MONEY)})?[^0-9a-z]*")
+_MARKS_RE = re.compile(_CURRENCY_MARKS, re.ASCII)
+_GROUPING_RE = re.compile("[\t\n\f\r \u00a0\u202f'\u2019()+-]")
+_SUFFIX_RE = re.compile(r"(?i)(k|m|mm|mn|bn|b)$")
+_MULTIPLIER_RES = (
+    (re.compile(r"(?i)[0-9.,]\s*k\b", re.ASCII), 1e3),
+    (re.compile(r"(?i)[0-9.,]\s*(m|mm|mn)\b", re.ASCII), 1e6),
+    (re.compile(r"(?i)[0-9.,]\s*(bn|b)\b", re.ASCII), 1e9),
+)
+
+
+def money_value(text: str, plan: MoneyPlan | None = None) -> float | None:
+    """One money cell -> float, exactly as :func:`money_sql` reads it (None where blank, '-' or
+    unreadable); ``plan`` defaults to the plan of this one value (an answer typed on its own)."""
+    plan = plan or plan_money([text])
+    v = text.strip(" ")
+    if _EMPTY_RE.fullmatch(v.lower()):
+        return None
+    bare = _SUFFIX_RE.sub("", _GROUPING_RE.sub("", _MARKS_RE.sub("", v)), count=1)
+    if not re.fullmatch(r"[0-9][0-9.,]*", bare):
+        return None
+    if plan.comma_decimal:
+        digits = bare.replace(".", "").replace(",", ".")
+    elif plan.dot_thousands:
+        digits = bare.replace(".", "").replace(",", "")
+    else:
+        digits = bare.replace(",", "")
+    try:
+        number = float(digits)
+    except ValueError:
+        return None
+    mult = next((m for pattern, m in _MULTIPLIER_RES if pattern.search(v)), 1.0)
+    negative = bool(re.search(r"^\(.*\)$", v) or re.search(r"^[^0-9]*-", v) or v.endswith("-"))
+    return number * mult * (-1 if negative else 1)
+
+
 def money_empty_sql(col: str) -> str:
     """True where the cell means "no amount" ('', '-', '$ -', 'n/a')."""
     v = f"trim({col})"

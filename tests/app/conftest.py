@@ -1,4 +1,5 @@
-"""AppTest fixtures: each test runs the real entry script against its own SQLite file."""
+"""AppTest fixtures: each test runs the real entry script against its own SQLite file (helpers such as
+open_demo: tests/helpers.py)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
-PAGES = [
-    "pages/home.py",
-    "pages/context.py",
-    "pages/funnel.py",
-    "pages/qualification.py",
-    "pages/enablement.py",
-    "pages/performance.py",
-    "pages/whatif.py",
-    "pages/plan.py",
-    "pages/admin.py",
-]
+from tests.helpers import ROOT
 
 
 @pytest.fixture
@@ -34,18 +24,4 @@ def app(db_path: Path) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
     at.run()
     assert not at.exception
-    return at
-
-
-def open_demo(at: AppTest) -> AppTest:
-    at.button(key="home.demo").click().run()
-    assert not at.exception, at.exception
-    return at
-
-
-def tab(at: AppTest, label: str) -> AppTest:
-    """Open a tab of a page whose tabs draw only when open (Stage 2), as a click on it does."""
-    at.session_state["funnel.tab"] = label
-    at.run()
-    assert not at.exception, at.exception
     return at

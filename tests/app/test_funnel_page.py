@@ -7,8 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from salesopt.assessment import Assessment, WorkshopRow
 from salesopt.storage import Store
-from tests.app.conftest import ROOT, open_demo, tab
-from tests.conftest import REAL_DATA
+from tests.helpers import REAL_DATA, ROOT, open_demo, tab
 
 SMALL = (
     b"Opportunity ID,Stage,Amount,Created Date,Close Date,Owner\n"

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from salesopt.storage import Store
-from tests.app.conftest import PAGES, ROOT, open_demo
+from tests.helpers import PAGES, ROOT, open_demo
 
 
 def texts(at: AppTest) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import open_demo
+from tests.helpers import open_demo
 
 GOOD = b"""id: quick
 name: Quick check

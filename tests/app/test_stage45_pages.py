@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from salesopt.assessment import ContentStatus, ForecastRow, QuotaRow
 from salesopt.storage import Store
-from tests.app.conftest import ROOT, open_demo
+from tests.helpers import ROOT, open_demo
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -79,7 +79,7 @@ def test_enablement_gap_score_after_rating(app, db_path):
 
 
 def test_stage5_tables_show_labels_and_formats_not_internals(app):
-    from tests.app.conftest import open_demo
+    from tests.helpers import open_demo
 
     open_demo(app)
     app.switch_page("pages/performance.py").run()
