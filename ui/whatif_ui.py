@@ -473,7 +473,7 @@ def _programme(assessment: Assessment, impact: Any) -> None:
             )
             for k, (label, tip) in PROGRAMME_INPUTS.items()
         }
-        if st.form_submit_button("Save costs", icon=":material/save:"):
+        if st.form_submit_button("Save costs", icon=":material/save:", key="whatif.prog.save"):
             if typed["gross_margin"] is not None and typed["gross_margin"] > 1:
                 st.error("Out of range: gross margin (type a fraction, e.g. 0.75 for 75%).")
             else:

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from salesopt.assessment import QuotaRow
 from salesopt.storage import Store
-from tests.app.conftest import PAGES, ROOT, open_demo
+from tests.helpers import PAGES, ROOT, open_demo
 
 RAW = re.compile(r"\b(None|nan|NaN|NaT)\b|<NA>|\bTimestamp\(|np\.float|\{'|\['|dtype")
 

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from salesopt.assessment import Assessment, CrmSource, FunnelSection, to_json
 from salesopt.demo import demo_crm_csv
 from salesopt.storage import Store
-from tests.app.conftest import open_demo
+from tests.helpers import open_demo
 
 
 def _texts(at: AppTest) -> str:
