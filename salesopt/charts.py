@@ -447,7 +447,7 @@ def trend(table: pd.DataFrame, field: str, title: str, axis_format: str) -> alt.
 
 DOC_WIDTH = 640  # px at 96 dpi: the PDF's text width (A4 less 2 x 18 mm), the HTML's column
 DOC_FONT = 12  # px: 9 pt, a step below the 9.5 pt body text (the projector's FONT is 15)
-DOC_ROW = 26  # px per bar row in a document (the screen uses 40-60)
+DOC_ROW = 30  # px per bar row in a document (the screen uses 40-60)
 
 
 def for_document(chart: alt.Chart) -> dict:
@@ -456,7 +456,7 @@ def for_document(chart: alt.Chart) -> dict:
     are unchanged: this only rewrites a copy of the spec."""
     spec = chart.to_dict()
     rows = spec.get("height", 320)
-    spec["height"] = max(120, min(int(rows * DOC_ROW / 60), 300)) if isinstance(rows, int | float) else 200
+    spec["height"] = max(140, min(int(rows * DOC_ROW / 60), 300)) if isinstance(rows, int | float) else 200
     spec["width"] = DOC_WIDTH
     spec["autosize"] = {"type": "fit", "contains": "padding"}
     config = spec.setdefault("config", {})

@@ -61,10 +61,17 @@ def _slug(text: str, taken: set[str]) -> str:
     return slug
 
 
+def split_lead(body: str) -> tuple[str, str]:
+    """A leading h1 (the Markdown's own title) is dropped, as the cover carries the title; the
+    paragraph right under it (what the plan rests on) moves to the cover. Returns (lead, body)."""
+    m = re.match(r"\s*<h1>.*?</h1>\s*(<p>.*?</p>)?\s*", body, flags=re.S)
+    if not m:
+        return "", body
+    return (m.group(1) or "").replace("<p>", '<p class="lead">', 1), body[m.end() :]
+
+
 def number_headings(body: str) -> tuple[str, list[tuple[int, str, str]]]:
-    """Give every h2/h3 an id; return the body and its outline as (level, id, inner html).
-    A leading h1 (the Markdown's own title) is dropped: the cover carries the title."""
-    body = re.sub(r"^\s*<h1>.*?</h1>\s*", "", body, count=1, flags=re.S)
+    """Give every h2/h3 an id; return the body and its outline as (level, id, inner html)."""
     taken: set[str] = set()
     outline: list[tuple[int, str, str]] = []
 
@@ -77,7 +84,7 @@ def number_headings(body: str) -> tuple[str, list[tuple[int, str, str]]]:
     return HEADING.sub(add_id, body), outline
 
 
-def cover(meta: DocumentMeta) -> str:
+def cover(meta: DocumentMeta, lead: str = "") -> str:
     """The first page: client, title, date, who prepared it; the draft banner when sections are missing."""
     when = (meta.date or datetime.date.today()).strftime("%-d %B %Y")
     return (
@@ -86,6 +93,7 @@ def cover(meta: DocumentMeta) -> str:
         f"<h1>{html.escape(meta.title)}</h1>"
         f'<p class="date">{html.escape(when)}</p>'
         f'<p class="by">Prepared by {html.escape(meta.prepared_by)}</p>'
+        f"{lead}"
         f"{draft_banner(meta)}"
         "</section>"
     )
@@ -127,6 +135,7 @@ def contents(outline: list[tuple[int, str, str]]) -> str:
 
 def page(body: str, meta: DocumentMeta) -> str:
     """The whole document: cover, contents and body in one self-contained HTML page."""
+    lead, body = split_lead(body)
     body, outline = number_headings(body)
     head_title = f"{meta.title}: {meta.client}"
     running = f'<div class="running" aria-hidden="true">{html.escape(meta.client)} · {html.escape(meta.title)}</div>'
@@ -136,5 +145,5 @@ def page(body: str, meta: DocumentMeta) -> str:
         f"<title>{html.escape(head_title)}</title>"
         f'<meta name="author" content="{html.escape(meta.prepared_by)}">'
         f"<style>{print_css()}</style></head><body>\n"
-        f"{cover(meta)}{running}{contents(outline)}<main>\n{body}</main></body></html>\n"
+        f"{cover(meta, lead)}{running}{contents(outline)}<main>\n{body}</main></body></html>\n"
     )
