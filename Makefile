@@ -8,7 +8,7 @@ PORT   ?= 8501
 HOST   ?= 127.0.0.1
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint audit format browser bench schemas clean
+.PHONY: run test lint audit format browser pdf-libs bench schemas clean
 
 # ---- environment ---------------------------------------------------------------------------------
 $(BIN)/python:
@@ -30,11 +30,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed
 
 # ---- the two commands ----------------------------------------------------------------------------
-run: $(VENV)/.installed
+run: $(VENV)/.installed pdf-libs
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.address $(HOST)
 
 # The storage tests also run against a throwaway PostgreSQL (Debian's package) when it can be had.
-test: $(VENV)/.installed-dev browser lint audit
+test: $(VENV)/.installed-dev browser pdf-libs lint audit
 	@url=$$(bash scripts/postgres-for-tests.sh); \
 	  echo "PostgreSQL for the storage tests: $${url:-none (those tests skip)}"; \
 	  SALESOPT_TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest
@@ -47,6 +47,17 @@ browser:
 	    echo "installing Debian's chromium for the browser test"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "error: the browser test needs Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+# The plan's PDF is its HTML printed by WeasyPrint, which needs Pango and HarfBuzz (and a Unicode font).
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-libs:
+	@command -v dpkg-query >/dev/null 2>&1 || exit 0; \
+	  missing=$$(for p in $(PDF_LIBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	  [ -z "$$missing" ] && exit 0; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's libraries for the plan's PDF:" $$missing; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "warning: the plan's PDF needs: sudo apt-get install" $$missing; fi
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -1,11 +1,12 @@
-"""Exports: the plan as self-contained HTML (charts inline as SVG) and PDF (charts as images), and
-CSV tables safe to open in a spreadsheet.
+"""Exports: the plan as one self-contained HTML document and the same document as a PDF, and CSV
+tables safe to open in a spreadsheet.
 
 - Markdown -> HTML with markdown-it-py, raw HTML disabled, so text a user typed can never become
-  markup or script. Charts are rendered by vl-convert (Vega-Lite without a browser).
-- PDF with fpdf2. It uses DejaVu Sans when the system has it (Debian: fonts-dejavu-core) so any
-  Unicode prints; otherwise the core PDF font, with typographic characters turned into ASCII and
-  anything outside Latin-1 replaced by '?', said in the PDF's first line.
+  markup or script. Charts are rendered by vl-convert (Vega-Lite without a browser) as SVG, sized
+  to the text width with type matching the body (salesopt.charts.for_document).
+- The page (cover, contents, draft banner, body) and its print CSS live in salesopt.document; the
+  PDF is that same page rendered by WeasyPrint, tagged (PDF/UA-1), so the two formats share one
+  layout and one palette. WeasyPrint needs Pango and HarfBuzz (Debian: PDF_LIBRARIES).
 - CSV: a text cell starting with = + - @, a tab or a carriage return gets a leading apostrophe, so
   a spreadsheet shows it as text instead of running it as a formula.
 """
@@ -15,43 +16,14 @@ from __future__ import annotations
 import csv
 import html
 import io
-import re
 from collections.abc import Iterable
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
+from salesopt.document import PDF_LIBRARIES, DocumentMeta, meta_for, page
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-FONT_PATHS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",)
-FONT_BOLD_PATHS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",)
-ASCII = {
-    "→": "->",
-    "—": "-",
-    "–": "-",
-    "·": "-",
-    "≥": ">=",
-    "≤": "<=",
-    "×": "x",
-    "…": "...",
-    "’": "'",
-    "‘": "'",
-    "“": '"',
-    "”": '"',
-    "\u00a0": " ",
-}
-CSS = """
-body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; max-width: 60rem; margin: 2rem auto;
-       padding: 0 1.5rem; color: #1b1b1b; line-height: 1.5; }
-h1 { font-size: 2rem; border-bottom: 3px solid #0072B2; padding-bottom: .4rem; }
-h2 { font-size: 1.5rem; margin-top: 2.2rem; color: #0072B2; }
-h3 { font-size: 1.15rem; margin-top: 1.4rem; }
-table { border-collapse: collapse; margin: 1rem 0; }
-th, td { border: 1px solid #ccc; padding: .3rem .6rem; text-align: left; }
-figure { margin: 1rem 0; } figcaption { color: #555; font-size: .9rem; }
-em { color: #555; }
-@media print { body { max-width: none; margin: 0; } h2 { break-before: page; } figure { break-inside: avoid; } }
-"""
 CHART_MARK = "[[chart:{}]]"
 
 
@@ -83,12 +55,6 @@ def _svg(chart: alt.Chart) -> str:
     return vlc.vegalite_to_svg(chart.to_dict())
 
 
-def _png(chart: alt.Chart) -> bytes:
-    import vl_convert as vlc
-
-    return vlc.vegalite_to_png(chart.to_dict(), scale=2)
-
-
 def place_charts(markdown: str, charts: dict[str, tuple[str, alt.Chart]], after: dict[str, str]) -> str:
     """Put a chart marker line after the heading named in ``after`` (chart id -> heading text)."""
     lines = markdown.split("\n")
@@ -105,68 +71,62 @@ def place_charts(markdown: str, charts: dict[str, tuple[str, alt.Chart]], after:
     return "\n".join(out)
 
 
-def to_html(markdown: str, charts: dict[str, tuple[str, alt.Chart]] | None = None, title: str = "Plan") -> str:
-    """A self-contained HTML page: no external files, charts inline as SVG, no raw HTML from text."""
+def _document_svg(chart: alt.Chart) -> str:
+    """The chart as SVG at document size (text width, body-sized type)."""
+    import vl_convert as vlc
+
+    from salesopt.charts import for_document
+
+    return vlc.vegalite_to_svg(for_document(chart))
+
+
+def body_html(markdown: str, charts: dict[str, tuple[str, alt.Chart]] | None = None) -> str:
+    """The Markdown as HTML with each chart marker replaced by its figure (SVG and caption)."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
     body = md.render(markdown)
     for cid, (caption, chart) in (charts or {}).items():
-        figure = f"<figure>{_svg(chart)}<figcaption>{html.escape(caption)}</figcaption></figure>"
+        svg = _document_svg(chart).replace("<svg ", f'<svg role="img" aria-label="{html.escape(caption)}" ', 1)
+        figure = f"<figure>{svg}<figcaption>{html.escape(caption)}</figcaption></figure>"
         body = body.replace(f"<p>{CHART_MARK.format(cid)}</p>", figure)
-    return (
-        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f"<style>{CSS}</style></head><body>\n{body}</body></html>\n"
-    )
+    return body
 
 
-def _font(pdf) -> tuple[str, bool]:  # type: ignore[no-untyped-def]
-    regular = next((p for p in FONT_PATHS if Path(p).exists()), None)
-    bold = next((p for p in FONT_BOLD_PATHS if Path(p).exists()), None)
-    if regular:
-        pdf.add_font("DejaVu", "", regular)
-        pdf.add_font("DejaVu", "B", bold or regular)
-        pdf.add_font("DejaVu", "I", regular)
-        pdf.add_font("DejaVu", "BI", bold or regular)
-        return "DejaVu", True
-    return "helvetica", False
+def to_html(
+    markdown: str,
+    charts: dict[str, tuple[str, alt.Chart]] | None = None,
+    title: str = "Plan",
+    meta: DocumentMeta | None = None,
+) -> str:
+    """A self-contained HTML document: no external files, charts inline as SVG, no raw HTML from text."""
+    return page(body_html(markdown, charts), meta_for(title, meta))
 
 
-def _latin1(text: str) -> str:
-    for k, v in ASCII.items():
-        text = text.replace(k, v)
-    return text.encode("latin-1", "replace").decode("latin-1")
+class PdfUnavailable(RuntimeError):
+    """The PDF renderer's system libraries are missing; the message says what to install."""
 
 
-def to_pdf(markdown: str, charts: dict[str, tuple[str, alt.Chart]] | None = None, title: str = "Plan") -> bytes:
-    """The plan as PDF: headings, lists, tables and the charts as images."""
-    from fpdf import FPDF
-    from markdown_it import MarkdownIt
+def html_to_pdf(document: str) -> bytes:
+    """The HTML document as a tagged PDF (PDF/UA-1: structure tree, language, title) by WeasyPrint."""
+    try:
+        from weasyprint import HTML
+    except OSError as exc:  # Pango / HarfBuzz not installed
+        raise PdfUnavailable(
+            "The PDF needs the Pango and HarfBuzz libraries. Install them with: "
+            f"apt-get install {' '.join(PDF_LIBRARIES)} ({exc})"
+        ) from None
+    return HTML(string=document).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
 
-    pdf = FPDF(format="A4")
-    pdf.set_title(title)
-    pdf.set_auto_page_break(auto=True, margin=15)
-    family, unicode_ok = _font(pdf)
-    pdf.add_page()
-    pdf.set_font(family, size=10)
-    text = markdown if unicode_ok else _latin1(markdown)
-    if not unicode_ok:
-        pdf.multi_cell(0, 5, "(No Unicode font found (install fonts-dejavu-core): some characters are simplified.)")
-    md = MarkdownIt("commonmark", {"html": False}).enable("table")
-    parts = re.split(r"^\[\[chart:([a-z_]+)\]\]$", text, flags=re.M)
-    for i, part in enumerate(parts):
-        if i % 2 == 1:
-            cid = part
-            if charts and cid in charts:
-                caption, chart = charts[cid]
-                pdf.image(io.BytesIO(_png(chart)), w=pdf.epw)
-                pdf.set_font(family, "I", 9)
-                pdf.multi_cell(0, 5, caption if unicode_ok else _latin1(caption))
-                pdf.set_font(family, size=10)
-            continue
-        if part.strip():
-            pdf.write_html(md.render(part), font_family=family)
-    return bytes(pdf.output())
+
+def to_pdf(
+    markdown: str,
+    charts: dict[str, tuple[str, alt.Chart]] | None = None,
+    title: str = "Plan",
+    meta: DocumentMeta | None = None,
+) -> bytes:
+    """The plan as PDF: the HTML document printed with its print CSS (cover, contents, page numbers)."""
+    return html_to_pdf(to_html(markdown, charts, title, meta))
 
 
 def tables_zip(tables: Iterable[tuple[str, pd.DataFrame]]) -> bytes:
@@ -239,13 +199,21 @@ def plan_charts(
     return out
 
 
-def render(markdown: str, fmt_: str, charts: dict[str, tuple[str, alt.Chart]], title: str) -> bytes:
-    """The plan in one format: 'md', 'html' or 'pdf'."""
+def render(
+    markdown: str,
+    fmt_: str,
+    charts: dict[str, tuple[str, alt.Chart]],
+    title: str,
+    *,
+    meta: DocumentMeta | None = None,
+) -> bytes:
+    """The plan in one format: 'md', 'html' or 'pdf'. ``meta`` fills the cover, running header and
+    draft banner; without it the cover names ``title`` as the client and today's date."""
     if fmt_ == "md":
         return markdown.encode("utf-8")
     placed = place_charts(markdown, charts, CHART_PLACES)
     if fmt_ == "html":
-        return to_html(placed, charts, title).encode("utf-8")
+        return to_html(placed, charts, title, meta).encode("utf-8")
     if fmt_ == "pdf":
-        return to_pdf(placed, charts, title)
+        return to_pdf(placed, charts, title, meta)
     raise ValueError(f"unknown format '{fmt_}'")

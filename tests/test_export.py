@@ -56,7 +56,8 @@ def test_pdf_opens_with_pages_sections_and_figures(plan):
         "Expected Impact",
     ):
         assert heading in text
-    assert "Sales Process Optimization Plan: Demo" in text and "Qualification" in text
+    assert "Sales Process Optimization Plan" in reader.pages[0].extract_text() and "Demo" in text
+    assert "Qualification" in text
 
 
 @pytest.mark.parametrize(
