@@ -34,14 +34,14 @@ widgets.download_row(
     [
         (
             "Plan (PDF)",
-            lambda: render(markdown, "pdf", charts, title),
+            lambda: render(markdown, "pdf", charts, title, meta=plan.meta),
             f"{slug}-plan.pdf",
             "application/pdf",
             ":material/picture_as_pdf:",
         ),
         (
             "Plan (HTML)",
-            lambda: render(markdown, "html", charts, title),
+            lambda: render(markdown, "html", charts, title, meta=plan.meta),
             f"{slug}-plan.html",
             "text/html",
             ":material/html:",

@@ -107,7 +107,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from salesopt.plan import build_plan
 
     plan = build_plan(assessment, load_catalog(), result)
-    out.write_bytes(render(plan.markdown, kind, plan.charts, plan.client))
+    out.write_bytes(render(plan.markdown, kind, plan.charts, plan.client, meta=plan.meta))
     return 0
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from salesopt import fmt
 from salesopt.assessment import Assessment
+from salesopt.document import DocumentMeta
 from salesopt.frameworks import Catalog
 from salesopt.funnel import Analysis
 from salesopt.summary import aspect_summaries, context_figures, funnel_figures, stage_table
@@ -139,6 +140,17 @@ class Plan:
     missing: tuple[str, ...] = ()
     roadmap: Any = None  # the roadmap as a table (one row per item), for the CSV download
     recommendations: tuple[Any, ...] = ()  # the rules that fired (salesopt.recommend.run), for the CSV download
+
+    @property
+    def meta(self) -> DocumentMeta:
+        """What the document's cover, running header and draft banner say."""
+        return DocumentMeta(
+            client=self.client,
+            title=self.title,
+            date=date.fromisoformat(self.date),
+            sections_complete=self.sections_complete,
+            sections_total=self.sections_total,
+        )
 
 
 @dataclass(frozen=True)
