@@ -247,9 +247,10 @@ class Assessment(_Model):
     scenarios: list[Scenario] = Field(default_factory=list)
 
     def section(self, stage_id: str) -> StageSection:
-        if stage_id not in STAGE_IDS:
+        section = getattr(self, stage_id) if stage_id in STAGE_IDS else None
+        if not isinstance(section, StageSection):
             raise KeyError(stage_id)
-        return getattr(self, stage_id)
+        return section
 
     def with_section(self, stage_id: str, **changes: Any) -> Assessment:
         """A copy with one stage's section changed (answers, closing_answer, step), validated."""
