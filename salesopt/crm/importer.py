@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import duckdb
 
@@ -91,6 +91,16 @@ class ImportReport:
         return len(self.currencies) > 1
 
 
+class StageStats(TypedDict):
+    """Stage values with their deal counts, most common first (see :meth:`ImportResult.stage_stats`)."""
+
+    stage: dict[str, int]
+    lost_at_stage: dict[str, int]
+    history: dict[str, int]
+    all: dict[str, int]
+    median_probability: dict[str, float | None]  # per stage value of ``stage``
+
+
 class ImportResult:
     """The typed opportunity table (table ``deals``: METRICS.md §1 columns plus ``line``), the
     stage history when there is one (table ``history``: opportunity_id, stage, entered_at), and
@@ -103,7 +113,7 @@ class ImportResult:
         self.columns = columns
         self.fields = tuple(r[0] for r in self.sql("describe deals").fetchall())
         self.has_history = self.has_table("history")
-        self._stage_stats: dict[str, dict[str, Any]] | None = None
+        self._stage_stats: StageStats | None = None
 
     def relation(self, query: str) -> duckdb.DuckDBPyRelation:
         """A query as a DuckDB relation (for results fetched as Arrow without an extra copy)."""
@@ -133,7 +143,7 @@ class ImportResult:
             "select opportunity_id, stage, entered_at from history order by opportunity_id, entered_at"
         ).df()
 
-    def stage_stats(self) -> dict[str, dict[str, Any]]:
+    def stage_stats(self) -> StageStats:
         """Stage values with their counts, most common first: "stage" (with each stage's median
         probability in "median_probability"), "lost_at_stage", "history", and "all" of them. One
         scan, remembered: stage mapping and evaluation ask for these many times."""
@@ -148,17 +158,23 @@ class ImportResult:
             if self.has_history:
                 parts.append("select 'history', stage, count(*), null from history group by 2")
             rows = self.sql(" union all ".join(parts) + " order by 3 desc, 2").fetchall()
-            out: dict[str, dict[str, Any]] = {"stage": {}, "lost_at_stage": {}, "history": {}, "median_probability": {}}
+            counts: dict[str, dict[str, int]] = {"stage": {}, "lost_at_stage": {}, "history": {}}
+            probabilities: dict[str, float | None] = {}
             total: dict[str, int] = {}
             for kind, s, n, p in rows:
                 if s is None:
                     continue
-                out[kind][s] = n
+                counts[kind][s] = n
                 total[s] = total.get(s, 0) + n
                 if kind == "stage":
-                    out["median_probability"][s] = p
-            out["all"] = dict(sorted(total.items(), key=lambda kv: (-kv[1], kv[0])))
-            self._stage_stats = out
+                    probabilities[s] = p
+            self._stage_stats = StageStats(
+                stage=counts["stage"],
+                lost_at_stage=counts["lost_at_stage"],
+                history=counts["history"],
+                all=dict(sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))),
+                median_probability=probabilities,
+            )
         return self._stage_stats
 
     def deals_affected(self) -> int:
