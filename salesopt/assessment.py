@@ -33,7 +33,7 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> object:
     """Models (also inside lists and dicts) as plain data, so validation sees every field again:
     a model built with model_copy(update=...) was never validated."""
     if isinstance(value, BaseModel):
@@ -249,11 +249,12 @@ class Assessment(_Model):
     scenarios: list[Scenario] = Field(default_factory=list)
 
     def section(self, stage_id: str) -> StageSection:
-        if stage_id not in STAGE_IDS:
+        section = getattr(self, stage_id) if stage_id in STAGE_IDS else None
+        if not isinstance(section, StageSection):
             raise KeyError(stage_id)
-        return getattr(self, stage_id)
+        return section
 
-    def with_section(self, stage_id: str, **changes: Any) -> Assessment:
+    def with_section(self, stage_id: str, **changes: object) -> Assessment:
         """A copy with one stage's section changed (answers, closing_answer, step), validated."""
         return self.updated(stage_id, **changes)
 
@@ -286,7 +287,7 @@ class Assessment(_Model):
             data["whatif"] = {**data["whatif"], "chosen_scenario": None}
         return self.model_validate(data)
 
-    def updated(self, part: str, **changes: Any) -> Assessment:
+    def updated(self, part: str, **changes: object) -> Assessment:
         """A copy with fields of one part (a stage section, 'whatif', ...) changed. Validated as a
         loaded file is: an invalid value raises ValidationError here, never reaches storage."""
         current = getattr(self, part)
@@ -340,7 +341,7 @@ def to_yaml(assessment: Assessment) -> str:
     return yaml.dump(to_dict(assessment), Dumper=_Dumper, sort_keys=False, allow_unicode=True)
 
 
-def from_dict(data: Any, source: str = "assessment") -> Assessment:
+def from_dict(data: object, source: str = "assessment") -> Assessment:
     """Validate a parsed file, migrating older schema versions first."""
     if not isinstance(data, dict):
         raise AssessmentFileError(f"{source}: not an assessment file (expected a mapping of fields at the top level)")

@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from salesopt.crm.fields import STATUS_LOST, STATUS_OPEN, STATUS_WON
 from salesopt.crm.values import lit, q
 from salesopt.stages import StageMap
+
+if TYPE_CHECKING:  # the engine, the import and the content schemas are loaded by the caller
+    import duckdb
+
+    from salesopt.crm.importer import ImportReport
+    from salesopt.frameworks import BenchmarkSet
 
 CATEGORY_WEIGHTS = {"commit": 0.9, "best case": 0.7, "pipeline": 0.5, "omitted": 0.0}
 SMALL_GROUP = 10  # closed deals below which a cohort's win rate is marked as small
@@ -109,7 +115,8 @@ class Analysis:
 # ---- classification ----------------------------------------------------------------------------
 
 
-def _case(column: str, mapping: Mapping[str, Any], otherwise: str = "null") -> str:
+def _case(column: str, mapping: Mapping[str, str | int], otherwise: str = "null") -> str:
+    """A SQL ``case`` on ``column``: each key (a text, quoted here) gives its value (SQL as written)."""
     if not mapping:
         return otherwise
     whens = " ".join(f"when {lit(k)} then {v}" for k, v in mapping.items())
@@ -207,8 +214,7 @@ def _weights_sql(
     parts = []
     if "probability" in fields:
         parts.append("probability")
-    defaults = {s: stage_map.probability(s) for s in stage_values}
-    defaults = {s: p for s, p in defaults.items() if p is not None}
+    defaults = {s: p for s in stage_values if (p := stage_map.probability(s)) is not None}
     if defaults:
         parts.append(_case("stage", {s: repr(float(p)) for s, p in defaults.items()}))
     if "forecast_category" in fields:
@@ -216,7 +222,7 @@ def _weights_sql(
     return f"coalesce({', '.join(parts)})" if parts else "null::double"
 
 
-def time_in_stage(con: Any, history: str | None) -> dict[str, tuple[float, float]]:
+def time_in_stage(con: duckdb.DuckDBPyConnection, history: str | None) -> dict[str, tuple[float, float]]:
     """Days from entering a stage to entering the next, per stage: (mean, median)."""
     if not history:
         return {}
@@ -229,13 +235,13 @@ def time_in_stage(con: Any, history: str | None) -> dict[str, tuple[float, float
 
 
 def analyze_sql(
-    con: Any,
+    con: duckdb.DuckDBPyConnection,
     classified: str,
     stage_map: StageMap,
     fields: Sequence[str],
     stage_values: Sequence[str],
     options: Options = Options(),
-    benchmark: Any = None,
+    benchmark: BenchmarkSet | None = None,
     history: str | None = None,
 ) -> Analysis:
     """Every METRICS.md §2 and §3 figure of the classified deals (see :func:`classified_sql`)."""
@@ -500,7 +506,9 @@ COHORT_COLUMNS = (
 )
 
 
-def cohort_rows(con: Any, classified: str, key: str, fields: Sequence[str], money: bool = True) -> list[dict[str, Any]]:
+def cohort_rows(
+    con: duckdb.DuckDBPyConnection, classified: str, key: str, fields: Sequence[str], money: bool = True
+) -> list[dict[str, Any]]:
     """Per value of ``key`` (blank as "(blank)"): opportunities, won, lost, open, win_rate,
     avg_deal_size, cycle_days_median, ``small`` (fewer than SMALL_GROUP closed deals) and
     ``outlier`` (win rate more than two standard deviations from the mean of the groups that
@@ -551,7 +559,9 @@ def cohort_rows(con: Any, classified: str, key: str, fields: Sequence[str], mone
     return out
 
 
-def loss_rows(con: Any, classified: str, column: str, blanks: str | None = "(not given)") -> list[tuple[str, int]]:
+def loss_rows(
+    con: duckdb.DuckDBPyConnection, classified: str, column: str, blanks: str | None = "(not given)"
+) -> list[tuple[str, int]]:
     """Lost deals per value of ``column``, largest first (ties by name). ``blanks=None`` leaves
     out lost deals without a value (e.g. no competitor named)."""
     value = f"coalesce(cast({q(column)} as varchar), {lit(blanks)})" if blanks is not None else q(column)
@@ -564,7 +574,7 @@ def loss_rows(con: Any, classified: str, column: str, blanks: str | None = "(not
     ]
 
 
-def as_json(a: Analysis, report: Any, owners: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def as_json(a: Analysis, report: ImportReport, owners: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The command line's JSON object: rates as fractions, undefined as null, every line accounted
     for (rows_read = rows_kept + rows_rejected)."""
     leak = a.biggest_leak

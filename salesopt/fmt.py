@@ -23,7 +23,7 @@ SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "AU
 
 def money(value: float | None, currency: str = "USD", compact: bool = False) -> str:
     """``50000`` -> ``$50,000``; compact: ``$1.2M``, ``$50K``."""
-    if missing(value):
+    if value is None or missing(value):
         return DASH
     symbol = SYMBOLS.get(currency, currency + " ")
     sign = "-" if value < 0 else ""
@@ -40,7 +40,7 @@ def money(value: float | None, currency: str = "USD", compact: bool = False) -> 
 
 def percent(fraction: float | None, digits: int = 1) -> str:
     """A fraction as a percent: ``0.2`` -> ``20%``, ``0.125`` -> ``12.5%``."""
-    if missing(fraction):
+    if fraction is None or missing(fraction):
         return DASH
     text = f"{fraction * 100:.{digits}f}"
     if "." in text:
@@ -50,7 +50,7 @@ def percent(fraction: float | None, digits: int = 1) -> str:
 
 def days(value: float | None, months: bool = True) -> str:
     """Days, with the months beside them when that reads better: ``270 days (9 months)``."""
-    if missing(value):
+    if value is None or missing(value):
         return DASH
     n = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
     unit = "day" if value == 1 else "days"
@@ -58,15 +58,14 @@ def days(value: float | None, months: bool = True) -> str:
     if not months:
         return text
     if value >= 60 and value % DAYS_PER_MONTH == 0:
-        months = int(value // DAYS_PER_MONTH)
-        text += f" ({months} months)"
+        text += f" ({int(value // DAYS_PER_MONTH)} months)"
     elif value >= 14 and value % DAYS_PER_WEEK == 0:
         text += f" ({int(value // DAYS_PER_WEEK)} weeks)"
     return text
 
 
 def number(value: float | None, digits: int = 0) -> str:
-    if missing(value):
+    if value is None or missing(value):
         return DASH
     if value == int(value) and digits == 0:
         return f"{int(value):,}"
@@ -75,6 +74,6 @@ def number(value: float | None, digits: int = 0) -> str:
 
 def times(value: float | None) -> str:
     """A ratio as a multiple: ``2.5`` -> ``2.5x``."""
-    if missing(value):
+    if value is None or missing(value):
         return DASH
     return f"{value:,.1f}x"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from salesopt.benchmarks import BenchmarkSet, conversion_benchmark
@@ -34,7 +35,7 @@ from salesopt.stages import StageMap
 __all__ = ["SMALL_GROUP", "Analysis", "Leak", "StageRow", "as_json", "ratio"]
 
 
-def _frame_con(deals: pd.DataFrame, history: pd.DataFrame | None = None) -> Any:
+def _frame_con(deals: pd.DataFrame, history: pd.DataFrame | None = None) -> duckdb.DuckDBPyConnection:
     con = engine.connect()
     con.register("deals_in", deals)
     if history is not None and not history.empty:

@@ -7,9 +7,9 @@ charts and small tables read the classified deals as a DataFrame, built only whe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from salesopt.crm import ImportResult, import_opportunities, read_table
 from salesopt.crm.importer import frame as to_frame
@@ -25,6 +25,13 @@ from salesopt.evaluation import (
 )
 from salesopt.stages import StageMap, detect, from_names
 
+if TYPE_CHECKING:  # pandas and the content schemas are loaded only when asked for
+    import pandas as pd
+
+    from salesopt.frameworks import BenchmarkSet, ScoringModel
+
+T = TypeVar("T")
+
 
 class Result:
     """One evaluation. Immutable: the app shares it between reruns, so the summaries below are
@@ -35,19 +42,21 @@ class Result:
         self.stage_map = stage_map
         self.analysis = analysis
         self.classified = classified  # SQL over the import's tables
-        self._memo: dict[tuple, Any] = {}
+        self._memo: dict[tuple[Hashable, ...], object] = {}
 
-    def _remember(self, key: tuple, make: Callable[[], Any]) -> Any:
+    def _remember(self, key: tuple[Hashable, ...], make: Callable[[], T]) -> T:
+        """``make()`` once per key; a key's first part names the method, so one key always holds
+        one type of value."""
         if key not in self._memo:
             self._memo[key] = make()
-        return self._memo[key]
+        return cast(T, self._memo[key])
 
     @cached_property
     def fields(self) -> tuple[str, ...]:
         return tuple(r[0] for r in self.imported.sql(f"describe {self.classified}").fetchall())
 
     @cached_property
-    def deals(self) -> Any:
+    def deals(self) -> pd.DataFrame:
         """The classified deals as a DataFrame (status, stage_index, lost_at_stage, furthest,
         furthest_closed and size_band beside the imported columns)."""
         import pandas as pd
@@ -60,12 +69,12 @@ class Result:
             frame["size_band"] = size_band(frame["amount"])
         return frame
 
-    def columns(self, *names: str, where: str = "true") -> Any:
+    def columns(self, *names: str, where: str = "true") -> pd.DataFrame:
         """Some columns of the classified deals as a DataFrame (cheaper than :attr:`deals` on a
         million rows: a page that needs five columns does not build twenty)."""
         present = tuple(n for n in names if n in self.fields)
 
-        def make() -> Any:
+        def make() -> pd.DataFrame:
             import pandas as pd
 
             frame = to_frame(
@@ -102,7 +111,7 @@ class Result:
             ("cohort_rows", key), lambda: cohort_rows(self.imported.con, self.classified, key, self.fields, money)
         )
 
-    def cohort(self, key: str) -> Any:
+    def cohort(self, key: str) -> pd.DataFrame:
         from salesopt.funnel import cohort_frame
 
         return self._remember(("cohort", key), lambda: cohort_frame(self.cohort_rows(key), key))
@@ -116,12 +125,12 @@ class Result:
             ),
         )
 
-    def pipeline_by_stage(self) -> Any:
+    def pipeline_by_stage(self) -> pd.DataFrame:
         """Open deals per funnel stage: stage, count, value (0 without amounts), in funnel order."""
         order = {s: i for i, s in enumerate(self.stage_map.funnel)}
         amount = "amount" if "amount" in self.fields and not self.imported.report.mixed_currency else "0.0"
 
-        def make() -> Any:
+        def make() -> pd.DataFrame:
             import pandas as pd
 
             rows = self.imported.sql(
@@ -133,7 +142,7 @@ class Result:
 
         return self._remember(("pipeline",), make)
 
-    def losses(self, column: str, blanks: str | None = "(not given)") -> Any:
+    def losses(self, column: str, blanks: str | None = "(not given)") -> pd.DataFrame:
         from salesopt.funnel import loss_frame
 
         return self._remember(
@@ -141,13 +150,13 @@ class Result:
             lambda: loss_frame(loss_rows(self.imported.con, self.classified, column, blanks)),
         )
 
-    def scoring_frame(self, model: Any) -> Any:
+    def scoring_frame(self, model: ScoringModel) -> pd.DataFrame:
         """The columns opportunity scoring reads: identity, stage, amount and each criterion's field."""
         base = ("status", "opportunity_id", "name", "owner", "stage", "amount", "line")
         # open deals are scored; won deals' amounts set relative thresholds; lost deals play no part
         return self.columns(*dict.fromkeys([*base, *(c.field for c in model.criteria)]), where="status <> 'lost'")
 
-    def scored(self, model: Any) -> Any:
+    def scored(self, model: ScoringModel) -> pd.DataFrame:
         from salesopt.opportunity_scoring import score_open_deals
 
         currency = self.imported.report.currency
@@ -155,7 +164,7 @@ class Result:
             ("scored", model.id, hash(model)), lambda: score_open_deals(self.scoring_frame(model), model, currency)
         )
 
-    def calibration(self, min_closed: int) -> Any:
+    def calibration(self, min_closed: int) -> pd.DataFrame:
         from salesopt.opportunity_scoring import calibration
 
         frame = self.columns("status", "furthest", "furthest_closed", "stage", "probability")
@@ -217,7 +226,8 @@ def stage_map_for(
         stages += [s for s in stats["history"] if s not in stats["stage"]]
     seen = stage_values(imported)
     if imported.report.outcome_column:  # a 0/1 column read as Converted / Not converted
-        from salesopt.crm.importer import OUTCOME_WORDS, TRUE_WORDS
+        from salesopt.crm.fields import TRUE_WORDS
+        from salesopt.crm.importer import OUTCOME_WORDS
 
         def outcome(name: str) -> str:
             low = name.strip().lower()
@@ -280,7 +290,7 @@ def evaluate(
     target: float | None = None,
     closed_only: bool = False,
     basis: WinRateBasis = "closed",
-    benchmark: Any = None,
+    benchmark: BenchmarkSet | None = None,
     category_weights: Mapping[str, float] | None = None,
 ) -> Result:
     fields = imported.fields

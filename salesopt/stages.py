@@ -125,7 +125,9 @@ def default_probabilities(stages: Iterable[str]) -> tuple[tuple[str, float], ...
         names = [known.aliases.get(_key(s)) for s in stages]
         if stages and None not in names:
             return tuple(
-                (s, known.probabilities[n]) for s, n in zip(stages, names, strict=True) if n in known.probabilities
+                (s, known.probabilities[n])
+                for s, n in zip(stages, names, strict=True)
+                if n is not None and n in known.probabilities
             )
     return ()
 

@@ -25,7 +25,7 @@ from salesopt.crm.values import lit
 VERSION = "1"  # bump when the typed table or the report changes shape
 
 
-def key(*parts: Any) -> str:
+def key(*parts: object) -> str:
     """A cache key from the file's SHA-256 and the import options."""
     return hashlib.sha256(json.dumps([VERSION, *parts], sort_keys=True, default=str).encode()).hexdigest()[:32]
 

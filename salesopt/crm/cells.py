@@ -11,7 +11,7 @@ from salesopt.crm import engine
 from salesopt.crm import values as v
 
 
-def _run(expr: str, cells: Sequence[str]) -> list[Any]:
+def _run(expr: str, cells: Sequence[str]) -> list[Any]:  # one column of DuckDB values, typed by expr
     con = engine.connect()
     rows = con.execute(
         f"select {expr} from (select unnest(?) as c, generate_subscripts(?, 1) as i) order by i",
@@ -23,17 +23,17 @@ def _run(expr: str, cells: Sequence[str]) -> list[Any]:
     return [r[0] for r in rows]
 
 
-def _texts(values: Iterable[Any]) -> list[str]:
+def _texts(values: Iterable[object]) -> list[str]:
     return ["" if x is None or x != x else str(x) for x in values]  # NaN != NaN
 
 
-def parse_money(values: Iterable[Any]) -> list[float | None]:
+def parse_money(values: Iterable[object]) -> list[float | None]:
     """'$50,000.00', '50.000,00 €', '50k', '(500)' (negative), '-' (empty) -> float or None."""
     cells = _texts(values)
     return _run(v.money_sql("c", v.plan_money(cells)), cells)
 
 
-def parse_dates(values: Iterable[Any], dayfirst: bool = False) -> tuple[list[datetime | None], str | None]:
+def parse_dates(values: Iterable[object], dayfirst: bool = False) -> tuple[list[datetime | None], str | None]:
     """Date strings -> datetime (None where blank or unreadable), and how ambiguous ones were read."""
     cells = _texts(values)
     con = engine.connect()
@@ -41,7 +41,7 @@ def parse_dates(values: Iterable[Any], dayfirst: bool = False) -> tuple[list[dat
     return _run(v.date_sql("c", plan), cells), plan.note
 
 
-def parse_probability(values: Iterable[Any]) -> tuple[list[float | None], bool]:
+def parse_probability(values: Iterable[object]) -> tuple[list[float | None], bool]:
     """Probabilities -> fraction in [0, 1]; a column with any value over 1 (or a '%') is 0-100."""
     cells = _texts(values)
     raw = _run(v.probability_sql("c"), cells)
@@ -49,7 +49,7 @@ def parse_probability(values: Iterable[Any]) -> tuple[list[float | None], bool]:
     return [None if x is None else (x / 100 if percent else x) for x in raw], percent
 
 
-def parse_bool(values: Iterable[Any]) -> list[bool | None]:
+def parse_bool(values: Iterable[object]) -> list[bool | None]:
     """TRUE/FALSE, 1/0, yes/no -> bool (None where unreadable)."""
     cells = _texts(values)
     return _run(v.bool_sql("c"), cells)

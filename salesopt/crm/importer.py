@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import duckdb
 
@@ -35,6 +35,9 @@ from salesopt.crm.fields import (
 )
 from salesopt.crm.mapping import auto_map, normalise_header
 from salesopt.crm.read import CrmError, RawTable, Rejected
+
+if TYPE_CHECKING:  # pandas is loaded only when a frame is asked for
+    import pandas as pd
 
 MAX_LISTED = 100
 OUTCOME_WORDS = frozenset({"0", "1", "true", "false", "yes", "no", "0.0", "1.0"})  # a 0/1 column taken as the stage
@@ -88,6 +91,16 @@ class ImportReport:
         return len(self.currencies) > 1
 
 
+class StageStats(TypedDict):
+    """Stage values with their deal counts, most common first (see :meth:`ImportResult.stage_stats`)."""
+
+    stage: dict[str, int]
+    lost_at_stage: dict[str, int]
+    history: dict[str, int]
+    all: dict[str, int]
+    median_probability: dict[str, float | None]  # per stage value of ``stage``
+
+
 class ImportResult:
     """The typed opportunity table (table ``deals``: METRICS.md §1 columns plus ``line``), the
     stage history when there is one (table ``history``: opportunity_id, stage, entered_at), and
@@ -100,16 +113,16 @@ class ImportResult:
         self.columns = columns
         self.fields = tuple(r[0] for r in self.sql("describe deals").fetchall())
         self.has_history = self.has_table("history")
-        self._stage_stats: dict[str, dict[str, Any]] | None = None
+        self._stage_stats: StageStats | None = None
 
-    def relation(self, query: str) -> Any:
+    def relation(self, query: str) -> duckdb.DuckDBPyRelation:
         """A query as a DuckDB relation (for results fetched as Arrow without an extra copy)."""
         return self._con.cursor().sql(query)
 
     def has_table(self, name: str) -> bool:
         return bool(self.sql("select count(*) from duckdb_tables() where table_name = ?", [name]).fetchall()[0][0])
 
-    def sql(self, query: str, params: Any = None) -> Any:
+    def sql(self, query: str, params: object = None) -> duckdb.DuckDBPyConnection:
         """Run a query on this import's tables (a cursor of its own: safe across threads)."""
         cur = self._con.cursor()
         return cur.execute(query, params) if params is not None else cur.execute(query)
@@ -119,18 +132,18 @@ class ImportResult:
         return self._con.cursor()
 
     @cached_property
-    def deals(self) -> Any:
+    def deals(self) -> pd.DataFrame:
         return frame(self.relation("select * from deals order by line"))
 
     @cached_property
-    def history(self) -> Any:
+    def history(self) -> pd.DataFrame | None:
         if not self.has_history:
             return None
         return self.sql(
             "select opportunity_id, stage, entered_at from history order by opportunity_id, entered_at"
         ).df()
 
-    def stage_stats(self) -> dict[str, dict[str, Any]]:
+    def stage_stats(self) -> StageStats:
         """Stage values with their counts, most common first: "stage" (with each stage's median
         probability in "median_probability"), "lost_at_stage", "history", and "all" of them. One
         scan, remembered: stage mapping and evaluation ask for these many times."""
@@ -145,17 +158,23 @@ class ImportResult:
             if self.has_history:
                 parts.append("select 'history', stage, count(*), null from history group by 2")
             rows = self.sql(" union all ".join(parts) + " order by 3 desc, 2").fetchall()
-            out: dict[str, dict[str, Any]] = {"stage": {}, "lost_at_stage": {}, "history": {}, "median_probability": {}}
+            counts: dict[str, dict[str, int]] = {"stage": {}, "lost_at_stage": {}, "history": {}}
+            probabilities: dict[str, float | None] = {}
             total: dict[str, int] = {}
             for kind, s, n, p in rows:
                 if s is None:
                     continue
-                out[kind][s] = n
+                counts[kind][s] = n
                 total[s] = total.get(s, 0) + n
                 if kind == "stage":
-                    out["median_probability"][s] = p
-            out["all"] = dict(sorted(total.items(), key=lambda kv: (-kv[1], kv[0])))
-            self._stage_stats = out
+                    probabilities[s] = p
+            self._stage_stats = StageStats(
+                stage=counts["stage"],
+                lost_at_stage=counts["lost_at_stage"],
+                history=counts["history"],
+                all=dict(sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))),
+                median_probability=probabilities,
+            )
         return self._stage_stats
 
     def deals_affected(self) -> int:
@@ -178,7 +197,7 @@ class ImportResult:
         return int(self.sql("select count(*) from deals").fetchall()[0][0])
 
 
-def frame(relation: Any) -> Any:
+def frame(relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
     """A query's result as a DataFrame through Arrow: text stays Arrow-backed (a million rows of
     strings as Python objects take seconds to build and gigabytes to hold)."""
     import numpy as np
@@ -187,7 +206,9 @@ def frame(relation: Any) -> Any:
 
     text = pd.StringDtype("pyarrow", na_value=np.nan)
     table = relation.to_arrow_table()
-    return table.to_pandas(types_mapper=lambda t: text if t in (pa.string(), pa.large_string()) else None)
+    # pyarrow has no annotations: the frame is typed here
+    out: pd.DataFrame = table.to_pandas(types_mapper=lambda t: text if t in (pa.string(), pa.large_string()) else None)
+    return out
 
 
 # ---- the scan ------------------------------------------------------------------------------------
@@ -251,7 +272,7 @@ def _sample(table: RawTable, column: str) -> list[str]:
 
 
 def _select(
-    con: Any, table: RawTable, mapping: Mapping[str, str], dayfirst: bool, report: ImportReport
+    con: duckdb.DuckDBPyConnection, table: RawTable, mapping: Mapping[str, str], dayfirst: bool, report: ImportReport
 ) -> tuple[str, str]:
     """Two SELECT lists: the inner one types every mapped column once (F__any, with the cell as
     written beside it as F__raw); the outer one keeps the typed value where it is usable (F)
@@ -300,7 +321,7 @@ def _select(
     return ", ".join(inner), ", ".join(outer)
 
 
-def _fast_scan(con: Any, table: RawTable, select: tuple[str, str]) -> bool:
+def _fast_scan(con: duckdb.DuckDBPyConnection, table: RawTable, select: tuple[str, str]) -> bool:
     """Type the whole file in one DuckDB scan; False when a line needs the careful reader."""
     # Row numbers are line numbers only when every line between the header and the footer is one
     # row: a blank line, a line DuckDB rejects or a value spanning lines all leave fewer rows than
@@ -309,13 +330,13 @@ def _fast_scan(con: Any, table: RawTable, select: tuple[str, str]) -> bool:
         return False
     path, temp = table.path, None
     size = len(table.data) if table.data else os.path.getsize(table.path or "")
-    cut = table.data_end is not None and table.data_end < size
+    end = table.data_end if table.data_end is not None and table.data_end < size else size
+    cut = end < size
     if path is None or cut:
         # DuckDB reads exactly the header and the data lines: a footer it parsed as a row could
         # hide a line it merged or dropped, and then rows would no longer be lines
         fd, temp = tempfile.mkstemp(suffix=".csv", prefix="salesopt-")
         with os.fdopen(fd, "wb") as out:
-            end = table.data_end if cut else size
             if table.data:
                 out.write(memoryview(table.data)[:end])
             else:
@@ -350,7 +371,9 @@ def _fast_scan(con: Any, table: RawTable, select: tuple[str, str]) -> bool:
     return True
 
 
-def _careful_scan(con: Any, table: RawTable, select: tuple[str, str], report: ImportReport) -> None:
+def _careful_scan(
+    con: duckdb.DuckDBPyConnection, table: RawTable, select: tuple[str, str], report: ImportReport
+) -> None:
     import pyarrow as pa
 
     rows = table.rows
@@ -378,7 +401,7 @@ def _norm(stage: str) -> str:
     return " ".join(str(stage).lower().replace("_", " ").split())
 
 
-def _canonical_stages(con: Any, fields: set[str], report: ImportReport) -> None:
+def _canonical_stages(con: duckdb.DuckDBPyConnection, fields: set[str], report: ImportReport) -> None:
     """Stage names differing only in case or spacing become one (the most common spelling)."""
     cols = [c for c in ("stage", "lost_at_stage") if c in fields]
     counts: dict[str, int] = {}
@@ -403,7 +426,7 @@ def _canonical_stages(con: Any, fields: set[str], report: ImportReport) -> None:
     report.warnings.append(f"stage names that differ only in case or spacing read as one: {shown}")
 
 
-def _outcome_column(con: Any, fields: set[str], report: ImportReport) -> None:
+def _outcome_column(con: duckdb.DuckDBPyConnection, fields: set[str], report: ImportReport) -> None:
     """A 0/1 (or yes/no) column taken as the stage: a one-step funnel, 1 = won, 0 = lost."""
     distinct = [r[0] for r in con.execute("select distinct lower(stage) from deals limit 5").fetchall()]
     if not distinct or len(distinct) > 2 or not set(distinct) <= OUTCOME_WORDS:
@@ -436,7 +459,11 @@ def _why_sql(fld: str, text: str, plan: v.MoneyPlan | None) -> str:
 
 
 def _cells_emptied(
-    con: Any, fields: list[str], mapping: Mapping[str, str], report: ImportReport, money: v.MoneyPlan | None
+    con: duckdb.DuckDBPyConnection,
+    fields: list[str],
+    mapping: Mapping[str, str],
+    report: ImportReport,
+    money: v.MoneyPlan | None,
 ) -> None:
     """Every emptied cell into the ``issues`` table; the first ones and the counts into the report."""
     present = set(_columns(con))
@@ -457,11 +484,13 @@ def _cells_emptied(
     report.cells_emptied = [CellIssue(int(a), b, c, str(d), e) for a, b, c, d, e in rows]
 
 
-def _columns(con: Any) -> list[str]:
+def _columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute("describe deals").fetchall()]
 
 
-def _probability_scale(con: Any, table: RawTable, mapping: Mapping[str, str], report: ImportReport) -> None:
+def _probability_scale(
+    con: duckdb.DuckDBPyConnection, table: RawTable, mapping: Mapping[str, str], report: ImportReport
+) -> None:
     has_percent = any("%" in x for x in _sample(table, mapping["probability"]))
     top = con.execute("select max(probability) from deals").fetchall()[0][0]
     if has_percent or (top is not None and top > 1):
@@ -472,7 +501,7 @@ def _probability_scale(con: Any, table: RawTable, mapping: Mapping[str, str], re
     )
 
 
-def _currencies(con: Any, fields: set[str], report: ImportReport) -> None:
+def _currencies(con: duckdb.DuckDBPyConnection, fields: set[str], report: ImportReport) -> None:
     if "currency" in fields:
         rows = con.execute("select distinct currency from deals where currency is not null").fetchall()
         codes = {v.currency_code(r[0]) for r in rows} - {None}
@@ -493,13 +522,13 @@ def _currencies(con: Any, fields: set[str], report: ImportReport) -> None:
         )
 
 
-def _ids(con: Any, fields: set[str]) -> None:
+def _ids(con: duckdb.DuckDBPyConnection, fields: set[str]) -> None:
     if "opportunity_id" not in fields:
         con.execute("alter table deals add column opportunity_id varchar")
     con.execute("update deals set opportunity_id = 'row-' || line where opportunity_id is null")
 
 
-def _is_long(con: Any, key: str, fields: set[str]) -> bool:
+def _is_long(con: duckdb.DuckDBPyConnection, key: str, fields: set[str]) -> bool:
     if "entered_at" not in fields or key not in fields:
         return False
     repeated, moving = con.execute(
@@ -510,7 +539,7 @@ def _is_long(con: Any, key: str, fields: set[str]) -> bool:
     return bool(repeated) and moving * 2 >= repeated
 
 
-def _collapse(con: Any, key: str, fields: set[str], report: ImportReport) -> None:
+def _collapse(con: duckdb.DuckDBPyConnection, key: str, fields: set[str], report: ImportReport) -> None:
     """One row per stage entry -> one row per deal (its latest entry) plus the history table."""
     closed = tuple(sorted(WON_NAMES | LOST_NAMES))
     con.execute(
@@ -555,7 +584,7 @@ def _collapse(con: Any, key: str, fields: set[str], report: ImportReport) -> Non
     )
 
 
-def _duplicates(con: Any, report: ImportReport, keep_later: bool) -> None:
+def _duplicates(con: duckdb.DuckDBPyConnection, report: ImportReport, keep_later: bool) -> None:
     """A deal id seen twice: the first row counts (the later one with keep_later), the other is rejected."""
     seen = con.execute(
         "select opportunity_id, min(line), max(line) from deals group by 1 having count(*) > 1"
@@ -575,7 +604,7 @@ def _duplicates(con: Any, report: ImportReport, keep_later: bool) -> None:
     con.execute("drop table dupes")
 
 
-def _history_file(con: Any, table: RawTable, dayfirst: bool, report: ImportReport) -> None:
+def _history_file(con: duckdb.DuckDBPyConnection, table: RawTable, dayfirst: bool, report: ImportReport) -> None:
     mapping = auto_map(table.columns, HISTORY_SYNONYMS)
     missing = [f for f in ("opportunity_id", "stage", "entered_at") if f not in mapping]
     if missing:

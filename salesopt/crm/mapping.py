@@ -24,9 +24,9 @@ def auto_map(columns: Iterable[str], synonyms: Mapping[str, tuple[str, ...]] = S
     used: set[str] = set()
     for fld, names in synonyms.items():
         for syn in names:
-            col = by_norm.get(syn)
-            if col is not None and col not in used:
-                mapping[fld] = col
-                used.add(col)
+            found = by_norm.get(syn)
+            if found is not None and found not in used:
+                mapping[fld] = found
+                used.add(found)
                 break
     return mapping

@@ -21,9 +21,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from salesopt.crm.mapping import auto_map
+
+if TYPE_CHECKING:  # pandas is loaded only when a frame is asked for
+    import pandas as pd
 
 HEAD_LINES = 40  # lines searched for the header
 SAMPLE_ROWS = 2000  # rows kept for previews and for deciding value formats
@@ -92,14 +95,14 @@ class RawTable:
             text, self.delimiter, self.header_line, self.footer_from, len(self.columns), len(self.csv_columns)
         )
 
-    def preview(self, n: int = 8) -> Any:
+    def preview(self, n: int = 8) -> pd.DataFrame:
         """The first ``n`` rows as a DataFrame (for the mapping screen)."""
         import pandas as pd
 
         return pd.DataFrame([list(r) for r in self.sample[:n]], columns=list(self.columns))
 
     @property
-    def frame(self) -> Any:
+    def frame(self) -> pd.DataFrame:
         """Every row as a DataFrame of text (small files and tests)."""
         import pandas as pd
 
@@ -396,7 +399,7 @@ def _read_text(raw: bytes | _FileView, name: str, overrides: Mapping[str, str], 
 # ---- workbooks ----------------------------------------------------------------------------------
 
 
-def _cell_text(value: Any) -> str:
+def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -492,7 +495,7 @@ def _read_workbook(raw: bytes, name: str, overrides: Mapping[str, str]) -> RawTa
     )
 
 
-def _utf16_like(raw: bytes) -> bool:
+def _utf16_like(raw: bytes | _FileView) -> bool:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True
     head = raw[:4000]

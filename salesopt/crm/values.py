@@ -20,9 +20,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from salesopt.crm.fields import FALSE_WORDS, TRUE_WORDS
+
+if TYPE_CHECKING:
+    import duckdb
 
 MAX_AMOUNT = 1e15  # larger is a data error (or infinity), not a deal
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
@@ -104,7 +107,7 @@ class DatePlan:
     note: str | None  # how ambiguous dates were read, for the report
 
 
-def plan_dates(con: Any, sample: Sequence[str], dayfirst: bool) -> DatePlan:
+def plan_dates(con: duckdb.DuckDBPyConnection, sample: Sequence[str], dayfirst: bool) -> DatePlan:
     """Decide a date column's formats from a sample of its values."""
     values = sorted({v.strip() for v in sample if v and v.strip()})[:400]
     if not values:
