@@ -689,7 +689,8 @@ def import_opportunities(
         c for c in table.csv_columns if c not in table.columns
     ]
     if "stage" not in mapping:
-        shown = ", ".join(table.columns[:30]) + (" …" if len(table.columns) > 30 else "")
+        # a header cell may hold a line break: the message stays one line
+        shown = ", ".join(" ".join(c.split()) for c in table.columns[:30]) + (" …" if len(table.columns) > 30 else "")
         raise NoStageColumn(
             f"{name}: no column is recognised as the deal stage (columns: {shown}); say which column holds the "
             "stage or the won/lost outcome",
