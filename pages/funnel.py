@@ -22,18 +22,15 @@ data_tab, funnel_tab, cohorts_tab, scoring_tab, questions_tab = st.tabs(
 if data_tab.open:
     with data_tab:
         funnel_ui.source_panel(assessment, result, problem)
-if funnel_tab.open:
-    with funnel_tab:
-        funnel_ui.import_banner(result)
-        funnel_ui.figures_panel(assessment, result, problem)
-if cohorts_tab.open:
-    with cohorts_tab:
-        funnel_ui.import_banner(result)
-        funnel_ui.cohorts_panel(assessment, result, problem)
-if scoring_tab.open:
-    with scoring_tab:
-        funnel_ui.import_banner(result)
-        funnel_ui.scoring_panel(assessment, result, problem)
+for tab, panel in (
+    (funnel_tab, funnel_ui.figures_panel),
+    (cohorts_tab, funnel_ui.cohorts_panel),
+    (scoring_tab, funnel_ui.scoring_panel),
+):
+    if tab.open:
+        with tab:
+            funnel_ui.import_banner(result)
+            panel(assessment, result, problem)
 if questions_tab.open:
     with questions_tab:
         bench = funnel_ui.benchmark(assessment)

@@ -11,7 +11,7 @@ only (behind :func:`_impact_headline`, :func:`_performance_improvements` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -41,7 +41,6 @@ class Section:
     figures: bool = False  # the Stage 1 headline figures
     funnel: str = ""  # Stage 2 data: "figures", "stages" or "leaks"
     stage3: str = ""  # Stage 3 tools: "framework", "spin", "value", "roi" or "objections"
-    impact: bool = False  # the chosen what-if scenario against the baseline
     recs: str = ""  # recommendations: "summary" or a roadmap phase id
     stage45: str = ""  # Stage 4/5 tools: "content", "playbooks", "stack", "training", "metrics", "forecast", "tiers"
     custom: str = ""  # built from the plan's inputs as a whole (see _CUSTOM)
@@ -161,7 +160,6 @@ class _Inputs:
     catalog: Catalog
     funnel: Analysis | None
     result: Any
-    impact: Any
     recommendations: list[Any]
     findings: list[Any]
     told: list[Any]
@@ -929,8 +927,8 @@ def _inputs(
     catalog: Catalog,
     funnel: Analysis | None,
     result: Any,
-    impact: Any,
     recommendations: list[Any] | None,
+    expected: Any = None,
 ) -> _Inputs:
     findings: list[Any] = []
     told: list[Any] = []
@@ -943,11 +941,11 @@ def _inputs(
         catalog,
         funnel,
         result,
-        impact,
         list(recommendations or []),
         findings,
         told,
         assessment.updated_at.date(),
+        expected,
     )
 
 
@@ -955,11 +953,11 @@ def render_markdown(
     assessment: Assessment,
     catalog: Catalog,
     funnel: Analysis | None = None,
-    impact: Any = None,
     recommendations: list[Any] | None = None,
 ) -> str:
-    """The plan as Markdown from given parts (no findings without the deals: use :func:`build_plan`)."""
-    return _render(_inputs(assessment, catalog, funnel, None, impact, recommendations))[0]
+    """The plan as Markdown from given parts (no findings or expected impact without the deals:
+    use :func:`build_plan`)."""
+    return _render(_inputs(assessment, catalog, funnel, None, recommendations))[0]
 
 
 def build_plan(assessment: Assessment, catalog: Catalog, result: Any = None) -> Plan:
@@ -975,10 +973,7 @@ def build_plan(assessment: Assessment, catalog: Catalog, result: Any = None) -> 
     deals = result.deals if result is not None else None
     impact = chosen_impact(assessment, analysis, deals)
     recs = run(catalog.rules(), gather(assessment, catalog, result))
-    inputs = replace(
-        _inputs(assessment, catalog, analysis, result, impact, recs),
-        expected=expected_impact(assessment, analysis, deals),
-    )
+    inputs = _inputs(assessment, catalog, analysis, result, recs, expected_impact(assessment, analysis, deals))
     markdown, missing, total = _render(inputs)
     target = assessment.funnel.target or (analysis.target if analysis is not None else None)
     return Plan(

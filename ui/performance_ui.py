@@ -302,6 +302,12 @@ def executive_view(
     )
 
 
+def _needs_owner(view: str) -> None:
+    """The manager and rep views' empty state: which Stage 2 mapping fills them."""
+    st.info(f"The {view} view needs an owner column: map one in Stage 2 (Data tab).", icon=":material/info:")
+    st.page_link("pages/funnel.py", label="Stage 2 · map the owner", icon=":material/upload_file:")
+
+
 def manager_view(
     assessment: Assessment,
     kit: PerformanceKit,
@@ -313,8 +319,7 @@ def manager_view(
 ) -> None:
     cur = assessment.currency
     if reps.empty:
-        st.info("The manager view needs an owner column: map one in Stage 2 (Data tab).", icon=":material/info:")
-        st.page_link("pages/funnel.py", label="Stage 2 · map the owner", icon=":material/upload_file:")
+        _needs_owner("manager")
         return
     team_won = float(reps["won"].sum())
     team_quota = float(sum(q for q in reps["quota"] if q))
@@ -435,8 +440,7 @@ def rep_view(
 ) -> None:
     cur = assessment.currency
     if reps.empty:
-        st.info("The rep view needs an owner column: map one in Stage 2 (Data tab).", icon=":material/info:")
-        st.page_link("pages/funnel.py", label="Stage 2 · map the owner", icon=":material/upload_file:")
+        _needs_owner("rep")
         return
     rep = st.selectbox("Rep", list(reps["owner"]), key="perf.rep")
     r = reps.set_index("owner").loc[rep]
