@@ -3,7 +3,7 @@
     .venv/bin/python bench/montecarlo.py [--trials 10000] [--deals 10000]
 
 Times, in one run: numpy drawing trials x deals uniforms (float64 in one array; float64 and float32
-in the same chunks salesopt uses) and salesopt.montecarlo.simulate on the same sizes; reports the
+in the same chunks salesopt uses) and salesopt.forecast.montecarlo.simulate on the same sizes; reports the
 ratio to the fastest plain draw and the peak memory the simulation adds (tracemalloc). Then times an
 AppTest rerun of the What-if page after a lever change on the demo.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from salesopt.montecarlo import CHUNK_CELLS, simulate
+from salesopt.forecast.montecarlo import CHUNK_CELLS, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,6 +1,6 @@
 """Stage 1 · Sales context: business model, organization, performance and challenges, one aspect at a time."""
 
-from salesopt.summary import context_figures
+from salesopt.report.figures import context_figures
 from ui import funnel_ui, widgets
 
 widgets.frame()

@@ -3,7 +3,7 @@ and the stage's questions ending on its output and closing question."""
 
 import streamlit as st
 
-from salesopt.summary import funnel_figures
+from salesopt.report.figures import funnel_figures
 from ui import funnel_ui, widgets
 
 widgets.frame()

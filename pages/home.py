@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from salesopt import progress
-from salesopt.assessment import to_json, to_yaml
-from salesopt.export import file_slug
+from salesopt.model import progress
+from salesopt.model.assessment import to_json, to_yaml
+from salesopt.report.export import file_slug
 from ui import state, widgets
 
 widgets.frame()

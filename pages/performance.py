@@ -3,9 +3,9 @@ accuracy, performance tiers, then the stage's questions (compensation, cadence) 
 
 import streamlit as st
 
-from salesopt import contract
-from salesopt.dashboards import yearly_target
-from salesopt.summary import implied_quota
+from salesopt.content import contract
+from salesopt.management.dashboards import yearly_target
+from salesopt.report.figures import implied_quota
 from ui import funnel_ui, performance_ui, widgets
 
 widgets.frame()

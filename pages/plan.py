@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from salesopt.assessment import to_json, to_yaml
-from salesopt.export import file_slug, render, tables_zip
-from salesopt.plan import build_plan
-from salesopt.summary import cohort_csv, recommendation_csv, stage_csv
+from salesopt.model.assessment import to_json, to_yaml
+from salesopt.report.export import file_slug, render, tables_zip
+from salesopt.report.figures import cohort_csv, recommendation_csv, stage_csv
+from salesopt.report.plan import build_plan
 from ui import funnel_ui, state, widgets
 
 widgets.frame()

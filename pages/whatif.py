@@ -3,8 +3,8 @@ reverse funnel, capacity, and the Monte Carlo forecast range of the open pipelin
 
 import streamlit as st
 
-from salesopt.baseline import calibrate
-from salesopt.whatif import BASELINE_FIELDS
+from salesopt.forecast.baseline import calibrate
+from salesopt.forecast.whatif import BASELINE_FIELDS
 from ui import funnel_ui, whatif_ui, widgets
 
 widgets.frame()

@@ -31,8 +31,8 @@ def _write_assessment(path: Path, text_json: str, text_yaml: str) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from salesopt.assessment import to_json, to_yaml
     from salesopt.demo import demo_assessment, generate_crm
+    from salesopt.model.assessment import to_json, to_yaml
 
     assessment = demo_assessment()
     _write_assessment(Path(args.output), to_json(assessment), to_yaml(assessment))
@@ -42,8 +42,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from salesopt.assessment import AssessmentFileError, from_file_bytes
-    from salesopt.frameworks import load_catalog
+    from salesopt.content.frameworks import load_catalog
+    from salesopt.model.assessment import AssessmentFileError, from_file_bytes
 
     source = Path(args.assessment)
     try:
@@ -63,7 +63,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         import hashlib
 
         from salesopt.crm import CrmError, NoStageColumn
-        from salesopt.pipeline import evaluate, load, stage_map_for
+        from salesopt.funnel.stage2 import evaluate, load, stage_map_for
 
         crm, f = assessment.funnel.crm, assessment.funnel
         raw_crm = _read(args.crm)
@@ -103,8 +103,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
             basis=f.win_rate_basis,
             benchmark=load_catalog().benchmarks().get(f.benchmark_id or ""),
         )
-    from salesopt.export import render
-    from salesopt.plan import build_plan
+    from salesopt.report.export import render
+    from salesopt.report.plan import build_plan
 
     plan = build_plan(assessment, load_catalog(), result)
     out.write_bytes(render(plan.markdown, kind, plan.charts, plan.client, meta=plan.meta))
@@ -123,10 +123,10 @@ ANALYZE_FIELDS = ("amount", "currency", "created_date", "close_date", "won_time"
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from salesopt import fmt
     from salesopt.crm import CrmError, NoStageColumn
-    from salesopt.evaluation import as_json
-    from salesopt.pipeline import evaluate, load, stage_map_for
+    from salesopt.funnel.sql import as_json
+    from salesopt.funnel.stage2 import evaluate, load, stage_map_for
+    from salesopt.report import fmt
 
     overrides = _overrides(args.map)
     if not Path(args.path).is_file():
@@ -135,7 +135,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     history = (_read(args.history), args.history) if args.history else None
     benchmark = None
     if args.benchmark and args.benchmark != "none":
-        from salesopt.frameworks import load_kind
+        from salesopt.content.frameworks import load_kind
 
         sets, _ = load_kind("benchmarks")
         if args.benchmark not in sets:
@@ -214,7 +214,7 @@ def _overrides(items: list[str]) -> dict[str, str]:
 
 
 def cmd_frameworks_check(args: argparse.Namespace) -> int:
-    from salesopt.frameworks import FRAMEWORKS_DIR, load_catalog
+    from salesopt.content.frameworks import FRAMEWORKS_DIR, load_catalog
 
     directory = Path(args.dir) if args.dir else FRAMEWORKS_DIR
     if not directory.is_dir():
@@ -230,7 +230,7 @@ def cmd_frameworks_check(args: argparse.Namespace) -> int:
 
 
 def cmd_frameworks_schema(args: argparse.Namespace) -> int:
-    from salesopt.frameworks import write_schemas
+    from salesopt.content.frameworks import write_schemas
 
     for path in write_schemas(Path(args.dir) if args.dir else None):
         print(f"wrote {path}")

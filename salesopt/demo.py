@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from salesopt.assessment import (
+from salesopt.model.assessment import (
     Assessment,
     BusinessCase,
     ContentStatus,

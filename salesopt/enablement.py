@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from salesopt.frameworks import EnablementKit
+from salesopt.content.frameworks import EnablementKit
 
 
 def _key(name: str) -> str:

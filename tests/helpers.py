@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from salesopt.funnel import Analysis, Leak, StageRow
+from salesopt.funnel.analysis import Analysis, Leak, StageRow
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

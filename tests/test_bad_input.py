@@ -4,20 +4,19 @@ the importer and the calculators never raise on anything."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesopt.assessment import AssessmentFileError, from_file_bytes
+from salesopt.content.frameworks import Scorecard, validate_text
 from salesopt.crm import CrmError, import_opportunities, read_table
-from salesopt.frameworks import Scorecard, validate_text
-from salesopt.funnel import analyze, classify
-from salesopt.stages import detect
+from salesopt.funnel.analysis import analyze, classify
+from salesopt.funnel.stages import detect
+from salesopt.model.assessment import AssessmentFileError, from_file_bytes
+from tests.helpers import ROOT
 
-CORPUS = Path(__file__).parent / "fixtures" / "bad"
+CORPUS = ROOT / "tests" / "fixtures" / "bad"
 
 # file -> (outcome, text the message must contain). outcome: "error" = refused with one message;
 # "rejected" = imported, with that reason on a rejected row; "emptied" = imported, every deal kept,

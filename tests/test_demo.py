@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from salesopt.demo import AS_OF, CRM_COLUMNS, demo_assessment, generate_crm
-from salesopt.summary import context_figures, implied_quota, revenue_per_rep
+from salesopt.report.figures import context_figures, implied_quota, revenue_per_rep
 
 
 def test_demo_assessment_is_the_seed_usage_example():
@@ -31,7 +31,7 @@ def test_stage_one_figures_of_the_demo():
 
 
 def test_figures_are_undefined_not_zero_without_answers():
-    from salesopt.assessment import Assessment
+    from salesopt.model.assessment import Assessment
 
     empty = Assessment()
     assert implied_quota(empty) is None

@@ -10,8 +10,8 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from salesopt.assessment import Assessment
 from salesopt.demo import demo_assessment
+from salesopt.model.assessment import Assessment
 from salesopt.storage import Conflict, NotFound, StorageError, Store, hash_token
 
 

@@ -13,7 +13,7 @@ import sys
 import pytest
 from sqlalchemy import text
 
-from salesopt.assessment import Assessment
+from salesopt.model.assessment import Assessment
 from salesopt.storage import Store
 
 WRITER = """

@@ -8,7 +8,7 @@ import zipfile
 
 import streamlit as st
 
-from salesopt.assessment import to_json
+from salesopt.model.assessment import to_json
 from salesopt.storage import NotFound
 from ui import state, widgets
 

@@ -8,10 +8,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from salesopt import charts, fmt
-from salesopt.assessment import Assessment, ContentStatus, OnboardingRow, SopRow, ToolStatus
+from salesopt.content.frameworks import EnablementKit
 from salesopt.enablement import gap_scores, leak_content, onboarding_weeks, stack_gaps
-from salesopt.frameworks import EnablementKit
+from salesopt.model.assessment import Assessment, ContentStatus, OnboardingRow, SopRow, ToolStatus
+from salesopt.report import charts, fmt
 from ui import state, widgets
 
 STATUSES = ["have", "outdated", "missing"]

@@ -8,15 +8,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from salesopt import charts, fmt
-from salesopt.answers import parse_money
-from salesopt.assessment import Assessment, CrmSource, WorkshopRow
-from salesopt.benchmarks import BenchmarkSet
+from salesopt.content.benchmarks import BenchmarkSet
 from salesopt.crm import COHORT_FIELDS, FIELDS, CrmError, NoStageColumn
-from salesopt.funnel import analyze_volumes
-from salesopt.priorities import SHOWN, prioritized_table, priority_mix
-from salesopt.stages import ROLES, NoWonStage, role_rows, roles_from_rows
-from salesopt.summary import bottleneck_lines, cohort_table, funnel_figures, stage_table
+from salesopt.funnel.analysis import analyze_volumes
+from salesopt.funnel.priorities import SHOWN, prioritized_table, priority_mix
+from salesopt.funnel.stages import ROLES, NoWonStage, role_rows, roles_from_rows
+from salesopt.model.answers import parse_money
+from salesopt.model.assessment import Assessment, CrmSource, WorkshopRow
+from salesopt.report import charts, fmt
+from salesopt.report.figures import bottleneck_lines, cohort_table, funnel_figures, stage_table
 from ui import state, widgets
 
 UPLOAD_LIMIT_MB = 200
@@ -546,7 +546,7 @@ def scoring_panel(assessment: Assessment, result: Any, problem: str | None) -> N
         return
     model_id = st.selectbox("Scoring model", list(models), format_func=lambda k: models[k].title, key="funnel.scoring")
     model = models[model_id]
-    from salesopt.opportunity_scoring import usable_criteria
+    from salesopt.funnel.scoring import usable_criteria
 
     used = result._remember(
         ("usable", model.id, hash(model)), lambda: usable_criteria(result.scoring_frame(model), model)

@@ -1,5 +1,5 @@
 """Stage 5 widgets: metrics framework, rep / manager / executive dashboards from the export,
-forecast categories and accuracy, performance tiers. Calculations are in salesopt.performance."""
+forecast categories and accuracy, performance tiers. Calculations are in salesopt.management.performance."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from salesopt import dashboard_charts, fmt
-from salesopt.assessment import Assessment, ForecastRow, MetricChoice, QuotaRow
-from salesopt.dashboards import (
+from salesopt.content.frameworks import PerformanceKit
+from salesopt.forecast.montecarlo import in_period, period_forecast
+from salesopt.management import charts as dashboard_charts
+from salesopt.management.dashboards import (
     FILTER_COLUMNS,
     Filters,
     apply_filters,
@@ -23,9 +24,7 @@ from salesopt.dashboards import (
     quarters,
     revenue_by_quarter,
 )
-from salesopt.frameworks import PerformanceKit
-from salesopt.montecarlo import in_period, period_forecast
-from salesopt.performance import (
+from salesopt.management.performance import (
     QuotaPeriod,
     accuracy,
     forecast_categories,
@@ -37,6 +36,8 @@ from salesopt.performance import (
     trends,
     won_by_owner,
 )
+from salesopt.model.assessment import Assessment, ForecastRow, MetricChoice, QuotaRow
+from salesopt.report import fmt
 from ui import state, widgets
 
 

@@ -8,14 +8,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from salesopt import business_case, charts, fmt
-from salesopt import contract as c
-from salesopt.assessment import Assessment, BusinessCase, ObjectionResponse, ScoredDeal
-from salesopt.frameworks import Scorecard
-from salesopt.methodology import recommend, spin_guide, spin_markdown
-from salesopt.objections import playbook
-from salesopt.priorities import largest_open, tier_mix
-from salesopt.scorecards import check_custom, score, score_pipeline, with_custom
+from salesopt.content import contract as c
+from salesopt.content.frameworks import Scorecard
+from salesopt.funnel.priorities import largest_open, tier_mix
+from salesopt.model.assessment import Assessment, BusinessCase, ObjectionResponse, ScoredDeal
+from salesopt.qualification import business_case
+from salesopt.qualification.methodology import recommend, spin_guide, spin_markdown
+from salesopt.qualification.objections import playbook
+from salesopt.qualification.scorecards import check_custom, score, score_pipeline, with_custom
+from salesopt.report import charts, fmt
 from ui import state, widgets
 
 PIPELINE_ROWS = 50

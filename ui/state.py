@@ -18,8 +18,8 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from salesopt.assessment import Assessment, AssessmentFileError, from_file_bytes, to_dict
-from salesopt.frameworks import Catalog, load_catalog
+from salesopt.content.frameworks import Catalog, load_catalog
+from salesopt.model.assessment import Assessment, AssessmentFileError, from_file_bytes, to_dict
 from salesopt.storage import Conflict, NotFound, StorageError, Store, default_url
 
 K_ASSESSMENT = "so.assessment"
@@ -163,8 +163,8 @@ def start_new(title: str, company: str) -> bool:
 
 def open_demo() -> bool:
     """The seed's example with its generated CRM export already loaded in Stage 2."""
-    from salesopt.assessment import CrmSource
     from salesopt.demo import demo_assessment, demo_crm_csv  # numpy/pandas: imported when needed
+    from salesopt.model.assessment import CrmSource
 
     demo = demo_assessment()
     try:
@@ -429,7 +429,7 @@ def imported(
     as Parquet by SHA-256 and options (a restart reads it back). ``_progress`` hears the steps of
     a first read (a cached function could not draw them: Streamlit replays what it draws)."""
     from salesopt.crm import cache
-    from salesopt.pipeline import load
+    from salesopt.funnel.stage2 import load
     from salesopt.storage import cache_dir
 
     key = (digest, name, overrides, dayfirst, history)
@@ -468,8 +468,8 @@ def evaluated(
     benchmark_id: str | None,
     probabilities: tuple[tuple[str, float], ...] = (),
 ) -> Any:
-    from salesopt.forecast_weights import category_weights
-    from salesopt.pipeline import evaluate, stage_map_for
+    from salesopt.forecast.weights import category_weights
+    from salesopt.funnel.stage2 import evaluate, stage_map_for
 
     result = imported(*import_key)
     stage_map = stage_map_for(result, list(order) or None, list(won), list(lost), dict(probabilities) or None)

@@ -8,13 +8,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from salesopt import charts, fmt
-from salesopt.assessment import Assessment
-from salesopt.baseline import Calibration
-from salesopt.forecast_weights import weighted_inputs
-from salesopt.impact import binding_note, expected_impact, headline, lever_uplifts, programme_case
-from salesopt.montecarlo import default_period, forecast_period, pro_rata_target
-from salesopt.whatif import (
+from salesopt.forecast.baseline import Calibration
+from salesopt.forecast.impact import binding_note, expected_impact, headline, lever_uplifts, programme_case
+from salesopt.forecast.montecarlo import default_period, forecast_period, pro_rata_target
+from salesopt.forecast.weights import weighted_inputs
+from salesopt.forecast.whatif import (
     BASELINE_FIELDS,
     Baseline,
     Levers,
@@ -26,6 +24,8 @@ from salesopt.whatif import (
     reverse_funnel,
     sensitivity,
 )
+from salesopt.model.assessment import Assessment
+from salesopt.report import charts, fmt
 from ui import state, widgets
 
 PROBABILITY_SOURCES = {
@@ -483,7 +483,7 @@ def _programme(assessment: Assessment, impact: Any) -> None:
 
 
 def _tier_probabilities(assessment: Assessment, result: Any) -> dict[str, float]:
-    from salesopt.scorecards import score_pipeline, with_custom
+    from salesopt.qualification.scorecards import score_pipeline, with_custom
 
     q = assessment.qualification
     card = with_custom(state.catalog().scorecards(), q.custom_frameworks).get(q.framework_id)

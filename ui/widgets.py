@@ -10,11 +10,11 @@ from typing import Any
 
 import streamlit as st
 
-from salesopt import progress
-from salesopt.answers import display, editable, parse
-from salesopt.assessment import Assessment
-from salesopt.frameworks import Question, Stage
-from salesopt.summary import Figure, aspect_summaries
+from salesopt.content.frameworks import Question, Stage
+from salesopt.model import progress
+from salesopt.model.answers import display, editable, parse
+from salesopt.model.assessment import Assessment
+from salesopt.report.figures import Figure, aspect_summaries
 from ui import state
 
 PLACEHOLDERS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from salesopt.assessment import Assessment, WorkshopRow
+from salesopt.model.assessment import Assessment, WorkshopRow
 from salesopt.storage import Store
 from tests.helpers import REAL_DATA, ROOT, open_demo, tab
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from salesopt.assessment import QuotaRow
+from salesopt.model.assessment import QuotaRow
 from salesopt.storage import Store
 from tests.helpers import PAGES, ROOT, open_demo
 

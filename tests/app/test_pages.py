@@ -231,8 +231,8 @@ def test_whatif_without_stage_two_asks_for_the_baseline(app):
 
 
 def test_importing_an_assessment_file_creates_a_new_private_copy(app, db_path):
-    from salesopt.assessment import to_json
     from salesopt.demo import demo_assessment
+    from salesopt.model.assessment import to_json
 
     demo = demo_assessment()
     app.file_uploader(key="home.upload").upload("client.json", to_json(demo).encode(), "application/json").run()
@@ -270,7 +270,7 @@ def test_a_broken_framework_file_is_listed_on_home_and_the_app_still_runs(db_pat
 
     import streamlit as st
 
-    import salesopt.frameworks as fw
+    import salesopt.content.frameworks as fw
 
     shutil.copytree(fw.FRAMEWORKS_DIR, tmp_path / "fw")
     (tmp_path / "fw" / "dialogue" / "2_funnel.yaml").write_text("id: funnel\nnumber: 2\ncolour: red\n")

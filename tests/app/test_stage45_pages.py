@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from salesopt.assessment import ContentStatus, ForecastRow, QuotaRow
+from salesopt.model.assessment import ContentStatus, ForecastRow, QuotaRow
 from salesopt.storage import Store
 from tests.helpers import ROOT, open_demo
 

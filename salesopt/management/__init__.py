@@ -1,0 +1,1 @@
+"""Stage 5: forecast categories, accuracy, quota periods, tiers, the rep, manager and executive dashboards."""

@@ -1,0 +1,413 @@
+"""The Assessment: one engagement's answers and figures, the single source of truth.
+
+JSON and YAML round-trip exactly (:func:`to_json`/:func:`from_json`, :func:`to_yaml`/:func:`from_yaml`).
+Files carry ``schema_version``; :data:`MIGRATIONS` upgrades older versions step by step, and a file
+that cannot be read is refused with an :class:`AssessmentFileError` that says why.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from salesopt.content.frameworks import STAGE_IDS, Stage
+from salesopt.model.answers import AnswerValue
+
+SCHEMA_VERSION = 1
+
+# version n -> function turning a version-n dict into a version-(n+1) dict
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+class AssessmentFileError(ValueError):
+    """An assessment file that cannot be used; the message says what and where."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _plain(value: object) -> object:
+    """Models (also inside lists and dicts) as plain data, so validation sees every field again:
+    a model built with model_copy(update=...) was never validated."""
+    if isinstance(value, BaseModel):
+        return {k: _plain(v) for k, v in dict(value).items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+class _Model(BaseModel):
+    """Frozen: a change is a new, validated model (:meth:`Assessment.updated`), never an attribute set."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StageSection(_Model):
+    """The answers of one dialogue stage."""
+
+    answers: dict[str, AnswerValue] = Field(default_factory=dict, description="Answer per question id.")
+    closing_answer: str = Field("", description="Answer to the stage's closing question.")
+    step: int = Field(0, ge=0, description="The aspect the dialogue is on, so a resume returns there.")
+    question_step: int = Field(0, ge=0, description="The question a workshop (one question at a time) is on.")
+
+
+class ContextSection(StageSection):
+    """Stage 1: sales context."""
+
+
+class CrmSource(_Model):
+    """An uploaded CRM export (kept in storage by its SHA-256) and how to read it."""
+
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    name: str = Field(min_length=1, max_length=300)
+    size: int = Field(ge=0)
+    history_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+    history_name: str | None = None
+    overrides: dict[str, str] = Field(default_factory=dict, description="field -> column ('' = not mapped)")
+    dayfirst: bool = False
+    stage_order: list[str] = Field(default_factory=list, description="Funnel stages in order, won last; [] = detected")
+    won: list[str] = Field(default_factory=list)
+    lost: list[str] = Field(default_factory=list)
+    stage_probabilities: dict[str, float] = Field(
+        default_factory=dict, description="stage -> default win probability (0-1) set on the stage mapping screen"
+    )
+
+    @field_validator("stage_probabilities")
+    @classmethod
+    def _probabilities_in_range(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = [k for k, p in value.items() if not 0 <= p <= 1]
+        if bad:
+            raise ValueError(f"a stage probability must be between 0 and 1 ({', '.join(bad)})")
+        return value
+
+
+class WorkshopRow(_Model):
+    """One funnel stage typed in during a workshop (aggregate mode, METRICS.md §3)."""
+
+    stage: str = Field(min_length=1, max_length=100)
+    volume: int = Field(ge=0, description="Deals that entered the stage in the period.")
+    days_in_stage: float | None = Field(None, ge=0)
+    value: float | None = Field(None, ge=0, description="Value of the deals that entered the stage.")
+
+
+class FunnelSection(StageSection):
+    """Stage 2: funnel analysis."""
+
+    source: Literal["crm", "workshop"] = "crm"
+    crm: CrmSource | None = None
+    workshop: list[WorkshopRow] = Field(default_factory=list)
+    target: float | None = Field(None, ge=0, description="Revenue target the open pipeline should cover.")
+    closed_only: bool = False
+    win_rate_basis: Literal["closed", "all"] = "closed"
+    benchmark_id: str | None = "b2b"
+
+
+class ScoredDeal(_Model):
+    """A deal scored live against a qualification framework."""
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
+    name: str = Field(min_length=1, max_length=200)
+    framework_id: str = Field(min_length=1)
+    scores: dict[str, int] = Field(default_factory=dict, description="element id -> level score")
+    scored_at: datetime = Field(default_factory=_now)
+
+
+class BusinessCase(_Model):
+    """Value selling inputs (METRICS.md §7), yearly amounts in the assessment's currency."""
+
+    revenue_increase: float = Field(0.0, ge=0)
+    cost_savings: float = Field(0.0, ge=0)
+    efficiency_gains: float = Field(0.0, ge=0)
+    one_time: float = Field(0.0, ge=0, description="One-time investment.")
+    recurring: float = Field(0.0, ge=0, description="Recurring cost per year.")
+    years: int = Field(3, ge=1, le=20)
+    discount_rate: float = Field(0.10, ge=0, le=1)
+
+
+class ObjectionResponse(_Model):
+    """The team's own response to one objection (defaults come from frameworks/objections)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    response: str = Field("", max_length=5000)
+
+
+class QualificationSection(StageSection):
+    """Stage 3: qualification and methodology."""
+
+    framework_id: str = "bant"
+    deals: list[ScoredDeal] = Field(default_factory=list)
+    pipeline: dict[str, dict[str, int]] = Field(
+        default_factory=dict, description="opportunity id -> element scores, for the framework in framework_id"
+    )
+    business_case: BusinessCase = Field(default_factory=BusinessCase)
+    objections: list[ObjectionResponse] = Field(default_factory=list, description="[] = the YAML defaults")
+    custom_frameworks: list[str] = Field(default_factory=list, description="YAML of scorecards the user added")
+
+
+class ContentStatus(_Model):
+    status: Literal["have", "outdated", "missing"]
+    owner: str = Field("", max_length=100)
+    last_updated: str = Field("", max_length=40)
+
+
+class ToolStatus(_Model):
+    status: Literal["in use", "planned", "none"]
+    tool: str = Field("", max_length=200)
+
+
+class OnboardingRow(_Model):
+    name: str = Field(min_length=1, max_length=200)
+    start_week: int = Field(ge=1, le=104)
+    weeks: int = Field(ge=1, le=104)
+
+
+class SopRow(_Model):
+    name: str = Field(min_length=1, max_length=200)
+    target: str = Field("", max_length=300)
+    owner: str = Field("", max_length=100)
+    documented: bool = False
+
+
+class EnablementSection(StageSection):
+    """Stage 4: enablement and tools."""
+
+    content: dict[str, ContentStatus] = Field(default_factory=dict, description="content item id -> status")
+    playbooks: dict[str, list[dict[str, str]]] = Field(default_factory=dict, description="kind -> entries")
+    stack: dict[str, ToolStatus] = Field(default_factory=dict, description="tool category id -> status")
+    onboarding: list[OnboardingRow] = Field(default_factory=list, description="[] = the YAML default plan")
+    sops: list[SopRow] = Field(default_factory=list, description="[] = the YAML defaults, none documented")
+
+
+class MetricChoice(_Model):
+    metric_id: str = Field(min_length=1)
+    target: str = Field("", max_length=100)
+    owner: str = Field("", max_length=100)
+
+
+class QuotaRow(_Model):
+    rep: str = Field(min_length=1, max_length=200)
+    quota: float = Field(gt=0)
+    actual: float | None = Field(None, ge=0, description="Typed actual; else won revenue from the export")
+
+
+class ForecastRow(_Model):
+    period: str = Field(min_length=1, max_length=40)
+    forecast: float = Field(ge=0)
+    actual: float = Field(ge=0)
+
+
+class PerformanceSection(StageSection):
+    """Stage 5: performance management."""
+
+    metrics: list[MetricChoice] = Field(default_factory=list)
+    quotas: list[QuotaRow] = Field(default_factory=list)
+    forecasts: list[ForecastRow] = Field(default_factory=list)
+
+
+class Scenario(_Model):
+    """A named what-if scenario: lever values that differ from the baseline."""
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
+    name: str = Field(min_length=1)
+    levers: dict[str, float] = Field(default_factory=dict)
+    notes: str = ""
+
+
+class WhatIfSection(_Model):
+    """What-if inputs that no dialogue question collects."""
+
+    open_opportunities: float | None = Field(None, ge=0, description="Open opportunities in the pipeline today.")
+    overrides: dict[str, float] = Field(default_factory=dict, description="Baseline figures typed in by the user.")
+    chosen_scenario: str | None = Field(None, description="Id of the scenario that feeds the plan's Expected Impact.")
+
+
+class Assessment(_Model):
+    """One sales process optimization engagement."""
+
+    schema_version: int = Field(SCHEMA_VERSION, description="File format version.")
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    title: str = Field("Sales process assessment", min_length=1, max_length=200)
+    company: str = Field("", max_length=200)
+    currency: str = Field("USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code used for money.")
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+    context: ContextSection = Field(default_factory=ContextSection)
+    funnel: FunnelSection = Field(default_factory=FunnelSection)
+    qualification: QualificationSection = Field(default_factory=QualificationSection)
+    enablement: EnablementSection = Field(default_factory=EnablementSection)
+    performance: PerformanceSection = Field(default_factory=PerformanceSection)
+    whatif: WhatIfSection = Field(default_factory=WhatIfSection)
+    scenarios: list[Scenario] = Field(default_factory=list)
+
+    def section(self, stage_id: str) -> StageSection:
+        section = getattr(self, stage_id) if stage_id in STAGE_IDS else None
+        if not isinstance(section, StageSection):
+            raise KeyError(stage_id)
+        return section
+
+    def with_section(self, stage_id: str, **changes: object) -> Assessment:
+        """A copy with one stage's section changed (answers, closing_answer, step), validated."""
+        return self.updated(stage_id, **changes)
+
+    def with_scenario(self, name: str, levers: dict[str, float]) -> Assessment:
+        """Save a what-if scenario once: the same name again replaces its levers (names are how
+        people tell scenarios apart, so they stay unique)."""
+        name = " ".join(name.split())
+        kept = [sc for sc in self.scenarios if sc.name.casefold() != name.casefold()]
+        same = next((sc for sc in self.scenarios if sc.name.casefold() == name.casefold()), None)
+        new = Scenario(id=same.id, name=name, levers=levers) if same else Scenario(name=name, levers=levers)
+        return self.model_validate({**self.model_dump(), "scenarios": [*(_plain(sc) for sc in kept), _plain(new)]})
+
+    def renamed_scenario(self, scenario_id: str, name: str) -> Assessment:
+        """A scenario renamed; a name another scenario has is refused (ValueError)."""
+        name = " ".join(name.split())
+        if not name:
+            raise ValueError("a scenario needs a name")
+        if any(sc.name.casefold() == name.casefold() and sc.id != scenario_id for sc in self.scenarios):
+            raise ValueError(f"another scenario is already called '{name}'")
+        scenarios = [
+            _plain(sc.model_copy(update={"name": name}) if sc.id == scenario_id else sc) for sc in self.scenarios
+        ]
+        return self.model_validate({**self.model_dump(), "scenarios": scenarios})
+
+    def without_scenario(self, scenario_id: str) -> Assessment:
+        """A scenario deleted (and no longer the plan's choice)."""
+        data = self.model_dump()
+        data["scenarios"] = [_plain(sc) for sc in self.scenarios if sc.id != scenario_id]
+        if self.whatif.chosen_scenario == scenario_id:
+            data["whatif"] = {**data["whatif"], "chosen_scenario": None}
+        return self.model_validate(data)
+
+    def updated(self, part: str, **changes: object) -> Assessment:
+        """A copy with fields of one part (a stage section, 'whatif', ...) changed. Validated as a
+        loaded file is: an invalid value raises ValidationError here, never reaches storage."""
+        current = getattr(self, part)
+        data = current.model_dump()
+        data.update({k: _plain(v) for k, v in changes.items()})
+        new_part = type(current).model_validate(data)
+        return self.model_copy(update={part: new_part, "updated_at": _now()})
+
+    def with_answer(self, stage_id: str, question_id: str, value: AnswerValue) -> Assessment:
+        answers = dict(self.section(stage_id).answers)
+        if value is None:
+            answers.pop(question_id, None)
+        else:
+            answers[question_id] = value
+        return self.with_section(stage_id, answers=answers)
+
+
+def stage_progress(assessment: Assessment, stage: Stage) -> tuple[int, int]:
+    """(answered, total) for a stage, the closing question counted as one."""
+    section = assessment.section(stage.id)
+    ids = [q.id for q in stage.questions()]
+    answered = sum(1 for qid in ids if section.answers.get(qid) not in (None, "", []))
+    return answered + (1 if section.closing_answer.strip() else 0), len(ids) + 1
+
+
+# ---- files -------------------------------------------------------------------------------------
+
+
+def to_dict(assessment: Assessment) -> dict[str, Any]:
+    return assessment.model_dump(mode="json")
+
+
+def to_json(assessment: Assessment) -> str:
+    return json.dumps(to_dict(assessment), indent=2, ensure_ascii=False) + "\n"
+
+
+class _Dumper(yaml.SafeDumper):
+    """Readable Unicode, but strings holding a character YAML reads as a line break are quoted
+    (escaped), so every string round-trips exactly."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if any(c in value for c in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def to_yaml(assessment: Assessment) -> str:
+    return yaml.dump(to_dict(assessment), Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+
+
+def from_dict(data: object, source: str = "assessment") -> Assessment:
+    """Validate a parsed file, migrating older schema versions first."""
+    if not isinstance(data, dict):
+        raise AssessmentFileError(f"{source}: not an assessment file (expected a mapping of fields at the top level)")
+    if "schema_version" not in data or "context" not in data:
+        raise AssessmentFileError(
+            f"{source}: not a salesopt assessment file (no 'schema_version' or 'context' field); "
+            "export one from the app's Home page or with 'salesopt demo -o FILE'"
+        )
+    version = data["schema_version"]
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise AssessmentFileError(f"{source}: schema_version: expected a whole number, got {version!r}")
+    if version > SCHEMA_VERSION:
+        raise AssessmentFileError(
+            f"{source}: written by a newer salesopt (schema {version}); this one reads up to "
+            f"schema {SCHEMA_VERSION}: upgrade salesopt to open it"
+        )
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise AssessmentFileError(
+                f"{source}: schema {version} is too old for this salesopt (reads {SCHEMA_VERSION}); "
+                "open it with an older release and export it again"
+            )
+        data = step(dict(data))
+        version += 1
+        data["schema_version"] = version
+    try:
+        return Assessment.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{source}: not a valid assessment ({exc.error_count()} problem(s)):"]
+        for e in exc.errors()[:20]:
+            field = ".".join(str(p) for p in e["loc"]) or "(top level)"
+            msg = "unknown field" if e["type"] == "extra_forbidden" else str(e["msg"])
+            lines.append(f"  {field}: {msg}")
+        raise AssessmentFileError("\n".join(lines)) from None
+
+
+def from_json(text: str | bytes, source: str = "assessment.json") -> Assessment:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise AssessmentFileError(f"{source}: not valid JSON{where}: {getattr(exc, 'msg', exc)}") from None
+    return from_dict(data, source)
+
+
+def from_yaml(text: str | bytes, source: str = "assessment.yaml") -> Assessment:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise AssessmentFileError(f"{source}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    return from_dict(data, source)
+
+
+def from_file_bytes(raw: bytes, name: str) -> Assessment:
+    """Read an uploaded or saved assessment file, JSON or YAML, decided by its content."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AssessmentFileError(
+            f"{name}: not a text file (byte {exc.start} is not UTF-8); choose a .json or .yaml assessment file"
+        ) from None
+    if "\x00" in text:
+        raise AssessmentFileError(f"{name}: binary content; choose a .json or .yaml assessment file")
+    if text.lstrip().startswith(("{", "[")):
+        return from_json(text, name)
+    return from_yaml(text, name)

@@ -1,0 +1,1 @@
+"""Stage 3: scorecards, methodology fit, the value-selling business case."""

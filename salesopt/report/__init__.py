@@ -1,0 +1,1 @@
+"""What people read: formatted figures, charts, findings, the plan and its exports."""

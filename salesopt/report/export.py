@@ -1,0 +1,219 @@
+"""Exports: the plan as one self-contained HTML document and the same document as a PDF, and CSV
+tables safe to open in a spreadsheet.
+
+- Markdown -> HTML with markdown-it-py, raw HTML disabled, so text a user typed can never become
+  markup or script. Charts are rendered by vl-convert (Vega-Lite without a browser) as SVG, sized
+  to the text width with type matching the body (salesopt.report.charts.for_document).
+- The page (cover, contents, draft banner, body) and its print CSS live in salesopt.report.document; the
+  PDF is that same page rendered by WeasyPrint, tagged (PDF/UA-1), so the two formats share one
+  layout and one palette. WeasyPrint needs Pango and HarfBuzz (Debian: PDF_LIBRARIES).
+- CSV: a text cell starting with = + - @, a tab or a carriage return gets a leading apostrophe, so
+  a spreadsheet shows it as text instead of running it as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections.abc import Iterable
+
+import altair as alt
+import pandas as pd
+
+from salesopt.report.document import PDF_LIBRARIES, DocumentMeta, meta_for, page
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CHART_MARK = "[[chart:{}]]"
+
+
+def file_slug(text: str, fallback: str = "assessment") -> str:
+    """A file-name-safe version of a title: 'ACME · FY27 plan' -> 'acme---fy27-plan'."""
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")[:60] or fallback
+
+
+def csv_safe(value: object) -> object:
+    """A cell as a spreadsheet should read it: text that looks like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """A table as CSV with formula-looking text neutralized (headers too)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([csv_safe(str(c)) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        writer.writerow(["" if v is None or (isinstance(v, float) and pd.isna(v)) else csv_safe(v) for v in row])
+    return buf.getvalue()
+
+
+def _svg(chart: alt.Chart) -> str:
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(chart.to_dict())
+
+
+def place_charts(markdown: str, charts: dict[str, tuple[str, alt.Chart]], after: dict[str, str]) -> str:
+    """Put a chart marker line after the heading named in ``after`` (chart id -> heading text)."""
+    lines = markdown.split("\n")
+    out: list[str] = []
+    pending: list[str] = []
+    for line in lines:
+        if line.startswith("#") and pending:
+            out += [*(f"{CHART_MARK.format(c)}\n" for c in pending)]
+            pending = []
+        out.append(line)
+        heading = line.lstrip("#").strip()
+        pending += [cid for cid, h in after.items() if h == heading and cid in charts]
+    out += [CHART_MARK.format(c) for c in pending]
+    return "\n".join(out)
+
+
+def _document_svg(chart: alt.Chart) -> str:
+    """The chart as SVG at document size (text width, body-sized type)."""
+    import vl_convert as vlc
+
+    from salesopt.report.charts import for_document
+
+    return vlc.vegalite_to_svg(for_document(chart))
+
+
+def body_html(markdown: str, charts: dict[str, tuple[str, alt.Chart]] | None = None) -> str:
+    """The Markdown as HTML with each chart marker replaced by its figure (SVG and caption)."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    body = md.render(markdown)
+    for cid, (caption, chart) in (charts or {}).items():
+        svg = _document_svg(chart).replace("<svg ", f'<svg role="img" aria-label="{html.escape(caption)}" ', 1)
+        figure = f"<figure>{svg}<figcaption>{html.escape(caption)}</figcaption></figure>"
+        body = body.replace(f"<p>{CHART_MARK.format(cid)}</p>", figure)
+    return body
+
+
+def to_html(
+    markdown: str,
+    charts: dict[str, tuple[str, alt.Chart]] | None = None,
+    title: str = "Plan",
+    meta: DocumentMeta | None = None,
+) -> str:
+    """A self-contained HTML document: no external files, charts inline as SVG, no raw HTML from text."""
+    return page(body_html(markdown, charts), meta_for(title, meta))
+
+
+class PdfUnavailable(RuntimeError):
+    """The PDF renderer's system libraries are missing; the message says what to install."""
+
+
+def html_to_pdf(document: str) -> bytes:
+    """The HTML document as a tagged PDF (PDF/UA-1: structure tree, language, title) by WeasyPrint."""
+    try:
+        from weasyprint import HTML
+    except OSError as exc:  # Pango / HarfBuzz not installed
+        raise PdfUnavailable(
+            "The PDF needs the Pango and HarfBuzz libraries. Install them with: "
+            f"apt-get install {' '.join(PDF_LIBRARIES)} ({exc})"
+        ) from None
+    return HTML(string=document).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+
+
+def to_pdf(
+    markdown: str,
+    charts: dict[str, tuple[str, alt.Chart]] | None = None,
+    title: str = "Plan",
+    meta: DocumentMeta | None = None,
+) -> bytes:
+    """The plan as PDF: the HTML document printed with its print CSS (cover, contents, page numbers)."""
+    return html_to_pdf(to_html(markdown, charts, title, meta))
+
+
+def tables_zip(tables: Iterable[tuple[str, pd.DataFrame]]) -> bytes:
+    """Several CSV tables in one zip, each neutralized."""
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, frame in tables:
+            zf.writestr(f"{name}.csv", to_csv(frame))
+    return buf.getvalue()
+
+
+CHART_PLACES = {
+    "funnel": "Funnel Analysis",
+    "conversion": "Conversion Analysis",
+    "cash_flow": "ROI Calculation",
+    "scenarios": "Performance Improvements",
+}
+
+
+def plan_charts(
+    analysis=None,
+    business_case=None,
+    impact: pd.DataFrame | None = None,  # type: ignore[no-untyped-def]
+    target: float | None = None,
+) -> dict[str, tuple[str, alt.Chart]]:
+    """The charts that matter for the plan, from what the assessment has."""
+    from salesopt.qualification import business_case as bc_mod
+    from salesopt.report import charts
+
+    out: dict[str, tuple[str, alt.Chart]] = {}
+    if analysis is not None and analysis.stages:
+        out["funnel"] = (
+            "Deals that reached each stage; the percent is the conversion to the next stage.",
+            charts.funnel(analysis.stages),
+        )
+        if any(s.conversion_to_next is not None for s in analysis.stages):
+            out["conversion"] = (
+                "Stage conversion against benchmark; below-benchmark transitions in vermillion.",
+                charts.conversion_vs_benchmark(analysis.stages),
+            )
+    if business_case is not None and (
+        business_case.revenue_increase or business_case.cost_savings or business_case.efficiency_gains
+    ):
+        r = bc_mod.evaluate(
+            business_case.revenue_increase,
+            business_case.cost_savings,
+            business_case.efficiency_gains,
+            business_case.one_time,
+            business_case.recurring,
+            business_case.years,
+            business_case.discount_rate,
+        )
+        flow = pd.DataFrame(
+            bc_mod.cumulative_cash_flow(
+                business_case.one_time, r.annual_benefit, business_case.recurring, business_case.years
+            ),
+            columns=["month", "cumulative"],
+        )
+        out["cash_flow"] = (
+            "Cumulative net cash of the business case; the dot marks payback.",
+            charts.cash_flow(flow, r.payback_months),
+        )
+    if impact is not None and len(impact) > 1 and target:
+        out["scenarios"] = (
+            "Projected revenue per year: baseline and the chosen scenario against the target.",
+            charts.scenarios(impact, target),
+        )
+    return out
+
+
+def render(
+    markdown: str,
+    fmt_: str,
+    charts: dict[str, tuple[str, alt.Chart]],
+    title: str,
+    *,
+    meta: DocumentMeta | None = None,
+) -> bytes:
+    """The plan in one format: 'md', 'html' or 'pdf'. ``meta`` fills the cover, running header and
+    draft banner; without it the cover names ``title`` as the client and today's date."""
+    if fmt_ == "md":
+        return markdown.encode("utf-8")
+    placed = place_charts(markdown, charts, CHART_PLACES)
+    if fmt_ == "html":
+        return to_html(placed, charts, title, meta).encode("utf-8")
+    if fmt_ == "pdf":
+        return to_pdf(placed, charts, title, meta)
+    raise ValueError(f"unknown format '{fmt_}'")

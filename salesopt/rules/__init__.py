@@ -1,0 +1,1 @@
+"""Recommendations: the expression language (a leaf), the facts, the engine."""
