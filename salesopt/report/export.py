@@ -17,11 +17,16 @@ import csv
 import html
 import io
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
 
 from salesopt.report.document import PDF_LIBRARIES, DocumentMeta, meta_for, page
+
+if TYPE_CHECKING:
+    from salesopt.funnel.analysis import Analysis
+    from salesopt.model.assessment import BusinessCase
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHART_MARK = "[[chart:{}]]"
@@ -85,7 +90,7 @@ def body_html(markdown: str, charts: dict[str, tuple[str, alt.Chart]] | None = N
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
-    body = md.render(markdown)
+    body: str = md.render(markdown)  # markdown-it types a renderer's output as Any
     for cid, (caption, chart) in (charts or {}).items():
         svg = _document_svg(chart).replace("<svg ", f'<svg role="img" aria-label="{html.escape(caption)}" ', 1)
         figure = f"<figure>{svg}<figcaption>{html.escape(caption)}</figcaption></figure>"
@@ -110,13 +115,14 @@ class PdfUnavailable(RuntimeError):
 def html_to_pdf(document: str) -> bytes:
     """The HTML document as a tagged PDF (PDF/UA-1: structure tree, language, title) by WeasyPrint."""
     try:
-        from weasyprint import HTML
+        from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
     except OSError as exc:  # Pango / HarfBuzz not installed
         raise PdfUnavailable(
             "The PDF needs the Pango and HarfBuzz libraries. Install them with: "
             f"apt-get install {' '.join(PDF_LIBRARIES)} ({exc})"
         ) from None
-    return HTML(string=document).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    pdf: bytes = HTML(string=document).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return pdf
 
 
 def to_pdf(
@@ -149,9 +155,9 @@ CHART_PLACES = {
 
 
 def plan_charts(
-    analysis=None,
-    business_case=None,
-    impact: pd.DataFrame | None = None,  # type: ignore[no-untyped-def]
+    analysis: Analysis | None = None,
+    business_case: BusinessCase | None = None,
+    impact: pd.DataFrame | None = None,
     target: float | None = None,
 ) -> dict[str, tuple[str, alt.Chart]]:
     """The charts that matter for the plan, from what the assessment has."""

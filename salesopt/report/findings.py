@@ -10,12 +10,18 @@ plan does, in the assessment's currency.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from salesopt.report import fmt
+
+if TYPE_CHECKING:
+    from salesopt.funnel.analysis import Analysis
+    from salesopt.funnel.stage2 import Result
+    from salesopt.model.assessment import Assessment
 
 # a told and a measured figure differ enough to be worth a finding when they differ by this much
 RATE_GAP_POINTS = 0.03  # 3 percentage points for rates
@@ -50,6 +56,7 @@ class Reconciliation:
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
+    """``1 deal``, ``3 deals``."""
     return f"{n:,} {word if n == 1 else (plural or word + 's')}"
 
 
@@ -79,7 +86,7 @@ def losses_by_stage(deals: pd.DataFrame) -> Finding | None:
     )
 
 
-def leak_gap(analysis: Any, deals: pd.DataFrame) -> Finding | None:
+def leak_gap(analysis: Analysis, deals: pd.DataFrame) -> Finding | None:
     """The biggest leak as deals: how many reached its first stage and never reached the next."""
     leak = analysis.biggest_leak
     if leak is None:
@@ -131,7 +138,7 @@ def rep_spread(cohort: pd.DataFrame | None) -> Finding | None:
     rated = rated.dropna(subset=["win_rate"])
     if len(rated) < 2:
         return None
-    best, worst = rated.loc[rated["win_rate"].idxmax()], rated.loc[rated["win_rate"].idxmin()]
+    best, worst = rated.iloc[rated["win_rate"].argmax()], rated.iloc[rated["win_rate"].argmin()]
     spread = float(best["win_rate"] - worst["win_rate"])
     left_out = len(cohort) - len(rated)
     rests = f"{_plural(len(rated), 'rep')} with enough closed deals"
@@ -151,7 +158,7 @@ def rep_spread(cohort: pd.DataFrame | None) -> Finding | None:
 
 def cohort_outliers(cohorts: dict[str, pd.DataFrame]) -> list[Finding]:
     """Groups (segment, lead source, rep, ...) whose win rate the cohort analysis flags as outliers."""
-    out = []
+    out: list[Finding] = []
     for key, table in cohorts.items():
         if table is None or table.empty or "outlier" not in table:
             continue
@@ -214,7 +221,7 @@ def cycle_by_segment(deals: pd.DataFrame, column: str = "segment") -> Finding | 
     med = med[counts.reindex(med.index).fillna(0) >= 5]
     if len(med) < 2:
         return None
-    slow, fast = med.idxmax(), med.idxmin()
+    slow, fast = str(med.idxmax()), str(med.idxmin())  # the groups' names (grouped as text above)
     ratio = med[slow] / med[fast] if med[fast] else None
     return Finding(
         f"cycle_by_{column}",
@@ -228,10 +235,11 @@ def cycle_by_segment(deals: pd.DataFrame, column: str = "segment") -> Finding | 
 
 
 def _days(value: float) -> str:
+    """Days with months in brackets: ``276 days (9.2 months)``."""
     return f"{value:,.0f} days ({value / fmt.DAYS_PER_MONTH:.1f} months)"
 
 
-def compute(result: Any) -> list[Finding]:
+def compute(result: Result) -> list[Finding]:
     """Every finding the export supports, most important first."""
     a, deals = result.analysis, result.deals
     found: list[Finding | None] = [leak_gap(a, deals), losses_by_stage(deals), loss_reasons(deals)]
@@ -269,6 +277,7 @@ def _told_conversion(text: str, from_stage: str, to_stage: str) -> float | None:
 
 
 def _num(value: object) -> float | None:
+    """An answer as a number, or None when it is not one (a yes/no is not a number)."""
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
@@ -286,20 +295,29 @@ def revenue_last_12_months(deals: pd.DataFrame) -> tuple[float | None, str]:
     return float(won["amount"].fillna(0).sum()), f"{len(won):,} deals won in the 12 months to {last:%Y-%m-%d}"
 
 
-def reconcile(assessment: Any, result: Any) -> list[Reconciliation]:
+def reconcile(assessment: Assessment, result: Result) -> list[Reconciliation]:
     """Stage 1 / Stage 2 answers against the export's figures, where both exist."""
     a, deals, cur = result.analysis, result.deals, assessment.currency
     ctx = assessment.context.answers
     rows: list[Reconciliation] = []
 
     def rate(figure: str, said: float | None, measured: float | None, basis: str) -> None:
+        """A rate row: they agree within RATE_GAP_POINTS."""
         if said is None or measured is None:
             return
         agrees = abs(said - measured) < RATE_GAP_POINTS
         s, m = fmt.percent(said), fmt.percent(measured)
         rows.append(Reconciliation(figure, s, m, agrees, basis, s, m))
 
-    def rel(figure: str, said: float | None, measured: float | None, show: Any, basis: str, short: Any = None) -> None:
+    def rel(
+        figure: str,
+        said: float | None,
+        measured: float | None,
+        show: Callable[[float], str],
+        basis: str,
+        short: Callable[[float], str] | None = None,
+    ) -> None:
+        """An amount, multiple or days row: they agree within RELATIVE_GAP of what was said."""
         if said is None or measured is None or not said:
             return
         agrees = abs(measured - said) / abs(said) < RELATIVE_GAP

@@ -10,11 +10,13 @@ from salesopt.report.plan.text import plural, quote
 
 
 def monday(inputs: Inputs) -> list[str]:
+    """The Monday-morning lists of open deals to act on, per rep."""
     if inputs.result is None:
         return []
     from salesopt.report.actions import monday_lists
 
-    cur, lines = inputs.currency, []
+    cur = inputs.currency
+    lines: list[str] = []
     for lst in monday_lists(inputs.result):
         lines += [f"**{lst.title}** ({plural(lst.total, 'deal')} on {lst.as_of}): {lst.rule}.", ""]
         if not lst.reps:
@@ -28,6 +30,7 @@ def monday(inputs: Inputs) -> list[str]:
 
 
 def data_quality(inputs: Inputs) -> list[str]:
+    """The fields the analysis uses that the export leaves empty, and what filling them unlocks."""
     if inputs.result is None:
         return []
     from salesopt.report.dataquality import field_gaps
@@ -47,6 +50,7 @@ def data_quality(inputs: Inputs) -> list[str]:
 
 
 def data_notes(inputs: Inputs) -> list[str]:
+    """What the import read and kept, its warnings and the figures it cannot define."""
     if inputs.result is None:
         return ["No CRM export was analysed: the figures in this plan are the answers given in the stages."]
     from salesopt.report import dataquality
@@ -60,6 +64,7 @@ def data_notes(inputs: Inputs) -> list[str]:
 
 
 def evidence(inputs: Inputs) -> list[str]:
+    """Every figure in the plan with its value, formula and source."""
     lines = ["| Figure | Value | Formula and source |", "|---|---|---|"]
     for f in context_figures(inputs.assessment):
         if f.value != fmt.DASH:
@@ -68,6 +73,6 @@ def evidence(inputs: Inputs) -> list[str]:
         for f in funnel_figures(inputs.funnel, inputs.currency):
             if f.value != fmt.DASH:
                 lines.append(f"| {f.label} (CRM export) | {f.value} | {quote(f.help)} |")
-    for f in inputs.findings:
-        lines.append(f"| {f.title} | {f.text} | {f.formula}; rests on {f.rests_on} |")
+    for finding in inputs.findings:
+        lines.append(f"| {finding.title} | {finding.text} | {finding.formula}; rests on {finding.rests_on} |")
     return lines if len(lines) > 2 else ["_Missing: no figures yet. Stages 1 and 2 collect them._"]

@@ -3,6 +3,8 @@ or the recommendations, and a "Missing" line naming the stage that collects what
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from salesopt.content.frameworks import Catalog
 from salesopt.funnel.analysis import Analysis
 from salesopt.model.assessment import Assessment
@@ -21,7 +23,8 @@ from salesopt.report.plan.summary import challenges, compensation, exec_findings
 from salesopt.report.plan.text import days_months, quote
 from salesopt.report.plan.tools import funnel_lines, stage3_lines, stage45_lines
 
-CUSTOM = {
+# a section's own builder (Section.custom) -> its lines from the plan's inputs as a whole
+CUSTOM: dict[str, Callable[[Inputs], list[str]]] = {
     "exec_performance": exec_performance,
     "exec_findings": exec_findings,
     "exec_impact": impact_headline,
@@ -40,12 +43,14 @@ CUSTOM = {
 
 
 def section_lines(section: Section, inputs: Inputs) -> list[str]:
+    """A level-3 section's body: the recommendations, its own builder, its answers and tool lines,
+    in the order the section reads best, or a "Missing" line."""
     a = inputs.assessment
     if section.custom == "exec_actions" or section.recs:
         if not inputs.recommendations:
             return [f"_Missing: {section.missing}._"]
         kind = "summary" if section.custom == "exec_actions" else section.recs
-        return recommendation_lines(inputs.recommendations, kind, a.currency, inputs) or [
+        return recommendation_lines(inputs.recommendations, kind, inputs) or [
             "Nothing further in this phase: the items above fill the earlier phases."
         ]
     own = CUSTOM[section.custom](inputs) if section.custom else []
@@ -62,6 +67,8 @@ def section_lines(section: Section, inputs: Inputs) -> list[str]:
 def _section_body(
     section: Section, assessment: Assessment, catalog: Catalog, funnel: Analysis | None = None
 ) -> list[str]:
+    """A section's stage-tool lines and answers (for Performance Metrics: the headline figures first,
+    without the answers they already show)."""
     lines: list[str] = []
     if section.funnel and funnel is not None:
         lines += funnel_lines(section.funnel, funnel, assessment.currency)
@@ -100,7 +107,7 @@ FIGURE_QUESTIONS = ("annual_revenue", "quota_attainment", "win_rate", "avg_deal_
 def _answer_lines(section: Section, assessment: Assessment, catalog: Catalog) -> tuple[list[str], list[str]]:
     """The answers of a section's sources as plan lines, and the stages that have none yet."""
     lines: list[str] = []
-    stages_missing = []
+    stages_missing: list[str] = []
     for src in section.sources:
         stage = catalog.stage(src.stage)
         if stage is None:

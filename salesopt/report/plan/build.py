@@ -4,7 +4,7 @@ once, renders the outline to Markdown and adds the charts and the roadmap table;
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from salesopt.content.frameworks import Catalog
 from salesopt.funnel.analysis import Analysis
@@ -15,8 +15,16 @@ from salesopt.report.plan.outline import OUTLINE
 from salesopt.report.plan.roadmap import roadmap_table
 from salesopt.report.plan.text import quote
 
+if TYPE_CHECKING:
+    from salesopt.forecast.impact import ExpectedImpact
+    from salesopt.funnel.stage2 import Result
+    from salesopt.report.findings import Finding, Reconciliation
+    from salesopt.rules.engine import Recommendation
+
 
 def _render(inputs: Inputs) -> tuple[str, tuple[str, ...], int]:
+    """The plan's Markdown, the titles of the sections with something missing, and how many
+    sections there are (level 3; a level-2 heading only groups them)."""
     a = inputs.assessment
     title = a.company or a.title
     out = [
@@ -25,7 +33,8 @@ def _render(inputs: Inputs) -> tuple[str, tuple[str, ...], int]:
         f'_Assessment "{quote(a.title)}", last updated {a.updated_at:%Y-%m-%d}._',
         "",
     ]
-    missing, total = [], 0
+    missing: list[str] = []
+    total = 0
     for section in OUTLINE:
         out += [f"{'#' * section.level} {section.title}", ""]
         if section.level == 2:
@@ -42,12 +51,13 @@ def _inputs(
     assessment: Assessment,
     catalog: Catalog,
     funnel: Analysis | None,
-    result: Any,
-    recommendations: list[Any] | None,
-    expected: Any = None,
+    result: Result | None,
+    recommendations: list[Recommendation] | None,
+    expected: ExpectedImpact | None = None,
 ) -> Inputs:
-    findings: list[Any] = []
-    told: list[Any] = []
+    """Everything the sections read, with the findings and the told-vs-measured rows of the export."""
+    findings: list[Finding] = []
+    told: list[Reconciliation] = []
     if result is not None:
         from salesopt.report.findings import compute, reconcile
 
@@ -69,14 +79,14 @@ def render_markdown(
     assessment: Assessment,
     catalog: Catalog,
     funnel: Analysis | None = None,
-    recommendations: list[Any] | None = None,
+    recommendations: list[Recommendation] | None = None,
 ) -> str:
     """The plan as Markdown from given parts (no findings or expected impact without the deals:
     use :func:`build_plan`)."""
     return _render(_inputs(assessment, catalog, funnel, None, recommendations))[0]
 
 
-def build_plan(assessment: Assessment, catalog: Catalog, result: Any = None) -> Plan:
+def build_plan(assessment: Assessment, catalog: Catalog, result: Result | None = None) -> Plan:
     """The plan: the one builder behind the Plan page and ``salesopt plan``. ``result`` is the
     Stage 2 evaluation of the CRM export (salesopt.funnel.stage2.evaluate), if any."""
     from salesopt.forecast.impact import expected_impact

@@ -4,12 +4,15 @@ and the success metrics with their baselines, targets and dates."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from salesopt.report import fmt
 from salesopt.report.plan.inputs import Inputs
 from salesopt.report.plan.roadmap import due_date
 from salesopt.report.plan.text import answer_number, days_months, quote
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def impact_headline(inputs: Inputs) -> list[str]:
@@ -47,6 +50,7 @@ def roi_calculation(inputs: Inputs) -> list[str]:
     return roi_lines(programme_case(inputs.assessment, inputs.expected), inputs.currency)
 
 
+# a metric's category -> the roadmap phase by whose end its target is due (others: scale)
 _METRIC_WHEN = {"activity": "foundation", "pipeline": "optimization", "conversion": "optimization"}
 
 
@@ -95,14 +99,16 @@ def _baseline(metric_id: str, inputs: Inputs) -> tuple[str, str]:
     return "not measured yet", "to be set from the first month of tracking"
 
 
-def _created_months(deals: Any) -> float | None:
+def _created_months(deals: pd.DataFrame) -> float | None:
+    """How many months the deals' created dates span (one at least), or None without them."""
     if "created_date" not in deals or not deals["created_date"].notna().any():
         return None
-    span = (deals["created_date"].max() - deals["created_date"].min()).days
+    span: int = (deals["created_date"].max() - deals["created_date"].min()).days
     return max(span / (365.25 / 12), 1.0)
 
 
 def success_metrics(inputs: Inputs) -> list[str]:
+    """Success Metrics: each chosen Stage 5 metric with its baseline, source, target, due date and owner."""
     p, perf = inputs.assessment.performance, inputs.catalog.performance()
     if not p.metrics or perf is None:
         return ["_Missing: no metrics chosen yet. Stage 5 (Performance management) collects them._"]

@@ -5,12 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from salesopt.content.frameworks import Catalog
 from salesopt.funnel.analysis import Analysis
 from salesopt.model.assessment import Assessment
 from salesopt.report.document import DocumentMeta
+
+if TYPE_CHECKING:  # imported where they are used, so building a plan without data stays light
+    import altair as alt
+    import pandas as pd
+
+    from salesopt.forecast.impact import ExpectedImpact
+    from salesopt.funnel.stage2 import Result
+    from salesopt.report.findings import Finding, Reconciliation
+    from salesopt.rules.engine import Recommendation
 
 
 @dataclass(frozen=True)
@@ -21,12 +30,14 @@ class Plan:
     client: str
     date: str
     markdown: str
-    charts: dict[str, Any] = field(default_factory=dict)
+    charts: dict[str, tuple[str, alt.Chart]] = field(default_factory=dict)  # id -> (caption, chart)
     sections_complete: int = 0
     sections_total: int = 0
     missing: tuple[str, ...] = ()
-    roadmap: Any = None  # the roadmap as a table (one row per item), for the CSV download
-    recommendations: tuple[Any, ...] = ()  # the rules that fired (salesopt.rules.engine.run), for the CSV download
+    roadmap: pd.DataFrame | None = None  # the roadmap as a table (one row per item), for the CSV download
+    recommendations: tuple[
+        Recommendation, ...
+    ] = ()  # the rules that fired (salesopt.rules.engine.run), for the CSV download
 
     @property
     def meta(self) -> DocumentMeta:
@@ -47,13 +58,14 @@ class Inputs:
     assessment: Assessment
     catalog: Catalog
     funnel: Analysis | None
-    result: Any
-    recommendations: list[Any]
-    findings: list[Any]
-    told: list[Any]
+    result: Result | None  # the Stage 2 evaluation of the CRM export, if any
+    recommendations: list[Recommendation]
+    findings: list[Finding]
+    told: list[Reconciliation]
     plan_date: date
-    expected: Any = None  # salesopt.forecast.impact.ExpectedImpact of the chosen scenario, if any
+    expected: ExpectedImpact | None = None  # of the chosen scenario, if any
 
     @property
     def currency(self) -> str:
+        """The assessment's currency, for every money figure in the plan."""
         return self.assessment.currency

@@ -5,24 +5,21 @@ roadmap as a table for the CSV download."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
-from salesopt.model.assessment import Assessment
 from salesopt.report.plan.inputs import Inputs
 from salesopt.report.plan.text import quote
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from salesopt.rules.engine import Recommendation
+
+# a phase id -> the month its items are due, after the plan's date ("later" is not a phase of its own)
 PHASE_MONTHS = {"quick_wins": 1, "foundation": 3, "optimization": 6, "scale": 12}
-
-
 PHASE_ORDER = tuple(PHASE_MONTHS)
-
-
 PHASE_CAP = 5
-
-
 SCORE = {"low": 1, "medium": 2, "high": 3}
-
-
 # facts that come from the CRM export: a rule resting on them has measured, not reported, evidence
 DATA_FACTS = frozenset(
     "win_rate cycle coverage required_coverage won_revenue first_conversion leak_from leak_to leak_conversion "
@@ -32,26 +29,28 @@ DATA_FACTS = frozenset(
 
 
 def _add_months(d: date, months: int) -> date:
+    """``months`` later, on the same day of the month (the 28th at most, so every month has it)."""
     y, m = divmod(d.month - 1 + months, 12)
     day = min(d.day, 28)
     return date(d.year + y, m + 1, day)
 
 
 def _fact_names(expression: str) -> set[str]:
+    """The fact names a rule's condition reads."""
     import ast
 
     return {n.id for n in ast.walk(ast.parse(expression, mode="eval")) if isinstance(n, ast.Name)}
 
 
-def _confidence(rec: Any, has_data: bool) -> int:
+def _confidence(rec: Recommendation, has_data: bool) -> int:
     """3 when the rule rests on measured CRM figures, 2 on answers."""
     return 3 if has_data and _fact_names(rec.rule.when) & DATA_FACTS else 2
 
 
-def prioritized(recs: list[Any], has_data: bool) -> list[tuple[Any, int, int, int, float]]:
+def prioritized(recs: list[Recommendation], has_data: bool) -> list[tuple[Recommendation, int, int, int, float]]:
     """(recommendation, impact, confidence, effort, score) ranked by impact x confidence / effort,
     each 1-3 (impact from the rule's priority, effort from its effort, confidence from its evidence)."""
-    rows = []
+    rows: list[tuple[Recommendation, int, int, int, float]] = []
     for r in _unique(recs):
         impact, conf, effort = SCORE[r.rule.priority], _confidence(r, has_data), SCORE[r.rule.effort]
         rows.append((r, impact, conf, effort, impact * conf / effort))
@@ -59,10 +58,11 @@ def prioritized(recs: list[Any], has_data: bool) -> list[tuple[Any, int, int, in
     return sorted(rows, key=lambda t: (-t[4], order[id(t[0])]))
 
 
-def _unique(recs: list[Any]) -> list[Any]:
+def _unique(recs: list[Recommendation]) -> list[Recommendation]:
     """One recommendation per lever and KPI: two rules that pull the same lever towards the same
     KPI are one action (the higher-priority one is kept)."""
-    seen, out = set(), []
+    seen: set[tuple[str, str]] = set()
+    out: list[Recommendation] = []
     for r in recs:
         key = (r.rule.lever, r.kpi or r.title)
         if key in seen:
@@ -72,11 +72,11 @@ def _unique(recs: list[Any]) -> list[Any]:
     return out
 
 
-def schedule(recs: list[Any]) -> dict[str, list[Any]]:
+def schedule(recs: list[Recommendation]) -> dict[str, list[Recommendation]]:
     """The roadmap: each phase holds at most five items, its own first; overflow moves to the
     next phase; no item appears twice."""
-    phases: dict[str, list[Any]] = {p: [] for p in PHASE_ORDER}
-    carry: list[Any] = []
+    phases: dict[str, list[Recommendation]] = {p: [] for p in PHASE_ORDER}
+    carry: list[Recommendation] = []
     for phase in PHASE_ORDER:
         own = [r for r in _unique(recs) if r.rule.phase == phase]
         queue = own + carry
@@ -86,16 +86,19 @@ def schedule(recs: list[Any]) -> dict[str, list[Any]]:
     return phases
 
 
-def _phase_of(rec: Any, plan: dict[str, list[Any]]) -> str:
+def _phase_of(rec: Recommendation, plan: dict[str, list[Recommendation]]) -> str:
+    """The phase the roadmap put a recommendation in (its own phase, or a later one it overflowed to)."""
     return next((p for p, items in plan.items() if any(x is rec for x in items)), rec.rule.phase)
 
 
 def due_date(inputs: Inputs, phase: str) -> str:
+    """When a phase's items are due, as ``YYYY-MM-DD`` (month 12 for anything after the phases)."""
     months = PHASE_MONTHS.get(phase, 12)
     return f"{_add_months(inputs.plan_date, months):%Y-%m-%d}"
 
 
-def _action_line(r: Any, inputs: Inputs, plan: dict[str, list[Any]], long: bool = False) -> str:
+def _action_line(r: Recommendation, inputs: Inputs, plan: dict[str, list[Recommendation]], long: bool = False) -> str:
+    """One recommendation as a list item: owner, due date and KPI; ``long`` adds why and done-when."""
     phase = _phase_of(r, plan)
     kpi = f"; KPI: {quote(r.kpi)}" if r.kpi else ""
     done = f"; done when: {quote(r.done_when).rstrip('.')}" if long and r.done_when else ""
@@ -108,10 +111,9 @@ def _action_line(r: Any, inputs: Inputs, plan: dict[str, list[Any]], long: bool 
     )
 
 
-def recommendation_lines(recs: list[Any], kind: str, currency: str, inputs: Inputs | None = None) -> list[str]:
+def recommendation_lines(recs: list[Recommendation], kind: str, inputs: Inputs) -> list[str]:
     """Recommendations as plan lines: the top three for the summary (by impact x confidence /
     effort), or those the roadmap puts in one phase. No money claim: that is Expected Impact's."""
-    inputs = inputs or Inputs(Assessment(currency=currency), None, None, None, None, recs, [], [], date.today())  # type: ignore[arg-type]
     plan = schedule(recs)
     if kind == "summary":
         top = [row[0] for row in prioritized(recs, inputs.result is not None)[:3]]
@@ -123,13 +125,13 @@ def recommendation_lines(recs: list[Any], kind: str, currency: str, inputs: Inpu
     return lines
 
 
-def roadmap_table(recs: list[Any], plan_date: date) -> Any:
+def roadmap_table(recs: list[Recommendation], plan_date: date) -> pd.DataFrame:
     """The roadmap as rows for a spreadsheet: phase, item, owner, due date, KPI, done when."""
     import pandas as pd
 
     names = {"quick_wins": "Quick Wins (Month 1)", "foundation": "Foundation (Months 2-3)",
              "optimization": "Optimization (Months 4-6)", "scale": "Scale (Months 7-12)", "later": "Later"}  # fmt: skip
-    rows = []
+    rows: list[list[str]] = []
     for phase, items in schedule(recs).items():
         for r in items:
             due = _add_months(plan_date, PHASE_MONTHS.get(phase, 12))
@@ -140,6 +142,7 @@ def roadmap_table(recs: list[Any], plan_date: date) -> Any:
 
 
 def prioritization(inputs: Inputs) -> list[str]:
+    """Opportunity Prioritization: every recommendation ranked, with its scores and how they are set."""
     rows = prioritized(inputs.recommendations, inputs.result is not None)
     if not rows:
         return []

@@ -4,7 +4,8 @@ export says, the challenges from the data, and the compensation plan."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from salesopt.funnel.analysis import Analysis
 from salesopt.report import fmt
@@ -12,12 +13,15 @@ from salesopt.report.plan.inputs import Inputs
 from salesopt.report.plan.outline import EXPORT_MISSING
 from salesopt.report.plan.text import answer_number, days_months, plural, quote
 
+if TYPE_CHECKING:
+    from salesopt.report.findings import Finding
+
 
 def exec_performance(inputs: Inputs) -> list[str]:
     """A handful of headline figures, measured where the export has them, else as reported."""
     a, ctx, cur = inputs.funnel, inputs.assessment.context.answers, inputs.currency
     num = answer_number
-    lines = []
+    lines: list[str] = []
     if a is not None:
         from salesopt.report.findings import revenue_last_12_months
 
@@ -37,11 +41,12 @@ def exec_performance(inputs: Inputs) -> list[str]:
         else:
             lines.append(f"- **Pipeline coverage:** not defined ({_why(a, 'coverage_ratio')})")
     else:
-        for label, qid, show in (
+        reported: tuple[tuple[str, str, Callable[[float | None], str]], ...] = (
             ("Revenue (12 months, reported)", "annual_revenue", lambda v: fmt.money(v, cur, compact=True)),
             ("Win rate (reported)", "win_rate", fmt.percent),
             ("Sales cycle (reported)", "sales_cycle", days_months),
-        ):
+        )
+        for label, qid, show in reported:
             if num(ctx, qid) is not None:
                 lines.append(f"- **{label}:** {show(num(ctx, qid))}")
     if num(ctx, "quota_attainment") is not None:
@@ -52,17 +57,18 @@ def exec_performance(inputs: Inputs) -> list[str]:
 
 
 def _why(a: Analysis, key: str) -> str:
+    """Why the analysis leaves a figure undefined, as a clause."""
     return str(a.reasons.get(key) or "the export does not say").rstrip(".")
 
 
-def _key_findings(inputs: Inputs) -> list[Any]:
+def _key_findings(inputs: Inputs) -> list[Finding]:
     """The three findings the summary leads with: the heaviest, one per topic (losses at the leak's
     stage are the leak itself)."""
     from salesopt.report.findings import gap_findings
 
     a = inputs.funnel
     leak_stage = a.biggest_leak.from_stage if a is not None and a.biggest_leak else None
-    picked = []
+    picked: list[Finding] = []
     for f in sorted([*inputs.findings, *gap_findings(inputs.told)], key=lambda f: -f.weight):
         if f.key == "losses_by_stage" and leak_stage and f" at {leak_stage} " in f.text:
             continue
@@ -71,6 +77,7 @@ def _key_findings(inputs: Inputs) -> list[Any]:
 
 
 def exec_findings(inputs: Inputs) -> list[str]:
+    """Key findings and gaps: the three heaviest findings, then where reported and measured differ."""
     if inputs.result is None:
         return [f"_Missing: findings from the data; {EXPORT_MISSING}._"]
     lines = [f"{i}. **{f.title}.** {f.text}" for i, f in enumerate(_key_findings(inputs), start=1)]
@@ -91,6 +98,7 @@ def _lower(text: str) -> str:
 
 
 def told_lines(inputs: Inputs) -> list[str]:
+    """What the client told us beside what the export says, as a table (under Performance Metrics)."""
     if not inputs.told:
         return []
     lines = ["", "What you told us and what the data says:", "",
@@ -101,6 +109,7 @@ def told_lines(inputs: Inputs) -> list[str]:
 
 
 def challenges(inputs: Inputs) -> list[str]:
+    """Key Challenges from the data, each with what it rests on, ahead of the client's own words."""
     if not inputs.findings:
         return []
     lines = ["From the data:", ""]
@@ -112,14 +121,14 @@ def compensation(inputs: Inputs) -> list[str]:
     """Pay structure and incentives: Stage 1's compensation answer and Stage 5's people answers."""
     a = inputs.assessment
     ctx, perf = a.context.answers, a.performance.answers
-    lines = []
+    lines: list[str] = []
     if str(ctx.get("compensation") or "").strip():
         lines.append(f"- **Pay structure today:** {quote(str(ctx['compensation']))}")
     if str(perf.get("incentives") or "").strip():
         lines.append(f"- **Incentives:** {quote(str(perf['incentives']))}")
     above, below = answer_number(perf, "reps_above_quota"), answer_number(perf, "reps_below_80")
     if above is not None or below is not None:
-        parts = []
+        parts: list[str] = []
         if above is not None:
             parts.append(f"{plural(int(above), 'rep')} above 100% of quota")
         if below is not None:

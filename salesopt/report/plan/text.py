@@ -3,14 +3,14 @@ numeric answer."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from salesopt.report import fmt
 
 
 def days_months(value: float | None) -> str:
     """Days with months in brackets: ``276 days (9.2 months)``."""
-    if fmt.missing(value):
+    if value is None or fmt.missing(value):
         return fmt.DASH
     months = value / fmt.DAYS_PER_MONTH
     shown = f"{months:.1f}".removesuffix(".0")
@@ -18,6 +18,7 @@ def days_months(value: float | None) -> str:
 
 
 def plural(n: int, word: str, plural: str | None = None) -> str:
+    """``1 deal``, ``3 deals`` (``plural`` when adding an s is wrong)."""
     return f"{n:,} {word if n == 1 else (plural or word + 's')}"
 
 
@@ -26,6 +27,7 @@ def quote(text: str) -> str:
     return " ".join(text.split())
 
 
-def answer_number(answers: dict[str, Any], qid: str) -> float | None:
+def answer_number(answers: Mapping[str, object], qid: str) -> float | None:
+    """A question's answer as a number, or None when it is not one (a yes/no is not a number)."""
     v = answers.get(qid)
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None

@@ -4,7 +4,7 @@ enablement and Stage 5 performance tools."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from salesopt.content.frameworks import Catalog
 from salesopt.funnel.analysis import Analysis
@@ -15,6 +15,8 @@ from salesopt.report.plan.text import days_months, plural, quote
 
 
 def funnel_lines(kind: str, a: Analysis, currency: str) -> list[str]:
+    """The Stage 2 analysis as plan lines: its headline ``figures``, the ``stages`` table, or the
+    leaks (any other kind), largest revenue at stake first."""
     if kind == "figures":
         shown = [f for f in funnel_figures(a, currency) if f.value != fmt.DASH]
         days = {"Sales cycle (median)": days_months(a.cycle_days_median)}
@@ -54,6 +56,8 @@ def _stake(amount: float | None, a: Analysis, currency: str) -> str:
 
 
 def stage3_lines(kind: str, assessment: Assessment, catalog: Catalog) -> list[str]:
+    """Stage 3's tools as plan lines: the qualification ``framework`` (fit, today, scorecard, scored
+    deals), the ``spin`` guide, the business case (``value`` / ``roi``) or the ``objections``."""
     from salesopt.qualification import business_case
     from salesopt.qualification.methodology import recommend, spin_guide
     from salesopt.qualification.scorecards import score, with_custom
@@ -91,7 +95,7 @@ def stage3_lines(kind: str, assessment: Assessment, catalog: Catalog) -> list[st
     if kind in ("value", "roi"):
         if not (bc.revenue_increase or bc.cost_savings or bc.efficiency_gains or bc.one_time or bc.recurring):
             return []
-        r = business_case.evaluate(
+        case = business_case.evaluate(
             bc.revenue_increase,
             bc.cost_savings,
             bc.efficiency_gains,
@@ -100,14 +104,14 @@ def stage3_lines(kind: str, assessment: Assessment, catalog: Catalog) -> list[st
             bc.years,
             bc.discount_rate,
         )
-        payback = "never" if r.payback_never else f"{r.payback_months:.1f} months"
+        payback = "never" if case.payback_never else f"{case.payback_months:.1f} months"
         return [
-            f"- **Business case:** yearly benefit {fmt.money(r.annual_benefit, cur)} (revenue "
+            f"- **Business case:** yearly benefit {fmt.money(case.annual_benefit, cur)} (revenue "
             f"{fmt.money(bc.revenue_increase, cur)}, savings {fmt.money(bc.cost_savings, cur)}, efficiency "
             f"{fmt.money(bc.efficiency_gains, cur)}); investment {fmt.money(bc.one_time, cur)} once and "
             f"{fmt.money(bc.recurring, cur)} a year",
-            f"- **ROI** over {bc.years} years: {fmt.percent(r.roi)}; **payback:** {payback}; **NPV** at "
-            f"{fmt.percent(bc.discount_rate)}: {fmt.money(r.npv, cur)}",
+            f"- **ROI** over {bc.years} years: {fmt.percent(case.roi)}; **payback:** {payback}; **NPV** at "
+            f"{fmt.percent(bc.discount_rate)}: {fmt.money(case.npv, cur)}",
         ]
     if kind == "objections":
         if q.objections:
@@ -127,7 +131,7 @@ _BANT_TODAY = {
 }
 
 
-def _today_line(answers: dict[str, Any]) -> list[str]:
+def _today_line(answers: Mapping[str, object]) -> list[str]:
     """What the Stage 3 answers say about qualification today (never 'in use' above a 'No')."""
     today = _BANT_TODAY.get(str(answers.get("bant_in_use") or ""))
     if today is None:
@@ -137,7 +141,14 @@ def _today_line(answers: dict[str, Any]) -> list[str]:
     return [f"- **Today:** {today}" + (f"; the plan: {quote(plan).rstrip('.')}" if plan else "") + "."]
 
 
+def _rate(value: float | str | None) -> float | None:
+    """A rate of the forecast-accuracy summary (its verdict is the only text in it)."""
+    return value if isinstance(value, float) else None
+
+
 def stage45_lines(kind: str, assessment: Assessment, catalog: Catalog) -> list[str]:
+    """Stage 4 and 5 tools as plan lines: content gaps, playbooks, the stack, onboarding, the chosen
+    metrics, forecast accuracy and performance tiers (``metrics_tiers`` is metrics then tiers)."""
     from salesopt.enablement import gap_scores, onboarding_weeks, stack_gaps
     from salesopt.management.performance import accuracy, tiers
 
@@ -172,18 +183,19 @@ def stage45_lines(kind: str, assessment: Assessment, catalog: Catalog) -> list[s
             + "; ".join(f"weeks {r.start_week}-{r.start_week + r.weeks - 1}: {quote(r.name)}" for r in e.onboarding)
         ]
     if kind == "metrics" and p.metrics and perf is not None:
-        names = {m.id: (m.name, m.category) for m in perf.metrics}
+        metrics = {m.id: (m.name, m.category) for m in perf.metrics}
         return [
-            f"- **{names.get(m.metric_id, (m.metric_id, ''))[0]}** ({names.get(m.metric_id, ('', ''))[1]})"
+            f"- **{metrics.get(m.metric_id, (m.metric_id, ''))[0]}** ({metrics.get(m.metric_id, ('', ''))[1]})"
             + (f": target {quote(m.target)}" if m.target else "")
             + (f", owner {quote(m.owner)}" if m.owner else "")
             for m in p.metrics
         ]
     if kind == "forecast" and p.forecasts:
         _, summary = accuracy([(r.period, r.forecast, r.actual) for r in p.forecasts])
+        mape, bias = _rate(summary["mape"]), _rate(summary["bias"])
         return [
-            f"- **Forecast accuracy over {plural(len(p.forecasts), 'period')}:** MAPE {fmt.percent(summary['mape'])}, "
-            f"bias {fmt.percent(summary['bias'])} ({summary['verdict']})"
+            f"- **Forecast accuracy over {plural(len(p.forecasts), 'period')}:** MAPE {fmt.percent(mape)}, "
+            f"bias {fmt.percent(bias)} ({summary['verdict']})"
         ]
     if kind == "metrics_tiers":
         return stage45_lines("metrics", assessment, catalog) + stage45_lines("tiers", assessment, catalog)
