@@ -99,6 +99,7 @@ class StageStats(TypedDict):
     history: dict[str, int]
     all: dict[str, int]
     median_probability: dict[str, float | None]  # per stage value of ``stage``
+    forecast_category: dict[str, int]  # the category values as written (not a stage: not in ``all``)
 
 
 class ImportResult:
@@ -145,8 +146,9 @@ class ImportResult:
 
     def stage_stats(self) -> StageStats:
         """Stage values with their counts, most common first: "stage" (with each stage's median
-        probability in "median_probability"), "lost_at_stage", "history", and "all" of them. One
-        scan, remembered: stage mapping and evaluation ask for these many times."""
+        probability in "median_probability"), "lost_at_stage", "history", and "all" of them; and
+        the forecast categories as written. One statement, remembered: stage mapping and
+        evaluation ask for these many times."""
         if self._stage_stats is None:
             prob = "median(probability)" if "probability" in self.fields else "null"
             parts = [f"select 'stage' as kind, stage as s, count(*) as n, {prob} as p from deals group by 2"]
@@ -157,14 +159,22 @@ class ImportResult:
                 )
             if self.has_history:
                 parts.append("select 'history', stage, count(*), null from history group by 2")
+            if "forecast_category" in self.fields:
+                parts.append(
+                    "select 'forecast_category', forecast_category, count(*), null from deals "
+                    "where forecast_category is not null group by 2"
+                )
             rows = self.sql(" union all ".join(parts) + " order by 3 desc, 2").fetchall()
-            counts: dict[str, dict[str, int]] = {"stage": {}, "lost_at_stage": {}, "history": {}}
+            kinds = ("stage", "lost_at_stage", "history", "forecast_category")
+            counts: dict[str, dict[str, int]] = {k: {} for k in kinds}
             probabilities: dict[str, float | None] = {}
             total: dict[str, int] = {}
             for kind, s, n, p in rows:
                 if s is None:
                     continue
                 counts[kind][s] = n
+                if kind == "forecast_category":
+                    continue
                 total[s] = total.get(s, 0) + n
                 if kind == "stage":
                     probabilities[s] = p
@@ -174,6 +184,7 @@ class ImportResult:
                 history=counts["history"],
                 all=dict(sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))),
                 median_probability=probabilities,
+                forecast_category=counts["forecast_category"],
             )
         return self._stage_stats
 
@@ -405,9 +416,11 @@ def _canonical_stages(con: duckdb.DuckDBPyConnection, fields: set[str], report: 
     """Stage names differing only in case or spacing become one (the most common spelling)."""
     cols = [c for c in ("stage", "lost_at_stage") if c in fields]
     counts: dict[str, int] = {}
-    for col in cols:
-        for name, n in con.execute(f"select {col}, count(*) from deals where {col} is not null group by 1").fetchall():
-            counts[name] = counts.get(name, 0) + n
+    # one scan: the pairs are few (stages times the stages lost at)
+    for *names, n in con.execute(f"select {', '.join(cols)}, count(*) from deals group by all").fetchall():
+        for name in names:
+            if name is not None:
+                counts[name] = counts.get(name, 0) + n
     groups: dict[str, list[tuple[int, str]]] = {}
     for name, n in counts.items():
         groups.setdefault(_norm(name), []).append((-n, name))
@@ -586,6 +599,9 @@ def _collapse(con: duckdb.DuckDBPyConnection, key: str, fields: set[str], report
 
 def _duplicates(con: duckdb.DuckDBPyConnection, report: ImportReport, keep_later: bool) -> None:
     """A deal id seen twice: the first row counts (the later one with keep_later), the other is rejected."""
+    rows, ids = con.execute("select count(*), count(distinct opportunity_id) from deals").fetchall()[0]
+    if rows == ids:  # every id once (the usual case): a distinct count is cheaper than grouping the lines
+        return
     seen = con.execute(
         "select opportunity_id, min(line), max(line) from deals group by 1 having count(*) > 1"
     ).fetchall()

@@ -16,7 +16,8 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property
@@ -62,13 +63,14 @@ class RawTable:
 
     ``data`` is the UTF-8 text of a CSV (so DuckDB can read it in one pass); workbooks keep
     their rows in ``_rows``. ``footer_from`` is the first line after the data (totals,
-    copyright notes and blank lines from there on are not rows)."""
+    copyright notes and blank lines from there on are not rows); for a large file on disk it is
+    known once its lines are counted, which happens in a thread while DuckDB reads the file."""
 
     name: str
     kind: str  # "csv" or "xlsx"
     columns: tuple[str, ...]
     header_line: int
-    footer_from: int
+    footer_at: int | Callable[[], int]  # ``footer_from``, or what gives it
     sample: tuple[tuple[str, ...], ...]
     delimiter: str = ","
     data: bytes = b""
@@ -79,6 +81,10 @@ class RawTable:
     footer_lines: int = 0  # non-blank lines after the data (totals, notes)
     _rows: Rows | None = field(default=None, repr=False)
     data_end: int | None = None  # byte offset where the footer starts (None: no footer)
+
+    @cached_property
+    def footer_from(self) -> int:
+        return self.footer_at if isinstance(self.footer_at, int) else self.footer_at()
 
     @property
     def first_line(self) -> int:
@@ -312,6 +318,30 @@ class _FileView:
         return n
 
 
+class _LineCount:
+    """A file's line count, counted in a thread: the import needs it only after DuckDB's scan (to
+    check that every line was one row), so the two run side by side."""
+
+    def __init__(self, view: _FileView) -> None:
+        self._view = view
+        self._lines: int | None = None
+        self._error: OSError | None = None
+        self._thread = threading.Thread(target=self._count, name="salesopt-line-count", daemon=True)
+        self._thread.start()
+
+    def _count(self) -> None:
+        try:
+            self._lines = self._view.count(b"\n") + (0 if self._view.endswith(b"\n") else 1)
+        except OSError as exc:
+            self._error = exc
+
+    def get(self) -> int:
+        self._thread.join()
+        if self._lines is None:
+            raise CrmError(f"{self._view.path}: cannot be read ({self._error})")
+        return self._lines
+
+
 def _read_text(raw: bytes | _FileView, name: str, overrides: Mapping[str, str], path: str | None) -> RawTable:
     notes = []
     head_bytes = raw[:HEAD_BYTES]
@@ -354,7 +384,9 @@ def _read_text(raw: bytes | _FileView, name: str, overrides: Mapping[str, str], 
         notes.append(f"columns separated by {'tabs' if delimiter == chr(9) else repr(delimiter)}")
     if header_idx:
         notes.append(f"{header_idx} line(s) above the header skipped (the table starts at line {header_idx + 1})")
-    total = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    # a large file on disk is counted beside the scan; its tail lies wholly below the header
+    counter = _LineCount(data) if isinstance(data, _FileView) and len(data) > HEAD_BYTES + TAIL_BYTES else None
+    total = 0 if counter else data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     tail_start = max(len(data) - TAIL_BYTES, 0)
     raw_lines = data[tail_start:].split(b"\n")
     if tail_start:
@@ -368,13 +400,21 @@ def _read_text(raw: bytes | _FileView, name: str, overrides: Mapping[str, str], 
     tail_lines = [ln.decode("utf-8", "replace").removesuffix("\r") for ln in raw_lines]
     stage_name = overrides.get("stage") or auto_map(header).get("stage")
     stage_pos = header.index(stage_name) if stage_name in header else None
-    first_no = total - len(tail_lines) + 1
-    footer_from = _footer_from(tail_lines, first_no, header_idx + 1, delimiter, len(header), stage_pos)
-    footer = sum(1 for ln in tail_lines[footer_from - first_no :] if ln.strip())
-    data_end = min(starts[footer_from - first_no], len(data)) if footer_from - first_no < len(starts) else len(data)
+    # numbered from the tail's first line while the count is running (the floor is then far below)
+    first_no = total - len(tail_lines) + 1 if counter is None else 1 << 40
+    kept = _footer_from(tail_lines, first_no, header_idx + 1, delimiter, len(header), stage_pos) - first_no
+    footer = sum(1 for ln in tail_lines[kept:] if ln.strip())
+    data_end = min(starts[kept], len(data)) if kept < len(starts) else len(data)
     if footer:
         notes.append(f"{footer} footer line(s) after the data (totals, notes) ignored: they are not deals")
-    sample_text = "\n".join(head_lines[header_idx + 1 : max(header_idx + 1, min(footer_from - 1, len(head_lines)))])
+    footer_at: int | Callable[[], int]
+    if counter is None:
+        footer_at = first_no + kept
+        sample_end = min(footer_at - 1, len(head_lines))
+    else:
+        footer_at = lambda: counter.get() - len(tail_lines) + 1 + kept  # noqa: E731
+        sample_end = len(head_lines)  # the data goes on past the head
+    sample_text = "\n".join(head_lines[header_idx + 1 : max(header_idx + 1, sample_end)])
     probe = _split(sample_text, delimiter, 0, SAMPLE_ROWS * 2 + 1, len(header), len(csv_columns))
     sample = tuple(zip(*probe.columns, strict=True))[:SAMPLE_ROWS] if probe.columns and probe.lines else ()
     return RawTable(
@@ -382,7 +422,7 @@ def _read_text(raw: bytes | _FileView, name: str, overrides: Mapping[str, str], 
         "csv",
         tuple(header),
         header_idx + 1,
-        footer_from,
+        footer_at,
         sample,
         delimiter,
         data if isinstance(data, bytes) else b"",

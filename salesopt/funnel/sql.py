@@ -193,6 +193,11 @@ def classified_sql(
     )
 
 
+# Calendar days from creation to close (METRICS.md §2): date_diff counts the day boundaries crossed,
+# so a deal created at 17:00 and won at 09:00 the next day took one day, and one closed the same day
+# took none, whatever the hours (the same as casting both to dates, without the two casts per row)
+CYCLE_DAYS = "date_diff('day', created_date, close_date)"
+
 DERIVED = ("stage_index", "furthest", "furthest_closed", "size_band")
 
 
@@ -206,10 +211,17 @@ class Options:
     win_rate_basis: WinRateBasis = "closed"
     category_weights: Mapping[str, float] | None = None
     money_unusable: str | None = None  # why amounts cannot be summed (several currencies), if so
+    # the forecast category values as written, when known: each is matched to its weight here
+    # (case and spaces ignored) so the SQL compares the values as they are, row by row
+    category_values: tuple[str, ...] | None = None
 
 
 def _weights_sql(
-    stage_map: StageMap, stage_values: Sequence[str], fields: Sequence[str], weights: Mapping[str, float]
+    stage_map: StageMap,
+    stage_values: Sequence[str],
+    fields: Sequence[str],
+    weights: Mapping[str, float],
+    category_values: Sequence[str] | None = None,
 ) -> str:
     parts = []
     if "probability" in fields:
@@ -218,7 +230,11 @@ def _weights_sql(
     if defaults:
         parts.append(_case("stage", {s: repr(float(p)) for s, p in defaults.items()}))
     if "forecast_category" in fields:
-        parts.append(_case("lower(trim(forecast_category))", {k: repr(float(w)) for k, w in weights.items()}))
+        if category_values is None:
+            parts.append(_case("lower(trim(forecast_category))", {k: repr(float(w)) for k, w in weights.items()}))
+        else:  # the same weights, without lowering and trimming every row's text
+            known = {c: weights[c.strip().lower()] for c in category_values if c.strip().lower() in weights}
+            parts.append(_case("forecast_category", {k: repr(float(w)) for k, w in known.items()}))
     return f"coalesce({', '.join(parts)})" if parts else "null::double"
 
 
@@ -251,10 +267,9 @@ def analyze_sql(
     has_amount = "amount" in fields and options.money_unusable is None
     has_cycle = "created_date" in fields and "close_date" in fields
     weights = options.category_weights or CATEGORY_WEIGHTS
-    p_in = _weights_sql(stage_map, stage_values, fields, weights)
+    p_in = _weights_sql(stage_map, stage_values, fields, weights, options.category_values)
     span = (
-        "date_diff('day', min(close_date::date) filter (where status = 'won'), "
-        "max(close_date::date) filter (where status = 'won'))"
+        "date_diff('day', min(close_date) filter (where status = 'won'), max(close_date) filter (where status = 'won'))"
         if "close_date" in fields
         else "null"
     )
@@ -266,7 +281,7 @@ def analyze_sql(
     )
     # each per-deal expression is computed once, below the aggregates that read it
     amount_in = "amount" if has_amount else "null::double"
-    cycle_in = "date_diff('day', created_date::date, close_date::date)" if has_cycle else "null::bigint"
+    cycle_in = CYCLE_DAYS if has_cycle else "null::bigint"
     close = "close_date" if "close_date" in fields else "null::timestamp as close_date"
     amount, cycle = "amount", "cycle"
     row = con.execute(
@@ -516,11 +531,7 @@ def cohort_rows(
     if key not in fields:
         return []
     amount = "amount" if "amount" in fields and money else "null::double"
-    cycle = (
-        "date_diff('day', created_date::date, close_date::date)"
-        if "created_date" in fields and "close_date" in fields
-        else "null::bigint"
-    )
+    cycle = CYCLE_DAYS if "created_date" in fields and "close_date" in fields else "null::bigint"
     rows = con.execute(
         f"""select coalesce(cast({q(key)} as varchar), '(blank)') as k, count(*),
             count(*) filter (where status = 'won'), count(*) filter (where status = 'lost'),

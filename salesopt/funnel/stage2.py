@@ -283,6 +283,23 @@ def _stages_marked_by_data(imported: ImportResult) -> tuple[list[str], list[str]
     return won, lost
 
 
+def _outside_funnel(imported: ImportResult, stage_map: StageMap, classified: str) -> list[tuple[str, int]]:
+    """Open deals whose stage is not in the funnel, by stage, most first. Where the stage alone
+    decides won, lost or open (no IsClosed, IsWon or Status column) the stage counts say it."""
+    if not {"is_closed", "is_won", "status"} & set(imported.fields):
+        counts = imported.stage_stats()["stage"]
+        return [
+            (s, n)
+            for s, n in counts.items()
+            if stage_map.position(s) is None and not stage_map.is_won(s) and not stage_map.is_lost(s)
+        ]
+    rows = imported.sql(
+        f"select stage, count(*) from ({classified}) where status = 'open' and stage_index is null group by 1 "
+        "order by 2 desc"
+    ).fetchall()
+    return [(str(s), int(n)) for s, n in rows]
+
+
 def evaluate(
     imported: ImportResult,
     stage_map: StageMap,
@@ -297,10 +314,7 @@ def evaluate(
     values = stage_values(imported)
     history = "history" if imported.has_history else None
     classified = classified_sql("deals", stage_map, fields, values, history)
-    outside = imported.sql(
-        f"select stage, count(*) from ({classified}) where status = 'open' and stage_index is null group by 1 "
-        "order by 2 desc"
-    ).fetchall()
+    outside = _outside_funnel(imported, stage_map, classified)
     if outside:
         classified = f"(select * from ({classified}) where not (status = 'open' and stage_index is null))"
     else:
@@ -309,7 +323,8 @@ def evaluate(
     money_unusable = (
         f"amounts in several currencies ({', '.join(report.currencies)}): not summed" if report.mixed_currency else None
     )
-    options = Options(target, closed_only, basis, category_weights, money_unusable)
+    categories = tuple(imported.stage_stats()["forecast_category"]) if "forecast_category" in fields else None
+    options = Options(target, closed_only, basis, category_weights, money_unusable, categories)
     analysis = analyze_sql(imported.con, classified, stage_map, fields, values, options, benchmark, history)
     if outside:
         names = ", ".join(str(s) for s, _ in outside[:5])
