@@ -11,15 +11,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from salesopt.content.paths import FRAMEWORKS_DIR, SAFE_LOADER
 from salesopt.rules.expr import FACTS, check_expression
 
 SCHEMA_FILE = "_schema.json"
+M = TypeVar("M", bound=BaseModel)
 
 AnswerType = Literal["text", "choice", "number", "money", "percent", "duration"]
 StageId = Literal["context", "funnel", "qualification", "enablement", "performance"]
@@ -558,7 +560,7 @@ def _node_line(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     return line
 
 
-def _describe(err: dict[str, Any]) -> str:
+def _describe(err: ErrorDetails) -> str:
     msg = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         return "unknown field (check the spelling; see _schema.json for the fields allowed)"
@@ -569,9 +571,7 @@ def _describe(err: dict[str, Any]) -> str:
     return msg
 
 
-def validate_file(
-    path: Path, model: type[BaseModel], label: str | None = None
-) -> tuple[BaseModel | None, list[Problem]]:
+def validate_file(path: Path, model: type[M], label: str | None = None) -> tuple[M | None, list[Problem]]:
     """Parse and validate one YAML file; never raises for bad content."""
     name = label or str(path)
     try:
@@ -583,7 +583,7 @@ def validate_file(
     return validate_text(text, model, name)
 
 
-def validate_text(text: str, model: type[BaseModel], name: str) -> tuple[BaseModel | None, list[Problem]]:
+def validate_text(text: str, model: type[M], name: str) -> tuple[M | None, list[Problem]]:
     try:
         data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - SAFE_LOADER is a safe loader
     except yaml.YAMLError as exc:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -25,6 +25,10 @@ from salesopt.forecast.baseline import calibrate
 from salesopt.forecast.montecarlo import year_range
 from salesopt.forecast.whatif import DAYS_PER_MONTH, Baseline, Levers, Outcome, apply, chosen_scenario, outcome
 from salesopt.report import fmt
+
+if TYPE_CHECKING:  # the assessment and the Stage 2 figures are only read here
+    from salesopt.funnel.sql import Analysis
+    from salesopt.model.assessment import Assessment
 
 PERIOD = "12 months"
 MONTE_CARLO = "monte_carlo"
@@ -276,20 +280,16 @@ def _pull_forward(base: Baseline, lv: Levers, o: Outcome, cur: str) -> tuple[flo
     return amount, line
 
 
-def _scenario_levers(assessment: Any, base: Baseline) -> tuple[str, Levers] | None:
+def expected_impact(
+    assessment: Assessment, analysis: Analysis | None = None, deals: pd.DataFrame | None = None
+) -> ExpectedImpact | None:
+    """The chosen scenario (else the last saved one) against the calibrated baseline, its levers
+    combined in one run of the engine; None without a saved scenario."""
     chosen = chosen_scenario(assessment)
     if chosen is None:
         return None
-    return chosen.name, Levers.from_dict(chosen.levers, len(base.conversions))
-
-
-def expected_impact(assessment: Any, analysis: Any = None, deals: pd.DataFrame | None = None) -> ExpectedImpact | None:
-    """The chosen scenario (else the last saved one) against the calibrated baseline, its levers
-    combined in one run of the engine; None without a saved scenario."""
-    if not assessment.scenarios:
-        return None
     cal = calibrate(assessment, analysis, deals)
-    name = chosen_scenario(assessment).name
+    name = chosen.name
     if cal.baseline is None:
         return _silenced(name, "the baseline needs " + "; ".join(cal.missing))
     base, cur = cal.baseline, assessment.currency
@@ -298,10 +298,12 @@ def expected_impact(assessment: Any, analysis: Any = None, deals: pd.DataFrame |
     )
     if (why := _why_silent(base, cur)) is not None:
         return _silenced(name, why, note)
-    _, lv = _scenario_levers(assessment, base)  # type: ignore[misc]
+    lv = Levers.from_dict(chosen.levers, len(base.conversions))
     o, o0 = outcome(base, lv), outcome(base)
     # the Monte Carlo applies where the baseline rests on an export's deals (won ones among them)
-    monte_carlo = deals is not None and analysis is not None and "status" in deals and (deals["status"] == "won").any()
+    monte_carlo = (
+        deals is not None and analysis is not None and "status" in deals and bool((deals["status"] == "won").any())
+    )
     low, high, method, range_note = _range(base, lv, o, monte_carlo)
     changes = [line for _, line, _ in lever_changes(base, lv, cur)]
     pull, pull_line = _pull_forward(base, lv, o, cur)
@@ -339,15 +341,18 @@ def expected_impact(assessment: Any, analysis: Any = None, deals: pd.DataFrame |
     )
 
 
-def lever_uplifts(assessment: Any, analysis: Any = None, deals: pd.DataFrame | None = None) -> list[LeverUplift]:
+def lever_uplifts(
+    assessment: Assessment, analysis: Analysis | None = None, deals: pd.DataFrame | None = None
+) -> list[LeverUplift]:
     """Each lever of the chosen scenario alone (largest uplift first, for ranking), then the levers
     combined, whose note says that they overlap and do not add. Empty when no claim can be made."""
-    if not assessment.scenarios:
+    chosen = chosen_scenario(assessment)
+    if chosen is None:
         return []
     base = calibrate(assessment, analysis, deals).baseline
     if base is None or _why_silent(base, assessment.currency) is not None:
         return []
-    name, lv = _scenario_levers(assessment, base)  # type: ignore[misc]
+    name, lv = chosen.name, Levers.from_dict(chosen.levers, len(base.conversions))
     cur, b0 = assessment.currency, outcome(base).projected_revenue
     alone = []
     for key, line, single in lever_changes(base, lv, cur):
@@ -452,7 +457,7 @@ class ProgrammeCase:
     silenced: str | None = None
 
 
-def _answer(assessment: Any, key: str) -> float | None:
+def _answer(assessment: Assessment, key: str) -> float | None:
     value = assessment.whatif.overrides.get(key)
     return float(value) if value is not None else None
 
@@ -466,7 +471,7 @@ def _payback(monthly_gain: float, monthly_costs: list[float]) -> int | None:
     return None
 
 
-def programme_case(assessment: Any, impact: ExpectedImpact | None) -> ProgrammeCase | None:
+def programme_case(assessment: Assessment, impact: ExpectedImpact | None) -> ProgrammeCase | None:
     """Investment (hires x loaded cost for the months employed, tools, enablement time) against the
     scenario's uplift x gross margin over the same 12 months. Costs and margin from the answers
     typed on the What-if page where given, else the stated assumptions. None without a scenario."""

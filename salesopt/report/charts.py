@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from typing import Any, TypeAlias
 
 import altair as alt
 import pandas as pd
@@ -17,15 +18,20 @@ from salesopt.report import fmt
 BLUE, ORANGE, VERMILLION, SKY, GREEN, GREY = "#0072B2", "#E69F00", "#D55E00", "#56B4E9", "#009E73", "#999999"
 FONT = 15
 
+ChartLike: TypeAlias = alt.Chart | alt.LayerChart | alt.FacetChart
+"""What a builder returns: one chart, or charts layered (``a + b``, ``alt.layer``)."""
 
-def _style(chart: alt.Chart, height: int = 320) -> alt.Chart:
-    return (
+
+def _style(chart: ChartLike, height: int = 320) -> ChartLike:
+    # altair's configure_* methods are not annotated (Any); each returns a copy of the same chart
+    styled: ChartLike = (
         chart.properties(height=height)
         .configure_axis(labelFontSize=FONT, titleFontSize=FONT + 1, labelLimit=260)
         .configure_legend(labelFontSize=FONT, titleFontSize=FONT, labelLimit=400)
         .configure_title(fontSize=FONT + 3)
         .configure_view(strokeWidth=0)
     )
+    return styled
 
 
 def _prefix(currency: str) -> str:
@@ -54,7 +60,7 @@ def money_tooltip(field: str, title: str | None = None) -> alt.Tooltip:
     return alt.Tooltip(f"{field}_money:N", title=title or field)
 
 
-def funnel(rows: list[StageRow]) -> alt.Chart:
+def funnel(rows: list[StageRow]) -> ChartLike:
     """Deals reaching each stage, with the conversion to the next stage as a label."""
     data = pd.DataFrame(
         {
@@ -95,7 +101,7 @@ COUNT_AXIS = alt.Axis(format=",d", tickMinStep=1)  # counts are whole: no 0.05 d
 BELOW, NOT_BELOW = "below benchmark", "at or above benchmark, or none"  # the labels are the colour domain
 
 
-def conversion_vs_benchmark(rows: list[StageRow]) -> alt.Chart:
+def conversion_vs_benchmark(rows: list[StageRow]) -> ChartLike:
     """Each transition's conversion; a tick at its benchmark; below-benchmark bars in vermillion."""
     data = pd.DataFrame(
         [
@@ -140,7 +146,7 @@ def conversion_vs_benchmark(rows: list[StageRow]) -> alt.Chart:
     return _style(bars + ticks, height=max(60 * len(data), 160))
 
 
-def time_in_stage(rows: list[StageRow]) -> alt.Chart:
+def time_in_stage(rows: list[StageRow]) -> ChartLike:
     data = pd.DataFrame(
         [
             {"stage": r.stage, "median": r.time_median_days, "mean": r.time_mean_days, "order": i}
@@ -164,7 +170,7 @@ def time_in_stage(rows: list[StageRow]) -> alt.Chart:
     return _style(chart, height=max(50 * len(data), 140))
 
 
-def pipeline_by_stage(data: pd.DataFrame, by: str = "count", currency: str = "USD") -> alt.Chart:
+def pipeline_by_stage(data: pd.DataFrame, by: str = "count", currency: str = "USD") -> ChartLike:
     """Open deals per stage (salesopt.funnel.analysis.pipeline_by_stage), by count or by value."""
     field = "count" if by == "count" else "value"
     title = "Open deals" if by == "count" else "Open pipeline value"
@@ -184,7 +190,7 @@ def pipeline_by_stage(data: pd.DataFrame, by: str = "count", currency: str = "US
     return _style(chart, height=max(50 * len(data), 140))
 
 
-def cohort_win_rates(table: pd.DataFrame, key: str, overall: float | None) -> alt.Chart:
+def cohort_win_rates(table: pd.DataFrame, key: str, overall: float | None) -> ChartLike:
     """Win rate per cohort; small groups pale; outliers in vermillion; the overall rate as a rule."""
     data = table.copy()
     data["win_rate"] = pd.to_numeric(data["win_rate"], errors="coerce")
@@ -225,7 +231,7 @@ def cohort_win_rates(table: pd.DataFrame, key: str, overall: float | None) -> al
     return _style(layers, height=max(42 * len(data), 160))
 
 
-def loss_pareto(counts: pd.DataFrame) -> alt.Chart:
+def loss_pareto(counts: pd.DataFrame) -> ChartLike:
     """Lost deals per reason (salesopt.funnel.analysis.loss_counts), largest first, cumulative share as a line."""
     x = alt.X("reason:N", sort=list(counts["reason"]), title=None, axis=alt.Axis(labelAngle=-30))
     bars = (
@@ -249,7 +255,7 @@ def loss_pareto(counts: pd.DataFrame) -> alt.Chart:
     return _style(alt.layer(bars, line).resolve_scale(y="independent"))
 
 
-def priority_mix(mix: pd.Series) -> alt.Chart:
+def priority_mix(mix: pd.Series) -> ChartLike:
     """Open deals per priority tier (High / Medium / Low)."""
     data = pd.DataFrame({"priority": list(mix.index), "deals": [int(v) for v in mix.to_numpy()]})
     chart = (
@@ -269,7 +275,7 @@ def priority_mix(mix: pd.Series) -> alt.Chart:
     return _style(chart, height=160)
 
 
-def cash_flow(flow: pd.DataFrame, payback_months: float | None, currency: str = "USD") -> alt.Chart:
+def cash_flow(flow: pd.DataFrame, payback_months: float | None, currency: str = "USD") -> ChartLike:
     """Cumulative net cash by month (columns month, cumulative), with the payback point."""
     line = (
         _money_text(alt.Chart(flow), currency, "cumulative")
@@ -300,7 +306,7 @@ def cash_flow(flow: pd.DataFrame, payback_months: float | None, currency: str = 
     return _style(layers)
 
 
-def tornado(table: pd.DataFrame, currency: str = "USD") -> alt.Chart:
+def tornado(table: pd.DataFrame, currency: str = "USD") -> ChartLike:
     """Revenue change for -10% / +10% on each lever (salesopt.forecast.whatif.sensitivity), biggest swing on top."""
     long = pd.concat(
         [
@@ -326,7 +332,7 @@ def tornado(table: pd.DataFrame, currency: str = "USD") -> alt.Chart:
     return _style(chart, height=max(40 * len(table), 160))
 
 
-def scenarios(table: pd.DataFrame, target: float, currency: str = "USD") -> alt.Chart:
+def scenarios(table: pd.DataFrame, target: float, currency: str = "USD") -> ChartLike:
     """Projected revenue per scenario against the target (salesopt.forecast.whatif.compare)."""
     bars = (
         _money_text(alt.Chart(table), currency, "projected_revenue", "gap_to_target")
@@ -350,7 +356,7 @@ def scenarios(table: pd.DataFrame, target: float, currency: str = "USD") -> alt.
     return _style(bars + rule, height=max(48 * len(table), 140))
 
 
-def capacity(plan: pd.DataFrame, currency: str = "USD") -> alt.Chart:
+def capacity(plan: pd.DataFrame, currency: str = "USD") -> ChartLike:
     """Cumulative capacity against the cumulative target, month by month."""
     long = pd.concat(
         [
@@ -379,7 +385,7 @@ def capacity(plan: pd.DataFrame, currency: str = "USD") -> alt.Chart:
     return _style(chart)
 
 
-def histogram(trials: list[float] | pd.Series, marks: dict[str, float], currency: str = "USD") -> alt.Chart:
+def histogram(trials: list[float] | pd.Series, marks: dict[str, float], currency: str = "USD") -> ChartLike:
     """Distribution of simulated revenue with P10/P50/P90 (and the target) as rules. Binned here
     (40 bins) so the chart carries 40 rows, not one per trial."""
     import numpy as np
@@ -415,7 +421,7 @@ def histogram(trials: list[float] | pd.Series, marks: dict[str, float], currency
     return _style(bars + lines)
 
 
-def timeline(plan: pd.DataFrame) -> alt.Chart:
+def timeline(plan: pd.DataFrame) -> ChartLike:
     """Onboarding phases as bars over weeks (columns phase, start_week, weeks)."""
     data = plan.assign(end=plan["start_week"] + plan["weeks"])
     chart = (
@@ -431,7 +437,7 @@ def timeline(plan: pd.DataFrame) -> alt.Chart:
     return _style(chart, height=max(44 * len(data), 140))
 
 
-def rep_comparison(reps: pd.DataFrame, currency: str = "USD") -> alt.Chart:
+def rep_comparison(reps: pd.DataFrame, currency: str = "USD") -> ChartLike:
     """Won and open pipeline per rep (salesopt.management.performance.rep_table)."""
     long = pd.concat(
         [
@@ -458,7 +464,7 @@ def rep_comparison(reps: pd.DataFrame, currency: str = "USD") -> alt.Chart:
     return _style(chart, height=max(46 * len(reps), 160))
 
 
-def trend(table: pd.DataFrame, field: str, title: str, axis_format: str, currency: str = "USD") -> alt.Chart:
+def trend(table: pd.DataFrame, field: str, title: str, axis_format: str, currency: str = "USD") -> ChartLike:
     """One figure by quarter (salesopt.management.performance.trends). ``axis_format`` is a d3 format, or
     "money" (a "$" format too, for callers written before) for the assessment's currency."""
     money = axis_format == "money" or "$" in axis_format
@@ -481,7 +487,7 @@ DOC_FONT = 12  # px: 9 pt, a step below the 9.5 pt body text (the projector's FO
 DOC_ROW = 30  # px per bar row in a document (the screen uses 40-60)
 
 
-def for_document(chart: alt.Chart) -> dict:
+def for_document(chart: ChartLike) -> dict[str, Any]:
     """The chart's Vega-Lite spec sized for a printed page: the whole chart (axis labels and legend
     included) fits the text width, type matches the body, bar rows are compact. On-screen charts
     are unchanged: this only rewrites a copy of the spec."""
@@ -500,7 +506,7 @@ def for_document(chart: alt.Chart) -> dict:
     return spec
 
 
-def _shrink_marks(spec: dict) -> None:
+def _shrink_marks(spec: dict[str, Any]) -> None:
     """Text marks and ticks carry their own size (FONT, 34 px ticks): bring them to document scale."""
     for layer in spec.get("layer", []):
         _shrink_marks(layer)
