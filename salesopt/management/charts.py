@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from salesopt.report.charts import BLUE, GREEN, GREY, ORANGE, SKY, VERMILLION, ChartLike, _style
+from salesopt.report.chart_style import BLUE, GREEN, GREY, ORANGE, SKY, VERMILLION, ChartLike, style
 
 STAGE_COLOURS = [BLUE, ORANGE, GREEN, SKY, VERMILLION, "#CC79A7", "#F0E442", GREY]
 TIER_COLOURS = {"High": GREEN, "Core": BLUE, "Struggling": VERMILLION, "No quota": GREY}
@@ -52,7 +52,7 @@ def revenue_vs_target(table: pd.DataFrame, currency: str) -> ChartLike:
             tooltip=tooltip,
         )
     )
-    return _style(alt.layer(bars, lines), height=320)
+    return style(alt.layer(bars, lines), height=320)
 
 
 def pipeline_by_rep_and_stage(long: pd.DataFrame, stages: list[str], currency: str) -> ChartLike:
@@ -82,7 +82,7 @@ def pipeline_by_rep_and_stage(long: pd.DataFrame, stages: list[str], currency: s
         )
         .transform_calculate(stage_order=f"indexof({present!r}, datum.stage)")
     )
-    return _style(chart, height=max(40 * len(order), 160))
+    return style(chart, height=max(40 * len(order), 160))
 
 
 def attainment_by_rep(reps: pd.DataFrame, thresholds: Mapping[str, float]) -> ChartLike:
@@ -116,7 +116,7 @@ def attainment_by_rep(reps: pd.DataFrame, thresholds: Mapping[str, float]) -> Ch
         .mark_rule(color="#333333", strokeDash=[4, 3])
         .encode(x="x:Q")
     )
-    return _style(alt.layer(bars, rules), height=max(40 * len(order), 160))
+    return style(alt.layer(bars, rules), height=max(40 * len(order), 160))
 
 
 def by_quarter(table: pd.DataFrame, field: str, title: str, axis_format: str) -> ChartLike:
@@ -134,4 +134,4 @@ def by_quarter(table: pd.DataFrame, field: str, title: str, axis_format: str) ->
             ],
         )
     )
-    return _style(chart, height=240)
+    return style(chart, height=240)
