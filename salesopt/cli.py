@@ -214,7 +214,8 @@ def _overrides(items: list[str]) -> dict[str, str]:
 
 
 def cmd_frameworks_check(args: argparse.Namespace) -> int:
-    from salesopt.content.frameworks import FRAMEWORKS_DIR, load_catalog
+    from salesopt.content.frameworks import load_catalog
+    from salesopt.content.paths import FRAMEWORKS_DIR
 
     directory = Path(args.dir) if args.dir else FRAMEWORKS_DIR
     if not directory.is_dir():

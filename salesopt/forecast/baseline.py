@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -27,6 +27,10 @@ from salesopt.forecast.whatif import (
     outcome,
 )
 from salesopt.report import fmt
+
+if TYPE_CHECKING:  # the assessment and the Stage 2 figures are only read here
+    from salesopt.funnel.sql import Analysis
+    from salesopt.model.assessment import Assessment
 
 YEAR_DAYS = 365
 RECONCILED_WITHIN = 0.05  # a baseline within 5% of the actual revenue needs no explanation
@@ -66,6 +70,16 @@ class Reconciliation:
     @property
     def share(self) -> float | None:
         return self.difference / self.actual if self.actual else None
+
+
+@dataclass(frozen=True)
+class _Funnel:
+    """The funnel part of the baseline, before the overrides: stages, conversions, volume, win rate."""
+
+    stages: tuple[str, ...]
+    conversions: tuple[float, ...]
+    volume: float | None
+    win: float | None
 
 
 @dataclass(frozen=True)
@@ -129,7 +143,9 @@ def _created_months(deals: pd.DataFrame | None) -> float | None:
     """Months the export spans, when it has created dates (at least one month)."""
     if deals is None or "created_date" not in deals or not deals["created_date"].notna().any():
         return None
-    first, end = export_span(deals)  # type: ignore[misc]
+    if (span := export_span(deals)) is None:  # deals without a status column
+        return None
+    first, end = span
     return max((end - first).days / DAYS_PER_MONTH, 1.0)
 
 
@@ -143,7 +159,7 @@ def _close_months(deals: pd.DataFrame | None) -> tuple[float, int] | None:
     return max((close.max() - close.min()).days / DAYS_PER_MONTH, 1.0), len(close)
 
 
-def _volume(analysis: Any, deals: pd.DataFrame | None, notes: list[str]) -> float:
+def _volume(analysis: Analysis, deals: pd.DataFrame | None, notes: list[str]) -> float:
     """Deals entering a month: deals / months of created dates; without created dates, closed deals
     / months of close dates (in a steady funnel as many deals close as enter); else a year's."""
     reached = analysis.stages[0].reached
@@ -161,13 +177,14 @@ def _volume(analysis: Any, deals: pd.DataFrame | None, notes: list[str]) -> floa
     return reached / 12.0
 
 
-def _funnel(assessment: Any, analysis: Any, deals: pd.DataFrame | None, notes: list[str]) -> dict[str, Any]:
+def _funnel(assessment: Assessment, analysis: Analysis | None, deals: pd.DataFrame | None, notes: list[str]) -> _Funnel:
     """Stages, conversions, volume and win rate: the export, else workshop volumes, else Stage 1."""
     f, ctx = assessment.funnel, assessment.context.answers
     if analysis is not None and len(analysis.stages) >= 2:
         stages = tuple(s.stage for s in analysis.stages)
         volume = _volume(analysis, deals, notes)
         closed = _closed_conversions(deals, len(stages))
+        win: float | None
         if closed is not None:
             conversions, won, n_closed = closed
             win = won / n_closed
@@ -179,28 +196,28 @@ def _funnel(assessment: Any, analysis: Any, deals: pd.DataFrame | None, notes: l
             conversions = tuple(s.conversion_to_next or 0.0 for s in analysis.stages[:-1])
             win = analysis.win_rate if analysis.win_rate is not None else _num(ctx.get("win_rate"))
             notes.append("conversions: Stage 2 figures, open deals included (no deal rows to count closed ones)")
-        return {"stages": stages, "conversions": conversions, "volume": volume, "win": win}
+        return _Funnel(stages, conversions, volume, win)
     if f.source == "workshop" and len(f.workshop) >= 2 and f.workshop[0].volume > 0:
         w = f.workshop
         conversions = tuple((w[k + 1].volume / w[k].volume) if w[k].volume else 0.0 for k in range(len(w) - 1))
         notes.append("volume and conversions: Stage 2 workshop numbers, taken as one month's")
-        win = _num(ctx.get("win_rate"))
-        return {
-            "stages": tuple(r.stage for r in w),
-            "conversions": conversions,
-            "volume": float(w[0].volume),
-            "win": win if win is not None else math.prod(conversions),
-        }
-    revenue, deal, win = (_num(ctx.get(k)) for k in ("annual_revenue", "avg_deal_size", "win_rate"))
-    if revenue and deal and win:
+        stated_win = _num(ctx.get("win_rate"))
+        return _Funnel(
+            tuple(r.stage for r in w),
+            conversions,
+            float(w[0].volume),
+            stated_win if stated_win is not None else math.prod(conversions),
+        )
+    revenue, deal, stage1_win = (_num(ctx.get(k)) for k in ("annual_revenue", "avg_deal_size", "win_rate"))
+    if revenue and deal and stage1_win:
         notes.append(
             "volume: no export or workshop volumes, so the deals a month that the stated yearly revenue needs "
             f"({fmt.money(revenue, assessment.currency)} / 12 / {fmt.money(deal, assessment.currency)} / "
-            f"{fmt.percent(win)} win rate); the funnel is one step, opportunity to won"
+            f"{fmt.percent(stage1_win)} win rate); the funnel is one step, opportunity to won"
         )
-        volume = revenue / 12 / deal / win
-        return {"stages": ("Opportunity", "Won"), "conversions": (win,), "volume": volume, "win": win}
-    return {"stages": (), "conversions": (), "volume": None, "win": win}
+        volume = revenue / 12 / deal / stage1_win
+        return _Funnel(("Opportunity", "Won"), (stage1_win,), volume, stage1_win)
+    return _Funnel((), (), None, stage1_win)
 
 
 def _owners(deals: pd.DataFrame | None) -> int | None:
@@ -212,7 +229,7 @@ def _owners(deals: pd.DataFrame | None) -> int | None:
 
 
 def _people(
-    assessment: Any, deals: pd.DataFrame | None, twelve: TwelveMonths | None, notes: list[str]
+    assessment: Assessment, deals: pd.DataFrame | None, twelve: TwelveMonths | None, notes: list[str]
 ) -> dict[str, float | None]:
     """Reps, quota, today's attainment, target and the attainment cap from what exists."""
     ctx, cur = assessment.context.answers, assessment.currency
@@ -222,8 +239,8 @@ def _people(
         notes.append(f"reps: the {owners:,} deal owners in the export (Stage 1 does not give the team size)")
     stated, attainment = _num(ctx.get("annual_revenue")), _num(ctx.get("quota_attainment"))
     revenue = stated or (twelve.revenue if twelve else None)
-    if stated is None and revenue:
-        notes.append(f"yearly revenue: {fmt.money(revenue, cur)} won in {twelve.source}")  # type: ignore[union-attr]
+    if stated is None and revenue and twelve is not None:  # the revenue is the export's
+        notes.append(f"yearly revenue: {fmt.money(revenue, cur)} won in {twelve.source}")
     growth = _num(ctx.get("growth_rate"))
     target, real_target = assessment.funnel.target, bool(assessment.funnel.target)
     if not target and revenue and attainment:
@@ -238,8 +255,8 @@ def _people(
     quota = None
     if stated and attainment and reps:
         quota = stated / attainment / reps
-    elif real_target and reps:
-        quota = target / reps  # type: ignore[operator]
+    elif real_target and target and reps:  # a real target is a number
+        quota = target / reps
         notes.append("quota per rep: the yearly target split evenly over the reps (no quota given)")
     if attainment is None and revenue and quota and reps:
         attainment = revenue / (reps * quota)
@@ -285,7 +302,7 @@ def _reason(base: Baseline, actual: float, wins_actual: float | None, cur: str) 
     return text
 
 
-def reconcile(base: Baseline, assessment: Any, twelve: TwelveMonths | None) -> Reconciliation | None:
+def reconcile(base: Baseline, assessment: Assessment, twelve: TwelveMonths | None) -> Reconciliation | None:
     """The baseline's projected revenue against the export's last 12 months, else the stated yearly
     revenue; a sentence saying why they differ when they differ by more than 5%."""
     cur = assessment.currency
@@ -310,11 +327,14 @@ def reconcile(base: Baseline, assessment: Any, twelve: TwelveMonths | None) -> R
     return Reconciliation(projected, actual, source, diff, sentence)
 
 
-def calibrate(assessment: Any, analysis: Any = None, deals: pd.DataFrame | None = None) -> Calibration:
+def calibrate(
+    assessment: Assessment, analysis: Analysis | None = None, deals: pd.DataFrame | None = None
+) -> Calibration:
     """The baseline from the export, Stage 1 answers, Stage 4's onboarding length and the user's
     overrides (in that order of precedence, overrides last), the notes saying where each figure came
     from, and the reconciliation with actual revenue."""
-    ctx, notes = assessment.context.answers, []
+    ctx = assessment.context.answers
+    notes: list[str] = []
     twelve = export_twelve_months(deals)
     funnel = _funnel(assessment, analysis, deals, notes)
     deal = analysis.avg_deal_size if analysis is not None else None
@@ -324,22 +344,22 @@ def calibrate(assessment: Any, analysis: Any = None, deals: pd.DataFrame | None 
     if cycle is None and (cycle := _num(ctx.get("sales_cycle"))) is not None and analysis is not None:
         notes.append("sales cycle: the Stage 1 answer (the export has no created and close dates of won deals)")
     open_opps = float(analysis.open) if analysis is not None else assessment.whatif.open_opportunities
-    if open_opps is None and funnel["volume"] and cycle:
-        open_opps = funnel["volume"] * cycle / DAYS_PER_MONTH
+    if open_opps is None and funnel.volume and cycle:
+        open_opps = funnel.volume * cycle / DAYS_PER_MONTH
         notes.append("open opportunities: deals a month x the cycle in months (no pipeline count given)")
-    if cycle is None and open_opps and funnel["volume"]:
-        cycle = open_opps / funnel["volume"] * DAYS_PER_MONTH
+    if cycle is None and open_opps and funnel.volume:
+        cycle = open_opps / funnel.volume * DAYS_PER_MONTH
         notes.append(
-            f"sales cycle: {open_opps:,.0f} open deals / {funnel['volume']:,.1f} new deals a month = "
+            f"sales cycle: {open_opps:,.0f} open deals / {funnel.volume:,.1f} new deals a month = "
             f"{cycle / DAYS_PER_MONTH:.1f} months (deals in the pipeline = arrivals x time in it); no created and "
             "close dates of won deals or Stage 1 answer"
         )
     onboarding = _num(assessment.enablement.answers.get("onboarding_weeks"))
-    values = {
-        "volume": funnel["volume"],
+    values: dict[str, float | None] = {
+        "volume": funnel.volume,
         "deal_size": deal,
         "cycle_days": cycle,
-        "win_rate": funnel["win"],
+        "win_rate": funnel.win,
         "open_opportunities": open_opps,
         **_people(assessment, deals, twelve, notes),
         "ramp_months": onboarding / 30 if onboarding else DEFAULT_RAMP_MONTHS,
@@ -347,9 +367,24 @@ def calibrate(assessment: Any, analysis: Any = None, deals: pd.DataFrame | None 
     values.update({k: v for k, v in assessment.whatif.overrides.items() if k in values})
     optional = ("reps", "quota_per_rep", "attainment")  # unknown: capacity is not counted
     missing = [BASELINE_FIELDS[k] for k, v in values.items() if v is None and k not in optional]
-    if not funnel["stages"]:
+    if not funnel.stages:
         missing.insert(0, "stage conversions (Stage 2: a CRM export or workshop volumes)")
     if missing:
         return Calibration(None, tuple(missing), tuple(notes), None, twelve)
-    base = Baseline(stages=funnel["stages"], conversions=funnel["conversions"], **values)  # type: ignore[arg-type]
+    known = {k: v for k, v in values.items() if v is not None}  # every field but the optional ones
+    base = Baseline(
+        stages=funnel.stages,
+        conversions=funnel.conversions,
+        volume=known["volume"],
+        deal_size=known["deal_size"],
+        cycle_days=known["cycle_days"],
+        win_rate=known["win_rate"],
+        open_opportunities=known["open_opportunities"],
+        reps=values["reps"],
+        quota_per_rep=values["quota_per_rep"],
+        attainment=values["attainment"],
+        target=known["target"],
+        ramp_months=known["ramp_months"],
+        attainment_cap=known["attainment_cap"],
+    )
     return Calibration(base, (), tuple(notes), reconcile(base, assessment, twelve), twelve)

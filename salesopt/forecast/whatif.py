@@ -19,8 +19,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:  # the assessment and the Stage 2 figures are only read here
+    from salesopt.funnel.sql import Analysis
+    from salesopt.model.assessment import Assessment, Scenario
 
 DEFAULT_RAMP_MONTHS = 12 * 7 / 30  # a 12-week onboarding = 2.8 months
 DEFAULT_ATTAINMENT_CAP = 1.0  # stated assumption: a fully productive rep carries at most the quota
@@ -328,7 +333,9 @@ BASELINE_FIELDS = {
 }
 
 
-def baseline_from(assessment, analysis=None, deals=None) -> tuple[Baseline | None, list[str], list[str]]:  # type: ignore[no-untyped-def]
+def baseline_from(
+    assessment: Assessment, analysis: Analysis | None = None, deals: pd.DataFrame | None = None
+) -> tuple[Baseline | None, list[str], list[str]]:
     """The calibrated baseline as (baseline or None, missing figures, notes): see salesopt.forecast.baseline."""
     from salesopt.forecast.baseline import calibrate  # salesopt.forecast.baseline builds on this module's Baseline
 
@@ -359,18 +366,20 @@ def compare(base: Baseline, scenarios: list[tuple[str, Levers]]) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
-def chosen_impact(assessment, analysis=None, deals=None) -> pd.DataFrame | None:  # type: ignore[no-untyped-def]
+def chosen_impact(
+    assessment: Assessment, analysis: Analysis | None = None, deals: pd.DataFrame | None = None
+) -> pd.DataFrame | None:
     """Baseline and the scenario chosen for the plan (the last saved one if none is chosen)."""
-    if not assessment.scenarios:
+    chosen = chosen_scenario(assessment)
+    if chosen is None:
         return None
     base, _, _ = baseline_from(assessment, analysis, deals)
     if base is None:
         return None
-    chosen = chosen_scenario(assessment)
     return compare(base, [(chosen.name, Levers.from_dict(chosen.levers, len(base.conversions)))])
 
 
-def chosen_scenario(assessment):  # type: ignore[no-untyped-def]
+def chosen_scenario(assessment: Assessment) -> Scenario | None:
     """The scenario chosen for the plan, else the last saved one; None without scenarios."""
     if not assessment.scenarios:
         return None

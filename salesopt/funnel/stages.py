@@ -229,7 +229,7 @@ def role_of(stage_map: StageMap, stage: str) -> str:
 def role_rows(stage_map: StageMap, seen: Sequence[str]) -> list[dict[str, object]]:
     """One row per stage seen in the export: Stage, Role, Position (1-based, in the map's order)
     and Default probability in percent (open funnel stages only), as the mapping table shows it."""
-    rows = []
+    rows: list[dict[str, object]] = []
     for s in seen:
         role = role_of(stage_map, s)
         p = stage_map.probability(s) if role == "Funnel" else None

@@ -9,13 +9,13 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from salesopt.report.charts import BLUE, GREEN, GREY, ORANGE, SKY, VERMILLION, _style
+from salesopt.report.chart_style import BLUE, GREEN, GREY, ORANGE, SKY, VERMILLION, ChartLike, style
 
 STAGE_COLOURS = [BLUE, ORANGE, GREEN, SKY, VERMILLION, "#CC79A7", "#F0E442", GREY]
 TIER_COLOURS = {"High": GREEN, "Core": BLUE, "Struggling": VERMILLION, "No quota": GREY}
 
 
-def revenue_vs_target(table: pd.DataFrame, currency: str) -> alt.Chart:
+def revenue_vs_target(table: pd.DataFrame, currency: str) -> ChartLike:
     """Won revenue by quarter as bars; the forecast and the target as lines over them."""
     long = table.melt(id_vars="quarter", value_vars=["actual", "forecast", "target"], var_name="what")
     long["what"] = long["what"].map({"actual": "Won", "forecast": "Forecast", "target": "Target"})
@@ -52,10 +52,10 @@ def revenue_vs_target(table: pd.DataFrame, currency: str) -> alt.Chart:
             tooltip=tooltip,
         )
     )
-    return _style(alt.layer(bars, lines), height=320)
+    return style(alt.layer(bars, lines), height=320)
 
 
-def pipeline_by_rep_and_stage(long: pd.DataFrame, stages: list[str], currency: str) -> alt.Chart:
+def pipeline_by_rep_and_stage(long: pd.DataFrame, stages: list[str], currency: str) -> ChartLike:
     """Open pipeline per rep, stacked by stage in funnel order."""
     order = list(long.groupby("owner")["amount"].sum().sort_values(ascending=False).index)
     present = [s for s in stages if s in set(long["stage"])] + sorted(set(long["stage"]) - set(stages))
@@ -82,10 +82,10 @@ def pipeline_by_rep_and_stage(long: pd.DataFrame, stages: list[str], currency: s
         )
         .transform_calculate(stage_order=f"indexof({present!r}, datum.stage)")
     )
-    return _style(chart, height=max(40 * len(order), 160))
+    return style(chart, height=max(40 * len(order), 160))
 
 
-def attainment_by_rep(reps: pd.DataFrame, thresholds: Mapping[str, float]) -> alt.Chart:
+def attainment_by_rep(reps: pd.DataFrame, thresholds: Mapping[str, float]) -> ChartLike:
     """Attainment per rep coloured by tier, with the tier thresholds as rules."""
     data = reps[["owner", "attainment", "tier"]].copy()
     data["tier"] = data["tier"].fillna("No quota")
@@ -116,10 +116,10 @@ def attainment_by_rep(reps: pd.DataFrame, thresholds: Mapping[str, float]) -> al
         .mark_rule(color="#333333", strokeDash=[4, 3])
         .encode(x="x:Q")
     )
-    return _style(alt.layer(bars, rules), height=max(40 * len(order), 160))
+    return style(alt.layer(bars, rules), height=max(40 * len(order), 160))
 
 
-def by_quarter(table: pd.DataFrame, field: str, title: str, axis_format: str) -> alt.Chart:
+def by_quarter(table: pd.DataFrame, field: str, title: str, axis_format: str) -> ChartLike:
     """One figure by quarter as a line (axis_format: '~s' for money, '%' for rates, ',.0f' for days)."""
     data = table[["quarter", field]].dropna()
     chart = (
@@ -134,4 +134,4 @@ def by_quarter(table: pd.DataFrame, field: str, title: str, axis_format: str) ->
             ],
         )
     )
-    return _style(chart, height=240)
+    return style(chart, height=240)

@@ -40,7 +40,7 @@ def deal_quarter(deals: pd.DataFrame) -> pd.Series:
     """Each deal's quarter: its close date (expected close for open deals), as 'YYYYQn' (None without one)."""
     if "close_date" not in deals:
         return pd.Series(None, index=deals.index, dtype=object)
-    q = deals["close_date"].dt.to_period("Q").astype(str)
+    q: pd.Series[str] = deals["close_date"].dt.to_period("Q").astype(str)
     return q.where(deals["close_date"].notna(), None)
 
 
@@ -96,7 +96,7 @@ def revenue_by_quarter(
     is_open = deals["status"] == "open"
     cats = forecast_categories(deals[is_open], thresholds)
     weight = pd.Series(0.0, index=deals.index)
-    weight[is_open] = [float(weights.get(c, 0.0)) if c else 0.0 for c in cats]
+    weight[is_open] = np.array([float(weights.get(c, 0.0)) if c else 0.0 for c in cats], dtype=float)
     frame = pd.DataFrame(
         {
             "quarter": q,

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -71,7 +72,16 @@ def forecast_categories(deals: pd.DataFrame, thresholds: Mapping[str, float]) ->
     return crm.astype(object).where(crm.notna(), None)
 
 
-def accuracy(rows: list[tuple[str, float, float]]) -> tuple[pd.DataFrame, dict[str, float | str | None]]:
+class AccuracySummary(TypedDict):
+    """The forecast's accuracy over the periods: MAPE and bias as fractions, and the verdict
+    ('over-optimism', 'sandbagging' or 'balanced'); None where no period has an actual."""
+
+    mape: float | None
+    bias: float | None
+    verdict: str | None
+
+
+def accuracy(rows: list[tuple[str, float, float]]) -> tuple[pd.DataFrame, AccuracySummary]:
     """Per period accuracy, and the summary: MAPE, bias and the verdict."""
     table = pd.DataFrame(rows, columns=["period", "forecast", "actual"])
     table["accuracy"] = [
@@ -81,7 +91,7 @@ def accuracy(rows: list[tuple[str, float, float]]) -> tuple[pd.DataFrame, dict[s
     mape = float((abs(valid["forecast"] - valid["actual"]) / valid["actual"]).mean()) if len(valid) else None
     total = float(table["actual"].sum())
     bias = float((table["forecast"] - table["actual"]).sum() / total) if total else None
-    verdict = None
+    verdict: str | None = None
     if bias is not None:
         verdict = "over-optimism" if bias > BIAS_BAND else "sandbagging" if bias < -BIAS_BAND else "balanced"
     return table, {"mape": mape, "bias": bias, "verdict": verdict}
@@ -197,7 +207,7 @@ def in_quota_period(deals: pd.DataFrame, period: QuotaPeriod | None) -> pd.Serie
     closed = deals["status"] != "open"
     if period is None or "close_date" not in deals:
         return closed
-    day = deals["close_date"].dt.normalize()
+    day: pd.Series[pd.Timestamp] = deals["close_date"].dt.normalize()
     return closed & (day >= period.start) & (day <= period.end)
 
 
@@ -235,7 +245,7 @@ def rep_table(
         .groupby("owner")
         .sum()
     )
-    g["quota"] = [quotas.get(o) * share if quotas.get(o) else None for o in g.index]
+    g["quota"] = [q * share if (q := quotas.get(o)) else None for o in g.index]
     g["attainment"] = [w / q if q else None for w, q in zip(g["won"], g["quota"], strict=True)]
     g["coverage"] = [
         p / (q - w) if q and q > w else None for p, q, w in zip(g["pipeline"], g["quota"], g["won"], strict=True)

@@ -153,6 +153,8 @@ def editable(q: Question, value: AnswerValue) -> str:
     """The stored value as text that :func:`parse` reads back to the same value."""
     if value is None:
         return ""
+    if isinstance(value, list):  # a choice's options, not a number (as display() writes them)
+        return ", ".join(value)
     if q.type == "percent":
         return fmt.percent(float(value), digits=6)
     if q.type == "duration":

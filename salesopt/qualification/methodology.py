@@ -10,6 +10,7 @@ $5,000 with a cycle under 30 days) gets BANT or CHAMP only.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from salesopt.content import contract as c
@@ -32,8 +33,8 @@ def _num(assessment: Assessment, stage: str, qid: str) -> float | None:
 
 def recommend(assessment: Assessment) -> tuple[list[Recommendation], list[str]]:
     """Recommendations with their reasons, and the answers that are missing for a firmer one."""
-    model = assessment.context.answers.get(c.SALES_MODEL) or []
-    model = model if isinstance(model, list) else [model]
+    picked = assessment.context.answers.get(c.SALES_MODEL) or []
+    model = picked if isinstance(picked, list) else [str(picked)]
     deal = _num(assessment, "context", c.AVG_DEAL_SIZE)
     cycle = _num(assessment, "context", c.SALES_CYCLE)
     committee = _num(assessment, "qualification", c.BUYING_COMMITTEE)
@@ -76,7 +77,7 @@ def recommend(assessment: Assessment) -> tuple[list[Recommendation], list[str]]:
         )
         return out, missing
     transactional = c.B2C in model or ((deal is not None and deal < 5_000) and (cycle is not None and cycle < 30))
-    reasons = ("BANT early in the process, at the SQL stage",)
+    reasons: tuple[str, ...] = ("BANT early in the process, at the SQL stage",)
     if transactional:
         reasons += ("a transactional sale (B2C, or small deals with a short cycle) needs a light framework",)
     elif b2b:
@@ -119,7 +120,7 @@ def _first_sentence(value: object) -> str | None:
     return re.split(r"[.;\n]", text)[0].strip().rstrip(",") or None if text else None
 
 
-def _fill(question: str, fills: dict[str, str | None]) -> str:
+def _fill(question: str, fills: Mapping[str, str | None]) -> str:
     def repl(match: re.Match[str]) -> str:
         key = match.group(1).lower()
         value = fills.get(key)

@@ -118,7 +118,7 @@ def with_custom(shipped: Mapping[str, Scorecard], texts: list[str]) -> dict[str,
     for i, text in enumerate(texts):
         card, problems = validate_text(text, Scorecard, f"custom framework {i + 1}")
         if card is not None and not problems and card.id not in cards:
-            cards[card.id] = card  # type: ignore[assignment]
+            cards[card.id] = card
     return cards
 
 

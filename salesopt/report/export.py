@@ -19,7 +19,6 @@ import io
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import altair as alt
 import pandas as pd
 
 from salesopt.report.document import PDF_LIBRARIES, DocumentMeta, meta_for, page
@@ -27,6 +26,7 @@ from salesopt.report.document import PDF_LIBRARIES, DocumentMeta, meta_for, page
 if TYPE_CHECKING:
     from salesopt.funnel.analysis import Analysis
     from salesopt.model.assessment import BusinessCase
+    from salesopt.report.chart_style import ChartLike
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHART_MARK = "[[chart:{}]]"
@@ -54,13 +54,13 @@ def to_csv(frame: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
-def _svg(chart: alt.Chart) -> str:
+def _svg(chart: ChartLike) -> str:
     import vl_convert as vlc
 
     return vlc.vegalite_to_svg(chart.to_dict())
 
 
-def place_charts(markdown: str, charts: dict[str, tuple[str, alt.Chart]], after: dict[str, str]) -> str:
+def place_charts(markdown: str, charts: dict[str, tuple[str, ChartLike]], after: dict[str, str]) -> str:
     """Put a chart marker line after the heading named in ``after`` (chart id -> heading text)."""
     lines = markdown.split("\n")
     out: list[str] = []
@@ -76,7 +76,7 @@ def place_charts(markdown: str, charts: dict[str, tuple[str, alt.Chart]], after:
     return "\n".join(out)
 
 
-def _document_svg(chart: alt.Chart) -> str:
+def _document_svg(chart: ChartLike) -> str:
     """The chart as SVG at document size (text width, body-sized type)."""
     import vl_convert as vlc
 
@@ -85,7 +85,7 @@ def _document_svg(chart: alt.Chart) -> str:
     return vlc.vegalite_to_svg(for_document(chart))
 
 
-def body_html(markdown: str, charts: dict[str, tuple[str, alt.Chart]] | None = None) -> str:
+def body_html(markdown: str, charts: dict[str, tuple[str, ChartLike]] | None = None) -> str:
     """The Markdown as HTML with each chart marker replaced by its figure (SVG and caption)."""
     from markdown_it import MarkdownIt
 
@@ -100,7 +100,7 @@ def body_html(markdown: str, charts: dict[str, tuple[str, alt.Chart]] | None = N
 
 def to_html(
     markdown: str,
-    charts: dict[str, tuple[str, alt.Chart]] | None = None,
+    charts: dict[str, tuple[str, ChartLike]] | None = None,
     title: str = "Plan",
     meta: DocumentMeta | None = None,
 ) -> str:
@@ -127,7 +127,7 @@ def html_to_pdf(document: str) -> bytes:
 
 def to_pdf(
     markdown: str,
-    charts: dict[str, tuple[str, alt.Chart]] | None = None,
+    charts: dict[str, tuple[str, ChartLike]] | None = None,
     title: str = "Plan",
     meta: DocumentMeta | None = None,
 ) -> bytes:
@@ -159,12 +159,12 @@ def plan_charts(
     business_case: BusinessCase | None = None,
     impact: pd.DataFrame | None = None,
     target: float | None = None,
-) -> dict[str, tuple[str, alt.Chart]]:
+) -> dict[str, tuple[str, ChartLike]]:
     """The charts that matter for the plan, from what the assessment has."""
     from salesopt.qualification import business_case as bc_mod
     from salesopt.report import charts
 
-    out: dict[str, tuple[str, alt.Chart]] = {}
+    out: dict[str, tuple[str, ChartLike]] = {}
     if analysis is not None and analysis.stages:
         out["funnel"] = (
             "Deals that reached each stage; the percent is the conversion to the next stage.",
@@ -208,7 +208,7 @@ def plan_charts(
 def render(
     markdown: str,
     fmt_: str,
-    charts: dict[str, tuple[str, alt.Chart]],
+    charts: dict[str, tuple[str, ChartLike]],
     title: str,
     *,
     meta: DocumentMeta | None = None,

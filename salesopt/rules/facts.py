@@ -8,21 +8,32 @@ other name. A new fact goes into both places.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from salesopt.content import contract as c
 from salesopt.content.benchmarks import BenchmarkSet, range_text
 from salesopt.content.frameworks import Catalog
+from salesopt.model.answers import AnswerValue
 from salesopt.model.assessment import Assessment, BusinessCase
+
+if TYPE_CHECKING:  # the Stage 2 evaluation is only read here
+    from salesopt.funnel.stage2 import Result
 
 
 def _num(value: object) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _stage2(facts: dict[str, Any], result: Any) -> None:
+def _options(answer: AnswerValue) -> list[str] | str:
+    """A choice answer as stored: the options picked (a file written by hand may hold one string)."""
+    if answer is None:
+        return []
+    return answer if isinstance(answer, list | str) else str(answer)
+
+
+def _stage2(facts: dict[str, Any], result: Result) -> None:
     a = result.analysis
     facts.update(
         win_rate=a.win_rate,
@@ -71,7 +82,7 @@ def _benchmark(facts: dict[str, Any], bench: BenchmarkSet | None) -> None:
             facts[f"{name}_range"] = range_text(r, "percent" if name == "win_rate" else "times")
 
 
-def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict[str, Any]:
+def gather(assessment: Assessment, catalog: Catalog, result: Result | None = None) -> dict[str, Any]:
     from salesopt.enablement import gap_scores, leak_content, onboarding_weeks
     from salesopt.management.performance import accuracy, tiers
     from salesopt.qualification.methodology import recommend
@@ -82,7 +93,7 @@ def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict
     revenue, attainment = _num(ctx.get(c.ANNUAL_REVENUE)), _num(ctx.get(c.QUOTA_ATTAINMENT))
     facts: dict[str, Any] = {
         "currency": assessment.currency,
-        "b2b": c.B2B in model if model else None,
+        "b2b": c.B2B in _options(model) if model else None,
         "deal_size": _num(ctx.get(c.AVG_DEAL_SIZE)),
         "reps": _num(ctx.get(c.REP_COUNT)),
         "sdrs": _num(ctx.get(c.SDR_COUNT)),
@@ -97,7 +108,7 @@ def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict
         _stage2(facts, result)
     # Stage 3
     recs, _ = recommend(assessment)
-    objections = q.answers.get(c.TOP_OBJECTIONS) or []
+    objections = _options(q.answers.get(c.TOP_OBJECTIONS) or [])
     # a Stage 3 that was not answered says nothing about SPIN or a business case: those stay unknown
     stage3_answered = any(str(v).strip() for v in q.answers.values()) or q.business_case != BusinessCase()
     facts.update(
@@ -115,7 +126,7 @@ def gather(assessment: Assessment, catalog: Catalog, result: Any = None) -> dict
         scores = gap_scores(kit, statuses).dropna(subset=["gap"])
         scores = scores[scores["gap"].notna()]
         if len(scores):
-            worst = scores.loc[scores["gap"].astype(float).idxmax()]
+            worst = scores.iloc[scores["gap"].astype(float).argmax()]  # the first largest gap
             facts.update(content_gap_max=float(worst["gap"]), weakest_phase=str(worst["phase"]))
     if kit is not None and facts.get("leak_from") and statuses:
         facts["leak_content_missing"] = len(leak_content(kit, statuses, facts["leak_from"]))

@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from salesopt.report import charts
+from salesopt.report import chart_style, charts
 
 
 def _money_charts(currency: str) -> dict[str, object]:
@@ -55,7 +55,7 @@ def test_other_codes_prefix_the_code_and_usd_keeps_the_dollar():
 
 def test_the_money_label_expression_by_hand():
     # the Vega expression charts put on a money axis: sign, symbol, SI digits with B for billions
-    expr = charts._money_expr("datum.value", "EUR", "~s")
+    expr = chart_style.money_expr("datum.value", "EUR", "~s")
     assert expr == (
         "(datum.value < 0 ? '-' : '') + \"€\" + replace(replace(format(abs(datum.value), '~s'), 'G', 'B'), 'k', 'K')"
     )

@@ -13,11 +13,11 @@ from salesopt.model.assessment import Assessment
 from salesopt.report.document import DocumentMeta
 
 if TYPE_CHECKING:  # imported where they are used, so building a plan without data stays light
-    import altair as alt
     import pandas as pd
 
     from salesopt.forecast.impact import ExpectedImpact
     from salesopt.funnel.stage2 import Result
+    from salesopt.report.chart_style import ChartLike
     from salesopt.report.findings import Finding, Reconciliation
     from salesopt.rules.engine import Recommendation
 
@@ -30,7 +30,7 @@ class Plan:
     client: str
     date: str
     markdown: str
-    charts: dict[str, tuple[str, alt.Chart]] = field(default_factory=dict)  # id -> (caption, chart)
+    charts: dict[str, tuple[str, ChartLike]] = field(default_factory=dict)  # id -> (caption, chart)
     sections_complete: int = 0
     sections_total: int = 0
     missing: tuple[str, ...] = ()
