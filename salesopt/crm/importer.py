@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -108,13 +108,19 @@ class ImportResult:
     the report. The tables live in an in-process DuckDB database; ``deals`` and ``history`` give
     them as DataFrames for charts and small tables."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, report: ImportReport, columns: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        report: ImportReport,
+        columns: tuple[str, ...],
+        stats: StageStats | None = None,
+    ) -> None:
         self._con = con
         self.report = report
         self.columns = columns
         self.fields = tuple(r[0] for r in self.sql("describe deals").fetchall())
         self.has_history = self.has_table("history")
-        self._stage_stats: StageStats | None = None
+        self._stage_stats = stats  # the import's own, when the table has not changed since
 
     def relation(self, query: str) -> duckdb.DuckDBPyRelation:
         """A query as a DuckDB relation (for results fetched as Arrow without an extra copy)."""
@@ -145,47 +151,10 @@ class ImportResult:
         ).df()
 
     def stage_stats(self) -> StageStats:
-        """Stage values with their counts, most common first: "stage" (with each stage's median
-        probability in "median_probability"), "lost_at_stage", "history", and "all" of them; and
-        the forecast categories as written. One statement, remembered: stage mapping and
-        evaluation ask for these many times."""
+        """Stage values with their counts, most common first (see :func:`stage_stats`);
+        remembered: stage mapping and evaluation ask for these many times."""
         if self._stage_stats is None:
-            prob = "median(probability)" if "probability" in self.fields else "null"
-            parts = [f"select 'stage' as kind, stage as s, count(*) as n, {prob} as p from deals group by 2"]
-            if "lost_at_stage" in self.fields:
-                parts.append(
-                    "select 'lost_at_stage', lost_at_stage, count(*), null from deals "
-                    "where lost_at_stage is not null group by 2"
-                )
-            if self.has_history:
-                parts.append("select 'history', stage, count(*), null from history group by 2")
-            if "forecast_category" in self.fields:
-                parts.append(
-                    "select 'forecast_category', forecast_category, count(*), null from deals "
-                    "where forecast_category is not null group by 2"
-                )
-            rows = self.sql(" union all ".join(parts) + " order by 3 desc, 2").fetchall()
-            kinds = ("stage", "lost_at_stage", "history", "forecast_category")
-            counts: dict[str, dict[str, int]] = {k: {} for k in kinds}
-            probabilities: dict[str, float | None] = {}
-            total: dict[str, int] = {}
-            for kind, s, n, p in rows:
-                if s is None:
-                    continue
-                counts[kind][s] = n
-                if kind == "forecast_category":
-                    continue
-                total[s] = total.get(s, 0) + n
-                if kind == "stage":
-                    probabilities[s] = p
-            self._stage_stats = StageStats(
-                stage=counts["stage"],
-                lost_at_stage=counts["lost_at_stage"],
-                history=counts["history"],
-                all=dict(sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))),
-                median_probability=probabilities,
-                forecast_category=counts["forecast_category"],
-            )
+            self._stage_stats = stage_stats(self._con, self.fields, self.has_history)
         return self._stage_stats
 
     def deals_affected(self) -> int:
@@ -206,6 +175,48 @@ class ImportResult:
 
     def __len__(self) -> int:
         return int(self.sql("select count(*) from deals").fetchall()[0][0])
+
+
+def stage_stats(con: duckdb.DuckDBPyConnection, fields: Collection[str], has_history: bool) -> StageStats:
+    """Stage values with their counts, most common first: "stage" (with each stage's median
+    probability in "median_probability"), "lost_at_stage", "history", and "all" of them; and
+    the forecast categories as written. One statement."""
+    prob = "median(probability)" if "probability" in fields else "null"
+    parts = [f"select 'stage' as kind, stage as s, count(*) as n, {prob} as p from deals group by 2"]
+    if "lost_at_stage" in fields:
+        parts.append(
+            "select 'lost_at_stage', lost_at_stage, count(*), null from deals "
+            "where lost_at_stage is not null group by 2"
+        )
+    if has_history:
+        parts.append("select 'history', stage, count(*), null from history group by 2")
+    if "forecast_category" in fields:
+        parts.append(
+            "select 'forecast_category', forecast_category, count(*), null from deals "
+            "where forecast_category is not null group by 2"
+        )
+    rows = con.cursor().execute(" union all ".join(parts) + " order by 3 desc, 2").fetchall()
+    kinds = ("stage", "lost_at_stage", "history", "forecast_category")
+    counts: dict[str, dict[str, int]] = {k: {} for k in kinds}
+    probabilities: dict[str, float | None] = {}
+    total: dict[str, int] = {}
+    for kind, stage, n, p in rows:
+        if stage is None:
+            continue
+        counts[kind][stage] = n
+        if kind == "forecast_category":
+            continue
+        total[stage] = total.get(stage, 0) + n
+        if kind == "stage":
+            probabilities[stage] = p
+    return StageStats(
+        stage=counts["stage"],
+        lost_at_stage=counts["lost_at_stage"],
+        history=counts["history"],
+        all=dict(sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))),
+        median_probability=probabilities,
+        forecast_category=counts["forecast_category"],
+    )
 
 
 def frame(relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
@@ -315,7 +326,10 @@ def _select(
             usable = [in_range, blank]
         elif fld == "probability":
             inner.append(f"{v.probability_sql(c)} as probability__any")
-            outer.append("probability__any as probability")
+            # on the 0-100 scale when the sample says so (a "%" or a value above 1): divided in the
+            # scan; otherwise the column's maximum decides after it (see _probability_scale)
+            scale = " / 100" if _percent_scale(_sample(table, col)) else ""
+            outer.append(f"probability__any{scale} as probability")
             usable = ["probability__any is not null", blank]
         elif fld in BOOL_FIELDS:
             inner.append(f"{v.bool_sql(c)} as {fld}__any")
@@ -412,15 +426,11 @@ def _norm(stage: str) -> str:
     return " ".join(str(stage).lower().replace("_", " ").split())
 
 
-def _canonical_stages(con: duckdb.DuckDBPyConnection, fields: set[str], report: ImportReport) -> None:
-    """Stage names differing only in case or spacing become one (the most common spelling)."""
-    cols = [c for c in ("stage", "lost_at_stage") if c in fields]
-    counts: dict[str, int] = {}
-    # one scan: the pairs are few (stages times the stages lost at)
-    for *names, n in con.execute(f"select {', '.join(cols)}, count(*) from deals group by all").fetchall():
-        for name in names:
-            if name is not None:
-                counts[name] = counts.get(name, 0) + n
+def _canonical_stages(con: duckdb.DuckDBPyConnection, stats: StageStats, report: ImportReport) -> bool:
+    """Stage names differing only in case or spacing become one (the most common spelling);
+    True when any was renamed."""
+    cols = ["stage", "lost_at_stage"] if stats["lost_at_stage"] else ["stage"]
+    counts = stats["all"]
     groups: dict[str, list[tuple[int, str]]] = {}
     for name, n in counts.items():
         groups.setdefault(_norm(name), []).append((-n, name))
@@ -430,20 +440,22 @@ def _canonical_stages(con: duckdb.DuckDBPyConnection, fields: set[str], report: 
             best = sorted(variants)[0][1]
             renames.update({name: best for _, name in variants if name != best})
     if not renames:
-        return
+        return False
     con.execute("create temp table stage_names(raw varchar, canon varchar)")
     con.executemany("insert into stage_names values (?, ?)", list(renames.items()))
     for col in cols:
         con.execute(f"update deals set {col} = stage_names.canon from stage_names where deals.{col} = stage_names.raw")
     shown = ", ".join(f"'{a}' as '{b}'" for a, b in list(renames.items())[:4])
     report.warnings.append(f"stage names that differ only in case or spacing read as one: {shown}")
+    return True
 
 
-def _outcome_column(con: duckdb.DuckDBPyConnection, fields: set[str], report: ImportReport) -> None:
-    """A 0/1 (or yes/no) column taken as the stage: a one-step funnel, 1 = won, 0 = lost."""
-    distinct = [r[0] for r in con.execute("select distinct lower(stage) from deals limit 5").fetchall()]
-    if not distinct or len(distinct) > 2 or not set(distinct) <= OUTCOME_WORDS:
-        return
+def _outcome_column(con: duckdb.DuckDBPyConnection, stats: StageStats, fields: set[str], report: ImportReport) -> bool:
+    """A 0/1 (or yes/no) column taken as the stage: a one-step funnel, 1 = won, 0 = lost. True
+    when it was."""
+    distinct = {s.lower() for s in stats["stage"]}
+    if not distinct or len(distinct) > 2 or not distinct <= OUTCOME_WORDS:
+        return False
     truth = tuple(sorted(OUTCOME_WORDS & TRUE_WORDS))
     con.execute(f"update deals set stage = case when lower(stage) in {truth} then 'Converted' else 'Not converted' end")
     if "lost_at_stage" not in fields:
@@ -454,6 +466,7 @@ def _outcome_column(con: duckdb.DuckDBPyConnection, fields: set[str], report: Im
         f"the stage column '{report.mapping['stage']}' holds an outcome (yes/no): read as a one-step funnel, "
         "Lead to Converted (won), the others lost"
     )
+    return True
 
 
 def _why_sql(fld: str, text: str, plan: v.MoneyPlan | None) -> str:
@@ -501,13 +514,26 @@ def _columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute("describe deals").fetchall()]
 
 
-def _probability_scale(
-    con: duckdb.DuckDBPyConnection, table: RawTable, mapping: Mapping[str, str], report: ImportReport
-) -> None:
-    has_percent = any("%" in x for x in _sample(table, mapping["probability"]))
-    top = con.execute("select max(probability) from deals").fetchall()[0][0]
-    if has_percent or (top is not None and top > 1):
-        con.execute("update deals set probability = probability / 100")
+def _percent_scale(sample: Sequence[str]) -> bool:
+    """Probabilities written on the 0-100 scale: a "%" or a value above 1 in the sample."""
+    for x in sample:
+        if "%" in x:
+            return True
+        try:
+            if float(x.strip().replace(",", ".")) > 1:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _probability_scale(con: duckdb.DuckDBPyConnection, table: RawTable, mapping: Mapping[str, str]) -> None:
+    """The whole column on the 0-1 scale: when the sample did not show the 0-100 scale but a value
+    above 1 does, every value is divided by 100; then values outside 0-1 are emptied cells."""
+    if not _percent_scale(_sample(table, mapping["probability"])):
+        top = con.execute("select max(probability) from deals").fetchall()[0][0]
+        if top is not None and top > 1:
+            con.execute("update deals set probability = probability / 100")
     con.execute(
         "update deals set probability__text = cast(probability * 100 as varchar) || '%', probability = null "
         "where probability < 0 or probability > 1"
@@ -597,16 +623,16 @@ def _collapse(con: duckdb.DuckDBPyConnection, key: str, fields: set[str], report
     )
 
 
-def _duplicates(con: duckdb.DuckDBPyConnection, report: ImportReport, keep_later: bool) -> None:
+def _duplicates(con: duckdb.DuckDBPyConnection, report: ImportReport, keep_later: bool) -> bool:
     """A deal id seen twice: the first row counts (the later one with keep_later), the other is rejected."""
     rows, ids = con.execute("select count(*), count(distinct opportunity_id) from deals").fetchall()[0]
     if rows == ids:  # every id once (the usual case): a distinct count is cheaper than grouping the lines
-        return
+        return False
     seen = con.execute(
         "select opportunity_id, min(line), max(line) from deals group by 1 having count(*) > 1"
     ).fetchall()
     if not seen:
-        return
+        return False
     order = "line desc" if keep_later else "line"
     con.execute(
         f"create temp table dupes as select line, opportunity_id, kept from (select line, opportunity_id, "
@@ -618,6 +644,7 @@ def _duplicates(con: duckdb.DuckDBPyConnection, report: ImportReport, keep_later
         _reject(report, line, f"duplicate opportunity id '{oid}' (the deal at line {kept} is kept)")
     con.execute("delete from deals where line in (select line from dupes)")
     con.execute("drop table dupes")
+    return True
 
 
 def _history_file(con: duckdb.DuckDBPyConnection, table: RawTable, dayfirst: bool, report: ImportReport) -> None:
@@ -738,7 +765,7 @@ def import_opportunities(
             "fix the export or choose the stage column"
         )
     if "probability" in fields:
-        _probability_scale(con, table, mapping, report)
+        _probability_scale(con, table, mapping)
     con.execute("create table issues (line integer, column_name varchar, field varchar, value varchar, reason varchar)")
     money = v.plan_money(_sample(table, typed["amount"])) if "amount" in typed else None
     _cells_emptied(con, [f for f in PARSED if f in fields], mapping, report, money)
@@ -758,28 +785,32 @@ def import_opportunities(
     for col in [c for c in _columns(con) if "__" in c]:
         con.execute(f"alter table deals drop column {col}")
     fields = set(_columns(con))
-    _canonical_stages(con, fields, report)
-    _outcome_column(con, fields, report)
+    # the stage counts, taken once: they stay the result's unless a step below changes the deals
+    stats = stage_stats(con, fields, has_history=False)
+    changed = _canonical_stages(con, stats, report)
+    changed = _outcome_column(con, stats, fields, report) or changed
     fields = set(_columns(con))
     key = "opportunity_id" if "opportunity_id" in fields else "name"
     if _is_long(con, key, fields):
         _collapse(con, key, fields, report)
         _ids(con, set(_columns(con)))
+        changed = True
     else:
         _ids(con, fields)
         if "entered_at" in fields:
             con.execute("alter table deals drop column entered_at")
-        _duplicates(con, report, keep_later_duplicates)
+        changed = _duplicates(con, report, keep_later_duplicates) or changed
     report.rows_kept = report.rows_read - report.rows_rejected
     if history is not None and not report.long_format:
         step(0.85, "Reading the stage history")
         _history_file(con, history, dayfirst, report)
+        changed = True
     step(1.0, "Import done")
     report.warnings.extend(report.date_notes.values())
     if report.rejected_all:
         con.executemany("insert into issues values (?, null, null, null, ?)", report.rejected_all)
         report.rejected_all = []
-    return ImportResult(con, report, table.columns)
+    return ImportResult(con, report, table.columns, None if changed else stats)
 
 
 def read_lines(report: ImportReport) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from salesopt.crm.fields import STATUS_LOST, STATUS_OPEN, STATUS_WON
@@ -250,6 +251,10 @@ def time_in_stage(con: duckdb.DuckDBPyConnection, history: str | None) -> dict[s
     return {s: (float(m), float(md)) for s, m, md in rows}
 
 
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
 def analyze_sql(
     con: duckdb.DuckDBPyConnection,
     classified: str,
@@ -268,64 +273,59 @@ def analyze_sql(
     has_cycle = "created_date" in fields and "close_date" in fields
     weights = options.category_weights or CATEGORY_WEIGHTS
     p_in = _weights_sql(stage_map, stage_values, fields, weights, options.category_values)
-    span = (
-        "date_diff('day', min(close_date) filter (where status = 'won'), max(close_date) filter (where status = 'won'))"
-        if "close_date" in fields
-        else "null"
-    )
-    reach_column = "furthest_closed" if options.closed_only else "furthest"
-    reach_where = "status <> 'open' and " if options.closed_only else ""
-    reach = (
-        ", ".join(f"count(*) filter (where {reach_where}{reach_column} = {k})" for k in range(len(stage_map.funnel)))
-        or "0"
-    )
-    # each per-deal expression is computed once, below the aggregates that read it
+    # each per-deal expression is computed once, below the aggregates that read it; grouped by
+    # status and how far each deal got (a few dozen groups), so no aggregate needs a per-row
+    # filter on the status. Won deals all got to the last stage: they are one group, which is
+    # why their mean and median cycle can be taken per group.
     amount_in = "amount" if has_amount else "null::double"
     cycle_in = CYCLE_DAYS if has_cycle else "null::bigint"
     close = "close_date" if "close_date" in fields else "null::timestamp as close_date"
-    amount, cycle = "amount", "cycle"
-    row = con.execute(
-        f"""select count(*),
-            count(*) filter (where status = 'won'), count(*) filter (where status = 'lost'),
-            count(*) filter (where status = 'open'),
-            sum({amount}) filter (where status = 'won'), count({amount}) filter (where status = 'won'),
-            sum({amount}) filter (where status = 'lost'), count(*) filter (where status = 'lost' and {amount} > 0),
-            count({amount}) filter (where status = 'lost'),
-            sum({amount}) filter (where status = 'open'), count({amount}) filter (where status = 'open'),
-            avg({cycle}) filter (where status = 'won' and {cycle} >= 0),
-            median({cycle}) filter (where status = 'won' and {cycle} >= 0),
-            count({cycle}) filter (where status = 'won' and {cycle} >= 0),
-            count(*) filter (where status = 'won' and {cycle} < 0),
-            sum(amount * p) filter (where status = 'open' and p is not null),
-            count(*) filter (where status = 'open' and p is not null and amount is not null),
-            count(*) filter (where status = 'lost' and furthest is null),
-            {span},
-            {reach}
+    groups = con.execute(
+        f"""select status, furthest, furthest_closed, count(*),
+            sum(amount), count(amount), count(*) filter (where amount > 0),
+            avg(cycle) filter (where status = 'won' and cycle >= 0),
+            median(cycle) filter (where status = 'won' and cycle >= 0),
+            count(cycle) filter (where cycle >= 0), count(*) filter (where cycle < 0),
+            sum(amount * p) filter (where p is not null), count(*) filter (where p is not null and amount is not null),
+            min(close_date), max(close_date)
         from (select status, furthest, furthest_closed, {close}, {amount_in} as amount, {cycle_in} as cycle,
-              {p_in} as p from ({classified}))"""
-    ).fetchall()[0]
-    (
-        n,
-        n_won,
-        n_lost,
-        n_open,
-        won_sum,
-        won_n_amt,
-        lost_sum,
-        lost_pos,
-        lost_n_amt,
-        pipe_sum,
-        open_n_amt,
-        cyc_mean,
-        cyc_median,
-        cyc_n,
-        cyc_neg,
-        weighted_sum,
-        weighted_n,
-        unknown_lost,
-    ) = row[:18]
-    span_days = row[18]
-    counts = dict(enumerate(row[19:]))
+              {p_in} as p from ({classified})) group by all"""
+    ).fetchall()
+    by_status: dict[str, list[tuple[Any, ...]]] = {"won": [], "lost": [], "open": []}
+    for g in groups:
+        by_status[g[0]].append(g)
+
+    def total(status: str, i: int) -> Any:
+        """Column ``i`` summed over the groups of ``status`` (None where every group's is None)."""
+        values = [g[i] for g in by_status[status] if g[i] is not None]
+        return sum(values) if values else None
+
+    won = by_status["won"]
+    n_won, n_lost, n_open = (total(k, 3) or 0 for k in ("won", "lost", "open"))
+    n = n_won + n_lost + n_open
+    won_sum, won_n_amt = total("won", 4), total("won", 5) or 0
+    lost_sum, lost_n_amt, lost_pos = total("lost", 4), total("lost", 5) or 0, total("lost", 6) or 0
+    pipe_sum, open_n_amt = total("open", 4), total("open", 5) or 0
+    if len(won) == 1:
+        cyc_mean, cyc_median = won[0][7], won[0][8]
+    elif not won:
+        cyc_mean = cyc_median = None
+    else:  # won deals said to have got to different stages (a frame classified by hand)
+        cyc_mean, cyc_median = con.execute(
+            f"select avg(cycle), median(cycle) from (select status, {cycle_in} as cycle from ({classified})) "
+            "where status = 'won' and cycle >= 0"
+        ).fetchall()[0]
+    cyc_n, cyc_neg = total("won", 9) or 0, total("won", 10) or 0
+    weighted_sum, weighted_n = total("open", 11), total("open", 12) or 0
+    unknown_lost = sum(g[3] for g in by_status["lost"] if g[1] is None)
+    first = [_day(g[13]) for g in won if g[13] is not None]
+    last_ = [_day(g[14]) for g in won if g[14] is not None]
+    span_days = (max(last_) - min(first)).days if first and last_ else None  # calendar days, as date_diff counts
+    reach_column = 2 if options.closed_only else 1
+    counts = dict.fromkeys(range(len(stage_map.funnel)), 0)
+    for g in groups:
+        if g[reach_column] is not None and not (options.closed_only and g[0] == "open"):
+            counts[g[reach_column]] = counts.get(g[reach_column], 0) + g[3]
     n_closed = n_won + n_lost
 
     # outcome metrics (METRICS.md §2)
