@@ -62,5 +62,5 @@ st.caption("CSV cells that start like a spreadsheet formula (= + - @) get a lead
 with st.container(border=True):
     st.markdown(markdown)
     for caption, figure in charts.values():
-        widgets.chart(lambda figure=figure: figure)
+        widgets.chart(figure)
         st.caption(caption)

@@ -3,7 +3,7 @@ the funnel figures and charts, and cohorts and losses. Calculations are all in s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 import streamlit as st
@@ -19,6 +19,9 @@ from salesopt.report import charts, fmt
 from salesopt.report.figures import bottleneck_lines, cohort_table, funnel_figures, stage_table
 from ui import state, widgets
 
+if TYPE_CHECKING:  # the Stage 2 pipeline (DuckDB) loads when an export is first read
+    from salesopt.funnel.stage2 import Result
+
 UPLOAD_LIMIT_MB = 200
 NOT_MAPPED = "(not mapped)"
 AFFECTED_ALARM = 0.05  # over this share of rows rejected or emptied, every Stage 2 tab says so
@@ -33,12 +36,12 @@ DEFAULT_WORKSHOP = [
 ]
 
 
-def import_key(crm: CrmSource) -> tuple:
+def import_key(crm: CrmSource) -> state.ImportKey:
     history = (crm.history_sha256, crm.history_name or "history") if crm.history_sha256 else None
     return crm.sha256, crm.name, tuple(sorted(crm.overrides.items())), crm.dayfirst, history
 
 
-def current_result(assessment: Assessment) -> tuple[Any, str | None]:
+def current_result(assessment: Assessment) -> tuple[Result | None, str | None]:
     """(Result, None), or (None, the message saying why there is no result). The first read of
     an export shows its progress here, above the tabs."""
     crm = assessment.funnel.crm
@@ -103,13 +106,13 @@ def _on_upload(kind: str) -> None:
     st.session_state.pop("funnel.upload_error", None)
     st.session_state[UPLOADED_KEY] = True  # settle_tab() decides where the page goes once it is read
     digest = state.put_file(data, file.name)
-    if kind == "history":
+    if kind == "history" and crm is not None:
         state.update_section("funnel", crm=crm.model_copy(update={"history_sha256": digest, "history_name": file.name}))
     else:
         state.update_section("funnel", source="crm", crm=CrmSource(sha256=digest, name=file.name, size=len(data)))
 
 
-def source_panel(assessment: Assessment, result: Any, problem: str | None) -> None:
+def source_panel(assessment: Assessment, result: Result | None, problem: str | None) -> None:
     choice = st.segmented_control(
         "Data from",
         ["CRM export", "Workshop numbers"],
@@ -164,10 +167,7 @@ def source_panel(assessment: Assessment, result: Any, problem: str | None) -> No
         value=crm.dayfirst,
         key="funnel.dayfirst",
         help="Slash dates are read month first unless a day over 12 settles it; switch this on to read them day first.",
-        on_change=lambda: state.update_section(
-            "funnel",
-            crm=state.current().funnel.crm.model_copy(update={"dayfirst": st.session_state["funnel.dayfirst"]}),
-        ),
+        on_change=lambda: _update_crm(dayfirst=st.session_state["funnel.dayfirst"]),
     )
     mapping_screen(crm, result, problem)
     if result is None:
@@ -177,7 +177,15 @@ def source_panel(assessment: Assessment, result: Any, problem: str | None) -> No
     stage_screen(crm, result)
 
 
-def mapping_screen(crm: CrmSource, result: Any, problem: str | None) -> None:
+def _update_crm(**update: object) -> None:
+    """Change fields of the open assessment's CRM source (a widget callback)."""
+    assessment = state.current()
+    crm = assessment.funnel.crm if assessment is not None else None
+    if crm is not None:
+        state.update_section("funnel", crm=crm.model_copy(update=update))
+
+
+def mapping_screen(crm: CrmSource, result: Result | None, problem: str | None) -> None:
     no_stage = problem == NO_STAGE
     columns, preview = state.preview(crm.sha256, crm.name, crm.overrides.get("stage") or None)
     mapping = result.imported.report.mapping if result is not None else dict(crm.overrides)
@@ -193,7 +201,15 @@ def mapping_screen(crm: CrmSource, result: Any, problem: str | None) -> None:
         widgets.table(preview, hide_index=True)
 
 
-def _field_select(where: Any, fld: str, columns: list[str], mapping: dict[str, str], label: str | None = None) -> None:
+class _Place(Protocol):
+    """Where a widget goes: the page (``st``) or a column of it."""
+
+    def selectbox(self, *args: Any, **kwargs: Any) -> object: ...
+
+
+def _field_select(
+    where: _Place, fld: str, columns: list[str], mapping: dict[str, str], label: str | None = None
+) -> None:
     current = mapping.get(fld) or NOT_MAPPED
     options = [NOT_MAPPED, *columns]
     where.selectbox(
@@ -219,17 +235,15 @@ FIELD_LABELS = {
 
 def _on_map(fld: str) -> None:
     value = st.session_state[f"funnel.map.{fld}"]
-    crm = state.current().funnel.crm
+    assessment = state.current()
+    crm = assessment.funnel.crm if assessment is not None else None
+    if crm is None:
+        return
     overrides = {**crm.overrides, fld: "" if value == NOT_MAPPED else value}
-    state.update_section(
-        "funnel",
-        crm=crm.model_copy(
-            update={"overrides": overrides, "stage_order": [], "won": [], "lost": [], "stage_probabilities": {}}
-        ),
-    )
+    _update_crm(overrides=overrides, stage_order=[], won=[], lost=[], stage_probabilities={})
 
 
-def stage_screen(crm: CrmSource, result: Any) -> None:
+def stage_screen(crm: CrmSource, result: Result) -> None:
     sm = result.stage_map
     rows = role_rows(sm, result.stages_seen())
     with st.expander("Stage mapping", expanded=bool(sm.notes)):
@@ -253,7 +267,7 @@ def stage_screen(crm: CrmSource, result: Any) -> None:
         )
         if st.button("Apply stage mapping", key="funnel.stages.apply", icon=":material/check:"):
             try:
-                roles = roles_from_rows(edited.to_dict("records"))
+                roles = roles_from_rows(state.editor_rows(edited))
             except NoWonStage as exc:
                 st.error(str(exc), icon=":material/error:")
             else:
@@ -271,14 +285,14 @@ TAB_KEY = "funnel.tab"
 UPLOADED_KEY = "funnel.just_uploaded"
 
 
-def opening_tab(assessment: Assessment, result: Any) -> str:
+def opening_tab(assessment: Assessment, result: Result | None) -> str:
     """Stage 2 opens on the figures when there is data, on the upload when there is none."""
     f = assessment.funnel
     has_data = result is not None if f.source == "crm" else any(r.volume for r in f.workshop)
     return "Funnel" if has_data else "Data"
 
 
-def settle_tab(result: Any) -> None:
+def settle_tab(result: Result | None) -> None:
     """After an upload, before the tabs are drawn: a clean import goes to its figures; one with
     rejected rows or emptied cells stays on the Data tab, where its report is (and so does an
     export whose stage column is still to be picked)."""
@@ -288,7 +302,7 @@ def settle_tab(result: Any) -> None:
     st.session_state[TAB_KEY] = "Funnel" if clean else "Data"
 
 
-def import_banner(result: Any) -> None:
+def import_banner(result: Result | None) -> None:
     """On every Stage 2 tab: an error-coloured line when over 5% of the rows were rejected or
     emptied, so no figure is read without knowing on what it rests."""
     if result is None:
@@ -303,7 +317,7 @@ def import_banner(result: Any) -> None:
         )
 
 
-def import_report(result: Any) -> None:
+def import_report(result: Result) -> None:
     """What the import did, on top of the Data tab: a warning whenever anything was rejected or
     emptied (how many deals, which fields, the first lines, the full list as a download)."""
     imported = result.imported
@@ -390,36 +404,48 @@ def settings(assessment: Assessment) -> None:
         help="The revenue the open pipeline should cover (coverage ratio = pipeline / target).",
     )
     sets = state.catalog().benchmarks()
-    options = ["none", *sets]
+    options: list[str] = ["none", *sets]
+
+    def benchmark_label(k: str) -> str:
+        return "None" if k == "none" else sets[k].title
+
     c2.selectbox(
         "Benchmarks",
         options,
         index=options.index(f.benchmark_id) if f.benchmark_id in options else 0,
-        format_func=lambda k: "None" if k == "none" else sets[k].title,
+        format_func=benchmark_label,
         key="funnel.benchmark",
-        on_change=lambda: state.update_section(
-            "funnel",
-            benchmark_id=None
-            if st.session_state["funnel.benchmark"] == "none"
-            else st.session_state["funnel.benchmark"],
-        ),
+        on_change=_on_setting,
+        args=("benchmark_id", "funnel.benchmark"),
     )
     c3.radio(
         "Win rate",
         ["closed", "all"],
         index=0 if f.win_rate_basis == "closed" else 1,
         horizontal=True,
-        format_func=lambda b: "won / (won + lost)" if b == "closed" else "won / all created",
+        format_func=_basis_label,
         key="funnel.basis",
-        on_change=lambda: state.update_section("funnel", win_rate_basis=st.session_state["funnel.basis"]),
+        on_change=_on_setting,
+        args=("win_rate_basis", "funnel.basis"),
     )
     st.toggle(
         "Stage conversions over closed deals only",
         value=f.closed_only,
         key="funnel.closed_only",
         help="Leaves out open deals that have not had time to move on.",
-        on_change=lambda: state.update_section("funnel", closed_only=st.session_state["funnel.closed_only"]),
+        on_change=_on_setting,
+        args=("closed_only", "funnel.closed_only"),
     )
+
+
+def _basis_label(basis: str) -> str:
+    return "won / (won + lost)" if basis == "closed" else "won / all created"
+
+
+def _on_setting(field: str, key: str) -> None:
+    """A Stage 2 setting changed: save its widget's value (the benchmark's 'none' as no benchmark)."""
+    value = st.session_state[key]
+    state.update_section("funnel", **{field: None if field == "benchmark_id" and value == "none" else value})
 
 
 def _on_target() -> None:
@@ -432,7 +458,7 @@ def _on_target() -> None:
     state.update_section("funnel", target=value)
 
 
-def figures_panel(assessment: Assessment, result: Any, problem: str | None) -> None:
+def figures_panel(assessment: Assessment, result: Result | None, problem: str | None) -> None:
     if assessment.funnel.source == "workshop":
         workshop_figures(assessment)
         return
@@ -501,7 +527,7 @@ def workshop_figures(assessment: Assessment) -> None:
         st.caption(reason)
 
 
-def cohorts_panel(assessment: Assessment, result: Any, problem: str | None) -> None:
+def cohorts_panel(assessment: Assessment, result: Result | None, problem: str | None) -> None:
     if result is None:
         st.info(problem, icon=":material/info:")
         return
@@ -534,7 +560,7 @@ def cohorts_panel(assessment: Assessment, result: Any, problem: str | None) -> N
         st.caption("Lost deals that name a competitor, per competitor.")
 
 
-def scoring_panel(assessment: Assessment, result: Any, problem: str | None) -> None:
+def scoring_panel(assessment: Assessment, result: Result | None, problem: str | None) -> None:
     if result is None:
         st.info(problem, icon=":material/info:")
         return
@@ -588,7 +614,7 @@ def scoring_panel(assessment: Assessment, result: Any, problem: str | None) -> N
     )
 
 
-def output_summary(assessment: Assessment, result: Any) -> None:
+def output_summary(assessment: Assessment, result: Result | None) -> None:
     """Stage 2 output: stage-by-stage metrics, bottlenecks and improvement opportunities."""
     if result is None:
         st.info(

@@ -3,8 +3,9 @@ forecast categories and accuracy, performance tiers. Calculations are in salesop
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -25,6 +26,7 @@ from salesopt.management.dashboards import (
     revenue_by_quarter,
 )
 from salesopt.management.performance import (
+    KpiChange,
     QuotaPeriod,
     accuracy,
     forecast_categories,
@@ -39,6 +41,12 @@ from salesopt.management.performance import (
 from salesopt.model.assessment import Assessment, ForecastRow, MetricChoice, QuotaRow
 from salesopt.report import fmt
 from ui import state, widgets
+
+if TYPE_CHECKING:
+    from salesopt.funnel.stage2 import Result
+
+T = TypeVar("T")
+Ctx = tuple[Hashable, ...]  # what a dashboard figure depends on besides the export: filters, quotas, target
 
 
 def metrics_framework(assessment: Assessment, kit: PerformanceKit) -> None:
@@ -77,7 +85,7 @@ def metrics_framework(assessment: Assessment, kit: PerformanceKit) -> None:
     st.caption("Tracked: " + (", ".join(f"{n} {fam}" for fam, n in by_family.items()) or "none yet") + ".")
 
 
-def quota_editor(assessment: Assessment, result: Any, default_quota: float | None) -> dict[str, float]:
+def quota_editor(assessment: Assessment, result: Result | None, default_quota: float | None) -> dict[str, float]:
     rows = assessment.performance.quotas
     if not rows and result is not None and "owner" in result.deals and default_quota:
         owners = sorted(result.deals["owner"].dropna().astype(str).unique())
@@ -141,7 +149,7 @@ def _filters(deals: pd.DataFrame) -> Filters:
             key="perf.f.period",
             help="Closed deals by their close date, open deals by their expected close date.",
         )
-    owners = ()
+    owners: tuple[str, ...] = ()
     if "owner" in options:
         owners = tuple(
             cols[1].multiselect(
@@ -161,20 +169,20 @@ def _filters(deals: pd.DataFrame) -> Filters:
     return Filters(first, last, owners, tuple(values))
 
 
-def _cached(result: Any, ctx: tuple, name: str, make: Any) -> Any:
+def _cached(result: Result, ctx: Ctx, name: str, make: Callable[[], T]) -> T:
     """A dashboard figure computed once per export, filters, quotas and target (reruns on a click
     elsewhere on the page do not pay for it again)."""
     return result._remember(("perf.dash", name, *ctx), make)
 
 
-def _typed_amount(value: Any) -> float | None:
+def _typed_amount(value: object) -> float | None:
     """An optional amount typed in a text cell: empty is None; '1,200' or '1200.5' a number."""
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
     return float(text.replace(",", "")) if text else None
 
 
 def dashboards(
-    assessment: Assessment, kit: PerformanceKit, result: Any, quotas: dict[str, float], target: float | None
+    assessment: Assessment, kit: PerformanceKit, result: Result | None, quotas: dict[str, float], target: float | None
 ) -> None:
     """Executive, manager and rep views of one upload, cut by the filters."""
     if result is None:
@@ -216,8 +224,8 @@ def _period_note(period: QuotaPeriod | None) -> str:
 def executive_view(
     assessment: Assessment,
     kit: PerformanceKit,
-    result: Any,
-    ctx: tuple,
+    result: Result,
+    ctx: Ctx,
     deals: pd.DataFrame,
     people: pd.DataFrame,
     period: QuotaPeriod | None,
@@ -312,8 +320,8 @@ def _needs_owner(view: str) -> None:
 def manager_view(
     assessment: Assessment,
     kit: PerformanceKit,
-    result: Any,
-    ctx: tuple,
+    result: Result,
+    ctx: Ctx,
     deals: pd.DataFrame,
     reps: pd.DataFrame,
     flags: pd.DataFrame,
@@ -409,7 +417,7 @@ def risk_panel(flags: pd.DataFrame, cur: str) -> None:
     pick = st.selectbox(
         "Show the flagged deals of",
         list(labels),
-        format_func=labels.get,
+        format_func=lambda r: labels[r],
         key="perf.flags.rep",
         help="Reps by their number of flagged deals, most first.",
     )
@@ -427,14 +435,20 @@ def _deal_rows(deals: pd.DataFrame, cur: str) -> pd.DataFrame:
         if col in out:
             out[col] = out[col].map(lambda v: v or "none")
     if "next_step" in out:
-        out["next_step"] = out["next_step"].map(lambda v: fmt.DASH if pd.isna(v) or not str(v).strip() else str(v))
+        out["next_step"] = out["next_step"].map(_next_step)
     return widgets.readable(out.rename(columns={"age_days": "Age"}))
+
+
+def _next_step(value: object) -> str:
+    """A deal's next step as typed; a dash when it has none (blank, or missing: None, NaN, NA, NaT)."""
+    missing = value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+    return fmt.DASH if missing or not str(value).strip() else str(value)
 
 
 def rep_view(
     assessment: Assessment,
-    result: Any,
-    ctx: tuple,
+    result: Result,
+    ctx: Ctx,
     deals: pd.DataFrame,
     reps: pd.DataFrame,
     period: QuotaPeriod | None,
@@ -463,7 +477,7 @@ def rep_view(
             st.caption("The export has no next-step column, so next steps are not shown.")
 
 
-def forecasting(assessment: Assessment, kit: PerformanceKit, result: Any) -> None:
+def forecasting(assessment: Assessment, kit: PerformanceKit, result: Result | None) -> None:
     cur = assessment.currency
     if result is not None and "close_date" in result.deals:
         cats = forecast_categories(result.deals[result.deals["status"] == "open"], kit.category_thresholds)
@@ -530,15 +544,24 @@ def forecasting(assessment: Assessment, kit: PerformanceKit, result: Any) -> Non
     if rows:
         table, summary = accuracy([(r.period, r.forecast, r.actual) for r in rows])
         c = st.columns(3)
-        c[0].metric("MAPE", fmt.percent(summary["mape"]), help="Mean of |forecast - actual| / actual.")
-        c[1].metric("Bias", fmt.percent(summary["bias"]), help="Sum(forecast - actual) / sum(actual).")
+        mape, bias = summary["mape"], summary["bias"]
+        c[0].metric(
+            "MAPE",
+            fmt.percent(mape if isinstance(mape, float) else None),
+            help="Mean of |forecast - actual| / actual.",
+        )
+        c[1].metric(
+            "Bias",
+            fmt.percent(bias if isinstance(bias, float) else None),
+            help="Sum(forecast - actual) / sum(actual).",
+        )
         c[2].metric(
             "Pattern", str(summary["verdict"] or fmt.DASH), help="Over-optimism above +5% bias, sandbagging below -5%."
         )
         widgets.table(widgets.readable(table.assign(accuracy=table["accuracy"].map(fmt.percent))), hide_index=True)
 
 
-def tiers_panel(assessment: Assessment, kit: PerformanceKit, result: Any) -> None:
+def tiers_panel(assessment: Assessment, kit: PerformanceKit, result: Result | None) -> None:
     q = assessment.performance.quotas
     if not q:
         st.info("Type the quota table (Dashboards tab) to see performance tiers.", icon=":material/info:")
@@ -578,7 +601,7 @@ KPI_LABELS = {
 }
 
 
-def kpi_tiles(tiles: list, cur: str) -> None:
+def kpi_tiles(tiles: list[KpiChange], cur: str) -> None:
     """Executive KPI tiles: the last quarter, with its change against the quarter before (green when
     the change is good: a shorter cycle is good)."""
     if not tiles:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypedDict, TypeVar
 
 import streamlit as st
 from pydantic import ValidationError
@@ -21,6 +22,16 @@ from pydantic import ValidationError
 from salesopt.content.frameworks import Catalog, load_catalog
 from salesopt.model.assessment import Assessment, AssessmentFileError, from_file_bytes, to_dict
 from salesopt.storage import Conflict, NotFound, StorageError, Store, default_url
+
+if TYPE_CHECKING:  # pandas, the import and the Stage 2 evaluation load when a page asks for them
+    import pandas as pd
+
+    from salesopt.crm import ImportResult
+    from salesopt.funnel.sql import WinRateBasis
+    from salesopt.funnel.stage2 import Result
+    from salesopt.timebox import Timebox
+
+V = TypeVar("V")
 
 K_ASSESSMENT = "so.assessment"
 K_VERSION = "so.version"
@@ -36,6 +47,26 @@ WIDGET_PREFIX = "q."
 # Every page's widget keys start with one of these (the registry): switching, reloading, resuming
 # or duplicating an assessment clears them all, so no widget shows a value from the one before.
 WIDGET_PREFIXES = (WIDGET_PREFIX, "funnel.", "qual.", "whatif.", "perf.", "enable.", "mc.", "conflict.", "timebox.")
+
+
+class SaveStatus(TypedDict, total=False):
+    """What the sidebar says about saving: ``state`` is idle, saved, conflict or error."""
+
+    state: Literal["idle", "saved", "conflict", "error"]
+    at: str  # ISO time of the last save
+    message: str  # why the last save failed
+
+
+class PendingConflict(TypedDict):
+    """A save that met a newer stored version: my assessment (its dump) and the stored version."""
+
+    mine: dict[str, Any]
+    current_version: int
+
+
+# what identifies one import of a stored export: (sha256, name, column overrides, day first,
+# (history sha256, history name) or None)
+ImportKey = tuple[str, str, tuple[tuple[str, str], ...], bool, tuple[str, str] | None]
 
 
 @st.cache_resource(show_spinner=False)
@@ -60,24 +91,37 @@ def current() -> Assessment | None:
     return Assessment.model_validate(data) if data else None
 
 
+def opened() -> Assessment:
+    """The open assessment, for a widget of a page that has one open (it required one first)."""
+    assessment = current()
+    if assessment is None:
+        raise RuntimeError("no assessment is open")
+    return assessment
+
+
 def version() -> int | None:
-    return st.session_state.get(K_VERSION)
+    found: int | None = st.session_state.get(K_VERSION)
+    return found
 
 
 def token() -> str | None:
-    return st.session_state.get(K_TOKEN)
+    found: str | None = st.session_state.get(K_TOKEN)
+    return found
 
 
-def status() -> dict[str, Any]:
-    return st.session_state.get(K_STATUS, {"state": "idle"})
+def status() -> SaveStatus:
+    found: SaveStatus = st.session_state.get(K_STATUS, {"state": "idle"})
+    return found
 
 
-def conflict() -> dict[str, Any] | None:
-    return st.session_state.get(K_CONFLICT)
+def conflict() -> PendingConflict | None:
+    found: PendingConflict | None = st.session_state.get(K_CONFLICT)
+    return found
 
 
 def field_errors() -> dict[str, str]:
-    return st.session_state.setdefault(K_ERRORS, {})
+    errors: dict[str, str] = st.session_state.setdefault(K_ERRORS, {})
+    return errors
 
 
 QUERY_WORKSHOP = "w"  # workshop mode in the address, so a reload of the projector keeps it
@@ -92,17 +136,17 @@ def workshop_mode() -> bool:
 K_TIMEBOX = "so.timebox"  # per stage: the workshop clock
 
 
-def timebox(stage_id: str, minutes: int) -> Any:
+def timebox(stage_id: str, minutes: int) -> Timebox:
     from salesopt.timebox import Timebox
 
-    boxes = st.session_state.setdefault(K_TIMEBOX, {})
+    boxes: dict[str, Timebox] = st.session_state.setdefault(K_TIMEBOX, {})
     box = boxes.get(stage_id)
     if box is None or box.minutes != minutes:
         box = boxes[stage_id] = Timebox(minutes)
     return box
 
 
-def set_timebox(stage_id: str, box: Any) -> None:
+def set_timebox(stage_id: str, box: Timebox) -> None:
     st.session_state.setdefault(K_TIMEBOX, {})[stage_id] = box
 
 
@@ -123,7 +167,8 @@ def flash(message: str, kind: str = "info") -> None:
 
 
 def pop_flash() -> tuple[str, str] | None:
-    return st.session_state.pop(K_FLASH, None)
+    message: tuple[str, str] | None = st.session_state.pop(K_FLASH, None)
+    return message
 
 
 # ---- switching the current assessment ----------------------------------------------------------
@@ -218,12 +263,13 @@ def close() -> None:
 def sync_with_url() -> None:
     """Called by the entry script on every run: the URL's resume token decides what is open."""
     url_token = st.query_params.get(QUERY_TOKEN)
-    if url_token and url_token != token():
+    mine = token()
+    if url_token and url_token != mine:
         resume(url_token)
         if token() != url_token:
             st.query_params.pop(QUERY_TOKEN, None)
-    elif token() and not url_token:
-        st.query_params[QUERY_TOKEN] = token()  # page switches drop query params; put it back
+    elif mine and not url_token:
+        st.query_params[QUERY_TOKEN] = mine  # page switches drop query params; put it back
     if workshop_mode() and st.query_params.get(QUERY_WORKSHOP) != "1":
         st.query_params[QUERY_WORKSHOP] = "1"
 
@@ -256,7 +302,7 @@ def update(assessment: Assessment) -> bool:
     return True
 
 
-def update_section(name: str, **changes: Any) -> bool:
+def update_section(name: str, **changes: object) -> bool:
     """Change fields of one part of the open assessment (a stage section, 'whatif'), validated
     like a loaded file (an invalid value is refused with its message, never saved), and save."""
     assessment = current()
@@ -276,10 +322,12 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {str(err['msg']).removeprefix('Value error, ')}" if where else str(err["msg"])
 
 
-def editor_rows(frame: Any) -> list[dict[str, Any]]:
-    """Rows of an edited table with blank cells as None."""
+def editor_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of an edited table with blank cells as None (a cell holds whatever its column's type
+    lets a person type: text, a number, a date, a tick)."""
     return [
-        {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in frame.to_dict("records")
+        {str(k): (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+        for r in frame.to_dict("records")
     ]
 
 
@@ -368,7 +416,7 @@ def _store_after_import(data: bytes, name: str, done: threading.Event) -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _recent() -> _Imports:
+def _recent() -> _Imports[bytes]:
     return _Imports(size=2)
 
 
@@ -381,7 +429,7 @@ def _file(digest: str) -> bytes:
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
-def preview(digest: str, name: str, stage: str | None = None) -> tuple[list[str], Any]:
+def preview(digest: str, name: str, stage: str | None = None) -> tuple[list[str], pd.DataFrame]:
     """The export's columns and first rows, for the mapping screen (the header and a sample
     only: the rows are read once, by :func:`imported`)."""
     from salesopt.crm import read_table
@@ -390,22 +438,23 @@ def preview(digest: str, name: str, stage: str | None = None) -> tuple[list[str]
     return list(table.columns), table.preview(8)
 
 
-class _Imports:
-    """The last few imports, shared by every session (an import is never mutated once made)."""
+class _Imports(Generic[V]):
+    """The last few imports (or uploads' bytes), shared by every session (an import is never
+    mutated once made)."""
 
     def __init__(self, size: int = 6) -> None:
         self.size = size
-        self.items: OrderedDict[tuple, Any] = OrderedDict()
+        self.items: OrderedDict[tuple[Hashable, ...], V] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: tuple) -> Any:
+    def get(self, key: tuple[Hashable, ...]) -> V | None:
         with self.lock:
             if key in self.items:
                 self.items.move_to_end(key)
                 return self.items[key]
         return None
 
-    def put(self, key: tuple, value: Any) -> None:
+    def put(self, key: tuple[Hashable, ...], value: V) -> None:
         with self.lock:
             self.items[key] = value
             while len(self.items) > self.size:
@@ -413,7 +462,7 @@ class _Imports:
 
 
 @st.cache_resource(show_spinner=False)
-def _imports() -> _Imports:
+def _imports() -> _Imports[ImportResult]:
     return _Imports()
 
 
@@ -423,8 +472,8 @@ def imported(
     overrides: tuple[tuple[str, str], ...],
     dayfirst: bool,
     history: tuple[str, str] | None,
-    _progress: Any = None,
-) -> Any:
+    _progress: Callable[[float, str], None] | None = None,
+) -> ImportResult:
     """The import of a stored file, parsed once: kept in memory for every session and on disk
     as Parquet by SHA-256 and options (a restart reads it back). ``_progress`` hears the steps of
     a first read (a cached function could not draw them: Streamlit replays what it draws)."""
@@ -437,7 +486,7 @@ def imported(
     if found is not None:
         return found
 
-    def make() -> Any:
+    def make() -> ImportResult:
         return load(
             _file(digest),
             name,
@@ -458,16 +507,16 @@ def imported(
 
 @st.cache_resource(max_entries=12, show_spinner="Computing the funnel…")
 def evaluated(
-    import_key: tuple,
+    import_key: ImportKey,
     order: tuple[str, ...],
     won: tuple[str, ...],
     lost: tuple[str, ...],
     target: float | None,
     closed_only: bool,
-    basis: str,
+    basis: WinRateBasis,
     benchmark_id: str | None,
     probabilities: tuple[tuple[str, float], ...] = (),
-) -> Any:
+) -> Result:
     from salesopt.forecast.weights import category_weights
     from salesopt.funnel.stage2 import evaluate, stage_map_for
 
@@ -479,7 +528,7 @@ def evaluated(
         stage_map,
         target=target,
         closed_only=closed_only,
-        basis=basis,  # type: ignore[arg-type]
+        basis=basis,
         benchmark=bench,
         category_weights=category_weights(catalog()) or None,
     )

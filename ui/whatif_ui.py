@@ -3,13 +3,20 @@ sensitivity, reverse funnel, capacity and the Monte Carlo forecast. Calculations
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from salesopt.forecast.baseline import Calibration
-from salesopt.forecast.impact import binding_note, expected_impact, headline, lever_uplifts, programme_case
+from salesopt.forecast.impact import (
+    ExpectedImpact,
+    binding_note,
+    expected_impact,
+    headline,
+    lever_uplifts,
+    programme_case,
+)
 from salesopt.forecast.montecarlo import default_period, forecast_period, pro_rata_target
 from salesopt.forecast.weights import weighted_inputs
 from salesopt.forecast.whatif import (
@@ -27,6 +34,9 @@ from salesopt.forecast.whatif import (
 from salesopt.model.assessment import Assessment
 from salesopt.report import charts, fmt
 from ui import state, widgets
+
+if TYPE_CHECKING:
+    from salesopt.funnel.stage2 import Result
 
 PROBABILITY_SOURCES = {
     "crm": "CRM probability",
@@ -48,7 +58,7 @@ def baseline_editor(assessment: Assessment, values: dict[str, float | None]) -> 
             if st.form_submit_button("Save baseline", icon=":material/save:", key="whatif.base.save"):
                 limits = {"win_rate": 1, "attainment": 5, "attainment_cap": 2}
                 errors = [
-                    BASELINE_FIELDS[k] for k, top in limits.items() if typed[k] is not None and not 0 <= typed[k] <= top
+                    BASELINE_FIELDS[k] for k, top in limits.items() if (v := typed[k]) is not None and not 0 <= v <= top
                 ]
                 if errors:
                     st.error("Out of range: " + ", ".join(errors) + " (type a fraction, e.g. 0.2 for 20%).")
@@ -176,7 +186,7 @@ def levers(assessment: Assessment, base: Baseline) -> None:
         "Scenario name", max_chars=80, placeholder="e.g. +10 pts demo to proposal, 2 reps", key="whatif.name"
     )
     if c2.button("Save scenario", icon=":material/save:", key="whatif.save", disabled=not name.strip()):
-        state.update(state.current().with_scenario(name, lv.as_dict()))
+        state.update(state.opened().with_scenario(name, lv.as_dict()))
         st.rerun()
 
 
@@ -222,13 +232,13 @@ def scenarios_panel(assessment: Assessment, base: Baseline) -> None:
         new_name = c2.text_input("New name", max_chars=80, key="whatif.rename")
         if c3.button("Rename", key="whatif.rename.apply", disabled=not new_name.strip()):
             try:
-                state.update(state.current().renamed_scenario(which, new_name))
+                state.update(state.opened().renamed_scenario(which, new_name))
             except ValueError as exc:
                 st.error(f"Not renamed: {exc}.", icon=":material/error:")
             else:
                 st.rerun()
         if st.button("Delete this scenario", key="whatif.delete", icon=":material/delete:"):
-            state.update(state.current().without_scenario(which))
+            state.update(state.opened().without_scenario(which))
             st.rerun()
 
 
@@ -298,7 +308,7 @@ def capacity_panel(assessment: Assessment, base: Baseline) -> None:
     )
 
 
-def forecast_panel(assessment: Assessment, result: Any) -> None:
+def forecast_panel(assessment: Assessment, result: Result | None) -> None:
     if result is None or "close_date" not in result.deals or "amount" not in result.deals:
         st.info(
             "The forecast range needs a CRM export with amounts and close dates (Stage 2, Data tab).",
@@ -312,7 +322,7 @@ def forecast_panel(assessment: Assessment, result: Any) -> None:
     c1, c2, c3 = st.columns(3)
     period = c1.date_input("Period", value=(default[0].date(), default[1].date()), key="mc.period")
     source = c2.selectbox(
-        "Deal probability from", list(PROBABILITY_SOURCES), format_func=PROBABILITY_SOURCES.get, key="mc.source"
+        "Deal probability from", list(PROBABILITY_SOURCES), format_func=_source_label, key="mc.source"
     )
     seed = int(
         c3.number_input(
@@ -380,18 +390,18 @@ def forecast_panel(assessment: Assessment, result: Any) -> None:
         if target
         else "Set a revenue target in Stage 2 (Funnel tab).",
     )
-    m = st.columns(3)
-    m[0].metric(
+    n = st.columns(3)
+    n[0].metric(
         "Weighted forecast (probabilities)",
         fmt.money(f.exact_mean, cur, compact=True),
         help="Won in the period + sum of amount x the chosen probability.",
     )
-    m[1].metric(
+    n[1].metric(
         "Category forecast",
         fmt.money(f.category_forecast, cur, compact=True),
         help="Won in the period + sum of amount x forecast category weight (0.9 / 0.7 / 0.5 / 0).",
     )
-    m[2].metric("Open deals in the period", fmt.number(f.open_deals), help=f"Won so far: {fmt.money(f.won, cur)}.")
+    n[2].metric("Open deals in the period", fmt.number(f.open_deals), help=f"Won so far: {fmt.money(f.won, cur)}.")
     marks = {"P10": f.p10, "P50": f.p50, "P90": f.p90}
     if target:
         marks["target"] = target
@@ -421,7 +431,7 @@ PROGRAMME_INPUTS = {
 }
 
 
-def impact_panel(assessment: Assessment, result: Any) -> None:
+def impact_panel(assessment: Assessment, result: Result | None) -> None:
     """The chosen scenario's expected impact, its levers alone, and the programme's own case."""
     analysis, deals = (result.analysis, result.deals) if result else (None, None)
     impact = expected_impact(assessment, analysis, deals)
@@ -453,7 +463,7 @@ def impact_panel(assessment: Assessment, result: Any) -> None:
     _programme(assessment, impact)
 
 
-def _programme(assessment: Assessment, impact: Any) -> None:
+def _programme(assessment: Assessment, impact: ExpectedImpact) -> None:
     case = programme_case(assessment, impact)
     if case is None or case.silenced:
         return
@@ -482,7 +492,11 @@ def _programme(assessment: Assessment, impact: Any) -> None:
                 st.rerun()
 
 
-def _tier_probabilities(assessment: Assessment, result: Any) -> dict[str, float]:
+def _source_label(source: str) -> str:
+    return PROBABILITY_SOURCES[source]
+
+
+def _tier_probabilities(assessment: Assessment, result: Result) -> dict[str, float]:
     from salesopt.qualification.scorecards import score_pipeline, with_custom
 
     q = assessment.qualification

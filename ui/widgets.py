@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, overload
 
+import altair as alt
 import streamlit as st
 
-from salesopt.content.frameworks import Question, Stage
+from salesopt.content.frameworks import EnablementKit, PerformanceKit, Question, Stage
 from salesopt.model import progress
 from salesopt.model.answers import display, editable, parse
 from salesopt.model.assessment import Assessment
 from salesopt.report.figures import Figure, aspect_summaries
 from ui import state
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from salesopt.funnel.stage2 import Result
 
 PLACEHOLDERS = {
     "money": "e.g. 50k or $50,000",
@@ -70,11 +76,12 @@ def _conflict_dialog(version: int) -> None:
     st.markdown(
         f"It is now at version {version}. Your latest answers are kept here, not saved yet. What should happen?"
     )
-    for label, choice, kind in (
+    choices: tuple[tuple[str, str, Literal["primary", "secondary"]], ...] = (
         ("Reload their version and drop my changes", "reload", "secondary"),
         ("Overwrite their version with mine", "overwrite", "secondary"),
         ("Keep both: save mine as a new assessment with its own link", "copy", "primary"),
-    ):
+    )
+    for label, choice, kind in choices:
         if st.button(label, key=f"conflict.{choice}", type=kind, width="stretch"):
             state.resolve_conflict(choice)
             st.rerun()  # the whole page, which closes the dialog (a click inside reruns only the dialog)
@@ -202,14 +209,26 @@ def _on_answer(stage_id: str, q: Question) -> None:
         state.update(assessment.with_answer(stage_id, q.id, parsed.value))
 
 
+class _AnswerArgs(TypedDict):
+    """What every question's input takes: its key, the callback that saves it, and its help."""
+
+    key: str
+    on_change: Callable[[str, Question], None]
+    args: tuple[str, Question]
+    help: str | None
+
+
 def question_input(stage_id: str, q: Question, assessment: Assessment) -> None:
     key = _key(stage_id, q.id)
     stored = assessment.section(stage_id).answers.get(q.id)
-    kwargs = dict(key=key, on_change=_on_answer, args=(stage_id, q), help=q.help or None)
+    kwargs = _AnswerArgs(key=key, on_change=_on_answer, args=(stage_id, q), help=q.help or None)
     if q.type == "choice":
         default = stored if isinstance(stored, list) else ([stored] if stored else [])
         st.session_state.setdefault(key, default if q.multiple else (default[0] if default else None))
-        st.pills(q.prompt, q.options, selection_mode="multi" if q.multiple else "single", **kwargs)
+        if q.multiple:
+            st.pills(q.prompt, q.options, selection_mode="multi", **kwargs)
+        else:
+            st.pills(q.prompt, q.options, selection_mode="single", **kwargs)
     elif q.type == "text":
         st.session_state.setdefault(key, stored or "")
         st.text_area(q.prompt, height=90, max_chars=5000, **kwargs)
@@ -464,33 +483,50 @@ def workshop_style() -> None:
         st.html(WORKSHOP_CSS)
 
 
-def require_kit(kind: str):  # type: ignore[no-untyped-def]
+@overload
+def require_kit(kind: Literal["enablement"]) -> EnablementKit: ...
+@overload
+def require_kit(kind: Literal["performance"]) -> PerformanceKit: ...
+def require_kit(kind: Literal["enablement", "performance"]) -> EnablementKit | PerformanceKit:
     """The stage's content file (frameworks/enablement or frameworks/performance); stop if broken."""
-    kit = state.catalog().enablement() if kind == "enablement" else state.catalog().performance()
+    kit: EnablementKit | PerformanceKit | None = (
+        state.catalog().enablement() if kind == "enablement" else state.catalog().performance()
+    )
     if kit is None:
         st.error(f"frameworks/{kind}/ has no valid file; see the problems listed on Home.", icon=":material/error:")
         st.stop()
     return kit
 
 
-_SPECS: OrderedDict[tuple, dict] = OrderedDict()
+VegaLite = dict[str, Any]  # a chart's Vega-Lite spec, as Altair's to_dict gives it (JSON)
+_SPECS: OrderedDict[tuple[Hashable, ...], VegaLite] = OrderedDict()
 _SPECS_MAX = 256
 
 
-def chart(build: Callable[[], Any], key: tuple | None = None, memo: Any = None) -> None:
-    """Draw an Altair chart from its Vega-Lite spec. With a key, the spec is built once and reused
-    on reruns (on ``memo``, a pipeline Result, or in a small LRU): building and validating an
-    Altair chart costs 20-30 ms, which a rerun on a lever or a toggle should not pay again."""
+def chart(
+    build: Callable[[], alt.TopLevelMixin] | alt.TopLevelMixin,
+    key: tuple[Hashable, ...] | None = None,
+    memo: Result | None = None,
+) -> None:
+    """Draw an Altair chart (or what builds it) from its Vega-Lite spec. With a key, the spec is
+    built once and reused on reruns (on ``memo``, a pipeline Result, or in a small LRU): building and
+    validating an Altair chart costs 20-30 ms, which a rerun on a lever or a toggle should not pay again."""
+    if isinstance(build, alt.TopLevelMixin):
+        built = build
+        build = lambda: built  # noqa: E731 - the one chart, already built
+    spec: VegaLite
     if key is None:
         spec = build().to_dict(validate=False)
     elif memo is not None:
         spec = memo._remember(("spec", *key), lambda: build().to_dict(validate=False))
     else:
-        spec = _SPECS.get(key)
-        if spec is None:
+        found = _SPECS.get(key)
+        if found is None:
             spec = _SPECS[key] = build().to_dict(validate=False)
             while len(_SPECS) > _SPECS_MAX:
                 _SPECS.popitem(last=False)
+        else:
+            spec = found
         _SPECS.move_to_end(key)
     if state.workshop_mode():
         spec = _projector(spec)
@@ -506,7 +542,7 @@ PROJECTOR_FONTS = {
 }
 
 
-def _projector(spec: dict) -> dict:
+def _projector(spec: VegaLite) -> VegaLite:
     """A chart's text at projector size (workshop mode): axes, legends, titles and labels 24 px+."""
     config = dict(spec.get("config") or {})
     for part, fonts in PROJECTOR_FONTS.items():
@@ -514,8 +550,9 @@ def _projector(spec: dict) -> dict:
     return {**_bigger_text_marks(spec), "config": config}
 
 
-def _bigger_text_marks(spec: Any) -> Any:
-    """Text marks (bar-end labels) at 24 px or more, in every layer."""
+def _bigger_text_marks(spec: object) -> Any:
+    """Text marks (bar-end labels) at 24 px or more, in every layer. ``spec`` is a part of a
+    Vega-Lite spec (any JSON value); the answer has the same shape."""
     if isinstance(spec, list):
         return [_bigger_text_marks(s) for s in spec]
     if not isinstance(spec, dict):
@@ -532,7 +569,7 @@ def _bigger_text_marks(spec: Any) -> Any:
     return out
 
 
-def table(frame: Any, **kwargs: Any) -> None:
+def table(frame: pd.DataFrame, **kwargs: Any) -> None:
     """A table: an interactive grid normally; in workshop mode an HTML table (its cells take the
     projector type size, which the grid's canvas cannot), first 40 rows."""
     if state.workshop_mode():
@@ -544,7 +581,10 @@ def table(frame: Any, **kwargs: Any) -> None:
     st.dataframe(frame, **kwargs)
 
 
-def download_row(items: list[tuple[str, Any, str, str, str]], key: str) -> None:
+DownloadData = str | bytes | Callable[[], str | bytes]
+
+
+def download_row(items: list[tuple[str, DownloadData, str, str, str]], key: str) -> None:
     """One row of download buttons: (label, data or a callable making it, file name, mime type, icon).
     A callable runs only when its button is clicked (the PDF, the zip)."""
     for i, (col, (label, data, name, mime, icon)) in enumerate(zip(st.columns(len(items)), items, strict=True)):
@@ -593,7 +633,7 @@ COLUMN_LABELS = {
 }
 
 
-def readable(frame: Any) -> Any:
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """A table as people read it: labelled headers, dates as dates, no None/NaN/NaT (shown as —).
     Values the page formatted (money, percent) stay as they are."""
     import pandas as pd

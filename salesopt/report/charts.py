@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import itertools
 import json
+from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
 
 from salesopt.funnel.analysis import StageRow
 from salesopt.report import fmt
+
+if TYPE_CHECKING:
+    import numpy as np
 
 BLUE, ORANGE, VERMILLION, SKY, GREEN, GREY = "#0072B2", "#E69F00", "#D55E00", "#56B4E9", "#009E73", "#999999"
 FONT = 15
@@ -379,7 +383,9 @@ def capacity(plan: pd.DataFrame, currency: str = "USD") -> alt.Chart:
     return _style(chart)
 
 
-def histogram(trials: list[float] | pd.Series, marks: dict[str, float], currency: str = "USD") -> alt.Chart:
+def histogram(
+    trials: list[float] | pd.Series | np.ndarray, marks: dict[str, float], currency: str = "USD"
+) -> alt.Chart:
     """Distribution of simulated revenue with P10/P50/P90 (and the target) as rules. Binned here
     (40 bins) so the chart carries 40 rows, not one per trial."""
     import numpy as np
