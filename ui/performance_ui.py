@@ -3,6 +3,7 @@ forecast categories and accuracy, performance tiers. Calculations are in salesop
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
@@ -11,13 +12,12 @@ import pandas as pd
 import streamlit as st
 
 from salesopt.content.frameworks import PerformanceKit
-from salesopt.forecast.montecarlo import in_period, period_forecast
+from salesopt.forecast.montecarlo import default_period, in_period, period_forecast
 from salesopt.management import charts as dashboard_charts
 from salesopt.management.dashboards import (
     FILTER_COLUMNS,
     Filters,
     apply_filters,
-    coverage,
     filter_options,
     flagged_by_rep,
     open_deals_of,
@@ -37,6 +37,16 @@ from salesopt.management.performance import (
     tiers,
     trends,
     won_by_owner,
+)
+from salesopt.management.team import (
+    TIERS,
+    category_mix,
+    last_capacity,
+    quota_year,
+    rep_card,
+    stage1_reps,
+    team_attainment,
+    tier_counts,
 )
 from salesopt.model.assessment import Assessment, ForecastRow, MetricChoice, QuotaRow
 from salesopt.report import fmt
@@ -81,8 +91,8 @@ def metrics_framework(assessment: Assessment, kit: PerformanceKit) -> None:
             ],
         )
         st.rerun()
-    by_family = table[table["Track"]].groupby("Family").size()
-    st.caption("Tracked: " + (", ".join(f"{n} {fam}" for fam, n in by_family.items()) or "none yet") + ".")
+    by_family = sorted(Counter(m.category for m in kit.metrics if m.id in chosen).items())
+    st.caption("Tracked: " + (", ".join(f"{n} {fam}" for fam, n in by_family) or "none yet") + ".")
 
 
 def quota_editor(assessment: Assessment, result: Result | None, default_quota: float | None) -> dict[str, float]:
@@ -241,25 +251,22 @@ def executive_view(
         st.page_link("pages/funnel.py", label="Stage 2 · map the close date", icon=":material/upload_file:")
         return
     kpi_tiles(kpi_changes(trend), cur)
-    won_year = sum(won_by_owner(people, period).values()) if "owner" in people else None
-    open_pipeline = float(people.loc[people["status"] == "open", "amount"].fillna(0).sum()) if "amount" in people else 0
-    share = period.share if period is not None else 1.0
-    due = target * share if target else None
+    year = _cached(result, ctx, "quota_year", lambda: quota_year(people, period, target))
     c = st.columns(4)
     c[0].metric(
         "Won in the quota year",
-        fmt.money(won_year, cur, compact=True),
+        fmt.money(year.won, cur, compact=True),
         help=f"Won revenue closed in the quota's year ({_period_note(period)}).",
     )
     c[1].metric(
         "Attainment of target",
-        fmt.percent(won_year / due if due and won_year is not None else None),
+        fmt.percent(year.attainment),
         help="Won in the quota year / the yearly target (the quota table's total, else Stage 1's implied quota).",
     )
-    c[2].metric("Open pipeline", fmt.money(open_pipeline, cur, compact=True), help="Amount of the open deals.")
+    c[2].metric("Open pipeline", fmt.money(year.open_pipeline, cur, compact=True), help="Amount of the open deals.")
     c[3].metric(
         "Pipeline coverage",
-        fmt.times(coverage(open_pipeline, due, won_year or 0.0)),
+        fmt.times(year.coverage),
         help="Open pipeline / what is left to win of the target this quota year (undefined once it is met).",
     )
     st.markdown("**Revenue: won, forecast and target by quarter**")
@@ -297,10 +304,10 @@ def executive_view(
             result,
         )
         st.caption("Productivity: won revenue / the reps who closed a deal in the quarter.")
-    reps_stage1 = assessment.context.answers.get("rep_count")
-    last = trend.dropna(subset=["reps"]).iloc[-1] if "reps" in trend and trend["reps"].notna().any() else None
+    reps_stage1 = stage1_reps(assessment)
+    last = last_capacity(trend)
     capacity = (
-        f"Capacity: {fmt.number(last['reps'])} reps closed deals in {last['quarter']}"
+        f"Capacity: {fmt.number(last.reps)} reps closed deals in {last.quarter}"
         + (f", of the {fmt.number(reps_stage1)} quota-carrying reps in Stage 1." if reps_stage1 else ".")
         if last is not None
         else "Capacity: the export has no owner column."
@@ -330,18 +337,17 @@ def manager_view(
     if reps.empty:
         _needs_owner("manager")
         return
-    team_won = float(reps["won"].sum())
-    team_quota = float(sum(q for q in reps["quota"] if q))
+    team = team_attainment(reps)
     c = st.columns(4)
-    c[0].metric("Team won", fmt.money(team_won, cur, compact=True), help="Won revenue in the quota's year.")
+    c[0].metric("Team won", fmt.money(team.won, cur, compact=True), help="Won revenue in the quota's year.")
     c[1].metric(
         "Team quota",
-        fmt.money(team_quota or None, cur, compact=True),
+        fmt.money(team.quota, cur, compact=True),
         help="Sum of the quota table for the reps shown (pro-rated when the export covers less than a year).",
     )
     c[2].metric(
         "Team attainment",
-        fmt.percent(team_won / team_quota if team_quota else None),
+        fmt.percent(team.attainment),
         help="Team won / team quota.",
     )
     c[3].metric("Flagged open deals", fmt.number(len(flags)), help="Open deals with at least one risk flag.")
@@ -376,7 +382,7 @@ def manager_view(
         result,
         ctx,
         "team_revenue",
-        lambda: revenue_by_quarter(deals, kit.category_weights, kit.category_thresholds, team_quota or None),
+        lambda: revenue_by_quarter(deals, kit.category_weights, kit.category_thresholds, team.quota),
     )
     widgets.chart(lambda: dashboard_charts.revenue_vs_target(revenue, cur), ("perf", "team_rev", cur, *ctx), result)
     st.caption("Won, forecast (won + weighted open deals) and a quarter of the team's yearly quota.")
@@ -458,17 +464,16 @@ def rep_view(
         _needs_owner("rep")
         return
     rep = st.selectbox("Rep", list(reps["owner"]), key="perf.rep")
-    r = reps.set_index("owner").loc[rep]
     mine = _cached(result, (*ctx, rep), "mine", lambda: open_deals_of(deals, [rep], result.analysis.cycle_days_median))
-    flagged = int((mine["risk"] != "").sum()) if "risk" in mine else 0
+    r = rep_card(reps, rep, mine)
     c = st.columns(6)
-    c[0].metric("Won", fmt.money(r["won"], cur, compact=True), help=f"Won in the quota year ({_period_note(period)}).")
-    c[1].metric("Quota", fmt.money(r["quota"], cur, compact=True), help="The quota table's quota for the period.")
-    c[2].metric("Attainment", fmt.percent(r["attainment"]), help="Won / quota.")
-    c[3].metric("Tier", r["tier"] or "No quota", help="High above 100% of quota, Core from 80%, Struggling below.")
-    c[4].metric("Open pipeline", fmt.money(r["pipeline"], cur, compact=True), help="Amount of the rep's open deals.")
-    c[5].metric("Coverage", fmt.times(r["coverage"]), help="Open pipeline / (quota - won); undefined once it is met.")
-    st.markdown(f"**Open deals:** {len(mine):,}, {flagged:,} with a risk flag (oldest first)")
+    c[0].metric("Won", fmt.money(r.won, cur, compact=True), help=f"Won in the quota year ({_period_note(period)}).")
+    c[1].metric("Quota", fmt.money(r.quota, cur, compact=True), help="The quota table's quota for the period.")
+    c[2].metric("Attainment", fmt.percent(r.attainment), help="Won / quota.")
+    c[3].metric("Tier", r.tier or "No quota", help="High above 100% of quota, Core from 80%, Struggling below.")
+    c[4].metric("Open pipeline", fmt.money(r.pipeline, cur, compact=True), help="Amount of the rep's open deals.")
+    c[5].metric("Coverage", fmt.times(r.coverage), help="Open pipeline / (quota - won); undefined once it is met.")
+    st.markdown(f"**Open deals:** {r.open_deals:,}, {r.flagged:,} with a risk flag (oldest first)")
     if mine.empty:
         st.caption("No open deals for this rep in these filters.")
     else:
@@ -480,19 +485,18 @@ def rep_view(
 def forecasting(assessment: Assessment, kit: PerformanceKit, result: Result | None) -> None:
     cur = assessment.currency
     if result is not None and "close_date" in result.deals:
-        cats = forecast_categories(result.deals[result.deals["status"] == "open"], kit.category_thresholds)
-        mix = cats.fillna("(none)").value_counts()
+        mix = category_mix(result.deals, kit.category_thresholds)
         st.markdown(
             "**Open deals by forecast category** (the CRM's, else from probability: "
             + ", ".join(f"{k} from {fmt.percent(v)}" for k, v in kit.category_thresholds.items() if v)
             + ")"
         )
-        widgets.table(widgets.readable(pd.DataFrame({"category": mix.index, "deals": mix.to_numpy()})), hide_index=True)
-        dates = result.deals.loc[result.deals["status"] == "open", "close_date"].dropna()
-        if not dates.empty:
+        widgets.table(widgets.readable(mix), hide_index=True)
+        default = default_period(result.deals)
+        if default is not None:
             period = st.date_input(
                 "Forecast period",
-                value=(dates.min().date(), (dates.min() + pd.Timedelta(days=90)).date()),
+                value=(default[0].date(), default[1].date()),
                 key="perf.period",
             )
             if isinstance(period, tuple) and len(period) == 2:
@@ -573,11 +577,11 @@ def tiers_panel(assessment: Assessment, kit: PerformanceKit, result: Result | No
     )
     if result is not None:
         st.caption(f"Attainment: the typed actual, else won revenue in the quota's year ({_period_note(period)}).")
-    counts = table["tier"].value_counts()
+    counts = tier_counts(table)
     c = st.columns(3)
-    for col, name in zip(c, ("High", "Core", "Struggling"), strict=True):
-        col.metric(name, fmt.number(int(counts.get(name, 0))), help=kit.tier_actions[name])
-    for name in ("High", "Core", "Struggling"):
+    for col, name in zip(c, TIERS, strict=True):
+        col.metric(name, fmt.number(counts[name]), help=kit.tier_actions[name])
+    for name in TIERS:
         st.markdown(f"- **{name}:** {kit.tier_actions[name]}")
     widgets.table(
         widgets.readable(
