@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from salesopt.content.frameworks import PerformanceKit
-from salesopt.forecast.montecarlo import default_period, in_period, period_forecast
+from salesopt.forecast.montecarlo import PeriodRange, default_period, forecast_period
+from salesopt.forecast.weights import weighted_inputs
 from salesopt.management import charts as dashboard_charts
 from salesopt.management.dashboards import (
     FILTER_COLUMNS,
@@ -29,7 +30,6 @@ from salesopt.management.performance import (
     KpiChange,
     QuotaPeriod,
     accuracy,
-    forecast_categories,
     kpi_changes,
     quota_period,
     rep_table,
@@ -51,6 +51,7 @@ from salesopt.management.team import (
 from salesopt.model.assessment import Assessment, ForecastRow, MetricChoice, QuotaRow
 from salesopt.report import fmt
 from ui import state, widgets
+from ui.whatif_ui import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from salesopt.funnel.stage2 import Result
@@ -500,22 +501,7 @@ def forecasting(assessment: Assessment, kit: PerformanceKit, result: Result | No
                 key="perf.period",
             )
             if isinstance(period, tuple) and len(period) == 2:
-                deals, won = in_period(result.deals, pd.Timestamp(period[0]), pd.Timestamp(period[1]))
-                deals = deals.assign(forecast_category=forecast_categories(deals, kit.category_thresholds))
-                pf = period_forecast(
-                    deals,
-                    won,
-                    deals.get("probability", pd.Series(0.0, index=deals.index)).fillna(0).to_numpy(),
-                    kit.category_weights,
-                )
-                c = st.columns(3)
-                c[0].metric(
-                    "Weighted forecast",
-                    fmt.money(pf.category_forecast, cur, compact=True),
-                    help="Won in the period + sum of amount x category weight (frameworks/performance).",
-                )
-                c[1].metric("Won in the period", fmt.money(pf.won_in_period, cur, compact=True))
-                c[2].metric("Open deals closing in it", fmt.number(pf.open_in_period))
+                _period_forecast(result, pd.Timestamp(period[0]), pd.Timestamp(period[1]), cur)
     else:
         st.info("Forecast categories and the weighted forecast need a CRM export (Stage 2).", icon=":material/info:")
     st.markdown("**Forecast accuracy:** past forecasts against actuals")
@@ -563,6 +549,33 @@ def forecasting(assessment: Assessment, kit: PerformanceKit, result: Result | No
             "Pattern", str(summary["verdict"] or fmt.DASH), help="Over-optimism above +5% bias, sandbagging below -5%."
         )
         widgets.table(widgets.readable(table.assign(accuracy=table["accuracy"].map(fmt.percent))), hide_index=True)
+
+
+def _period_forecast(result: Result, start: pd.Timestamp, end: pd.Timestamp, cur: str) -> None:
+    """The weighted forecast of a period: What-if's period forecast (the same deals, categories and
+    weights, salesopt.forecast.montecarlo.forecast_period), each open deal won at its category's
+    weight, so its P50 sits by the weighted forecast and What-if's range with that source matches."""
+
+    def make() -> PeriodRange:
+        deals, weights = weighted_inputs(result.deals, state.catalog())  # categorised as What-if does
+        return forecast_period(deals, start, end, "category", category_weights=weights, seed=DEFAULT_SEED)
+
+    with st.spinner("Simulating 10,000 trials…"):  # once per period; a rerun reuses it
+        f = result._remember(("perf.period_forecast", start, end), make)
+    c = st.columns(3)
+    c[0].metric(
+        "Weighted forecast",
+        fmt.money(f.category_forecast, cur, compact=True),
+        help="Won in the period + sum of amount x category weight (frameworks/performance).",
+    )
+    c[1].metric("Won in the period", fmt.money(f.won, cur, compact=True))
+    c[2].metric("Open deals closing in it", fmt.number(f.open_deals))
+    st.caption(
+        f"Range, each open deal won at its category's weight ({len(f.trials):,} trials, won included): "
+        f"P10 {fmt.money(f.p10, cur, compact=True)}, P50 {fmt.money(f.p50, cur, compact=True)}, "
+        f"P90 {fmt.money(f.p90, cur, compact=True)}. What-if's Forecast range tab draws it, with other "
+        "deal probabilities and a target."
+    )
 
 
 def tiers_panel(assessment: Assessment, kit: PerformanceKit, result: Result | None) -> None:

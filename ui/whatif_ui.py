@@ -38,6 +38,7 @@ from ui import state, widgets
 if TYPE_CHECKING:
     from salesopt.funnel.stage2 import Result
 
+DEFAULT_SEED = 7  # the Monte Carlo's seed unless one is typed (What-if's seed field, Stage 5's range)
 PROBABILITY_SOURCES = {
     "crm": "CRM probability",
     "stage": "Observed stage win rate (history)",
@@ -329,7 +330,7 @@ def forecast_panel(assessment: Assessment, result: Result | None) -> None:
             "Random seed",
             0,
             10**9,
-            7,
+            DEFAULT_SEED,
             key="mc.seed",
             help="The same seed draws the same simulated outcomes, so a figure can be reproduced.",
         )
