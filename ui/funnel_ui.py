@@ -407,7 +407,7 @@ def settings(assessment: Assessment) -> None:
     options: list[str] = ["none", *sets]
 
     def benchmark_label(k: str) -> str:
-        return "None" if k == "none" else sets[k].title
+        return "No benchmark" if k == "none" else sets[k].title
 
     c2.selectbox(
         "Benchmarks",
