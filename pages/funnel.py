@@ -4,12 +4,12 @@ and the stage's questions ending on its output and closing question."""
 import streamlit as st
 
 from salesopt.report.figures import funnel_figures
-from ui import funnel_ui, widgets
+from ui import dialogue_ui, funnel_ui, page
 
-widgets.frame()
-stage = widgets.require_stage("funnel")
-assessment = widgets.require_assessment()
-widgets.page_header(stage)
+page.frame()
+stage = page.require_stage("funnel")
+assessment = page.require_assessment()
+page.header(stage)
 result, problem = funnel_ui.current_result(assessment)
 funnel_ui.settle_tab(result)
 
@@ -35,4 +35,4 @@ if questions_tab.open:
     with questions_tab:
         bench = funnel_ui.benchmark(assessment)
         output = funnel_figures(result.analysis, assessment.currency, bench) if result is not None else None
-        widgets.dialogue(stage, assessment, output, lambda: funnel_ui.output_summary(assessment, result))
+        dialogue_ui.dialogue(stage, assessment, output, lambda: funnel_ui.output_summary(assessment, result))

@@ -6,13 +6,13 @@ import streamlit as st
 from salesopt.management.dashboards import yearly_target
 from salesopt.management.team import quota_per_rep
 from salesopt.report.figures import implied_quota
-from ui import funnel_ui, performance_ui, widgets
+from ui import dialogue_ui, funnel_ui, page, performance_ui
 
-widgets.frame()
-stage = widgets.require_stage("performance")
-assessment = widgets.require_assessment()
-widgets.page_header(stage)
-kit = widgets.require_kit("performance")
+page.frame()
+stage = page.require_stage("performance")
+assessment = page.require_assessment()
+page.header(stage)
+kit = page.require_kit("performance")
 result, _ = funnel_ui.current_result(assessment)
 quota = implied_quota(assessment)
 
@@ -27,4 +27,4 @@ with tabs[2]:
 with tabs[3]:
     performance_ui.tiers_panel(assessment, kit, result)
 with tabs[4]:
-    widgets.dialogue(stage, assessment)
+    dialogue_ui.dialogue(stage, assessment)

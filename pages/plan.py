@@ -6,10 +6,10 @@ from salesopt.model.assessment import to_json, to_yaml
 from salesopt.report.export import file_slug, render, tables_zip
 from salesopt.report.figures import cohort_csv, recommendation_csv, stage_csv
 from salesopt.report.plan import build_plan
-from ui import funnel_ui, state, widgets
+from ui import funnel_ui, page, state, widgets
 
-widgets.frame()
-assessment = widgets.require_assessment()
+page.frame()
+assessment = page.require_assessment()
 catalog = state.catalog()
 result, _ = funnel_ui.current_result(assessment)
 plan = build_plan(assessment, catalog, result)
