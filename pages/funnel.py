@@ -4,7 +4,7 @@ and the stage's questions ending on its output and closing question."""
 import streamlit as st
 
 from salesopt.report.figures import funnel_figures
-from ui import dialogue_ui, funnel_ui, page
+from ui import dialogue_ui, funnel_data_ui, funnel_figures_ui, funnel_ui, page
 
 page.frame()
 stage = page.require_stage("funnel")
@@ -21,11 +21,11 @@ data_tab, funnel_tab, cohorts_tab, scoring_tab, questions_tab = st.tabs(
 )
 if data_tab.open:
     with data_tab:
-        funnel_ui.source_panel(assessment, result, problem)
+        funnel_data_ui.source_panel(assessment, result, problem)
 for tab, panel in (
-    (funnel_tab, funnel_ui.figures_panel),
-    (cohorts_tab, funnel_ui.cohorts_panel),
-    (scoring_tab, funnel_ui.scoring_panel),
+    (funnel_tab, funnel_figures_ui.figures_panel),
+    (cohorts_tab, funnel_figures_ui.cohorts_panel),
+    (scoring_tab, funnel_figures_ui.scoring_panel),
 ):
     if tab.open:
         with tab:
