@@ -5,7 +5,7 @@ import streamlit as st
 
 from salesopt.forecast.baseline import calibrate
 from salesopt.forecast.whatif import BASELINE_FIELDS
-from ui import funnel_ui, page, whatif_ui
+from ui import forecast_ui, funnel_ui, page, whatif_ui
 
 page.frame()
 assessment = page.require_assessment()
@@ -38,4 +38,4 @@ with tabs[3]:
 with tabs[4]:
     whatif_ui.capacity_panel(assessment, base)
 with tabs[5]:
-    whatif_ui.forecast_panel(assessment, result)
+    forecast_ui.forecast_panel(assessment, result)

@@ -21,8 +21,8 @@ from salesopt.model.assessment import Assessment, ForecastRow, MetricChoice, Quo
 from salesopt.report import fmt
 from ui import state, widgets
 from ui.dashboards_ui import cached, executive_view, period_note, pick_filters
+from ui.forecast_ui import DEFAULT_SEED
 from ui.team_ui import manager_view, rep_view
-from ui.whatif_ui import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from salesopt.funnel.stage2 import Result
