@@ -11,7 +11,7 @@ import streamlit as st
 from salesopt.crm import FIELDS, CrmError
 from salesopt.funnel.stages import ROLES, NoWonStage, role_rows, roles_from_rows
 from salesopt.model.assessment import Assessment, CrmSource, WorkshopRow
-from ui import state, widgets
+from ui import state, uploads, widgets
 from ui.funnel_ui import AFFECTED_ALARM, NO_STAGE, UPLOADED_KEY
 
 if TYPE_CHECKING:  # the Stage 2 pipeline (DuckDB) loads when an export is first read
@@ -56,7 +56,7 @@ def _on_upload(kind: str) -> None:
         return
     st.session_state.pop("funnel.upload_error", None)
     st.session_state[UPLOADED_KEY] = True  # settle_tab() decides where the page goes once it is read
-    digest = state.put_file(data, file.name)
+    digest = uploads.put_file(data, file.name)
     if kind == "history" and crm is not None:
         state.update_section("funnel", crm=crm.model_copy(update={"history_sha256": digest, "history_name": file.name}))
     else:
@@ -138,7 +138,7 @@ def _update_crm(**update: object) -> None:
 
 def mapping_screen(crm: CrmSource, result: Result | None, problem: str | None) -> None:
     no_stage = problem == NO_STAGE
-    columns, preview = state.preview(crm.sha256, crm.name, crm.overrides.get("stage") or None)
+    columns, preview = uploads.preview(crm.sha256, crm.name, crm.overrides.get("stage") or None)
     mapping = result.imported.report.mapping if result is not None else dict(crm.overrides)
     with st.expander("Column mapping", expanded=result is None):
         if no_stage:

@@ -12,7 +12,7 @@ from salesopt.content.benchmarks import BenchmarkSet
 from salesopt.crm import CrmError, NoStageColumn
 from salesopt.model.assessment import Assessment, CrmSource
 from salesopt.report.figures import bottleneck_lines, stage_table
-from ui import state, widgets
+from ui import state, uploads, widgets
 
 if TYPE_CHECKING:  # the Stage 2 pipeline (DuckDB) loads when an export is first read
     from salesopt.funnel.stage2 import Result
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the Stage 2 pipeline (DuckDB) loads when an export is first
 AFFECTED_ALARM = 0.05  # over this share of rows rejected or emptied, every Stage 2 tab says so
 
 
-def import_key(crm: CrmSource) -> state.ImportKey:
+def import_key(crm: CrmSource) -> uploads.ImportKey:
     history = (crm.history_sha256, crm.history_name or "history") if crm.history_sha256 else None
     return crm.sha256, crm.name, tuple(sorted(crm.overrides.items())), crm.dayfirst, history
 
@@ -38,8 +38,8 @@ def current_result(assessment: Assessment) -> tuple[Result | None, str | None]:
         bar.progress(min(max(done, 0.0), 1.0), text=text)
 
     try:
-        state.imported(*import_key(crm), _progress=progress)
-        result = state.evaluated(
+        uploads.imported(*import_key(crm), _progress=progress)
+        result = uploads.evaluated(
             import_key(crm),
             tuple(crm.stage_order),
             tuple(crm.won),
