@@ -62,7 +62,7 @@ pdf-libs:
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy salesopt
+	$(BIN)/mypy salesopt ui pages
 	$(BIN)/python -m salesopt frameworks check
 
 # Known vulnerabilities in the installed packages (PyPI's advisory data); packages it cannot look up are listed.

@@ -1,6 +1,6 @@
 """salesopt: the router. Pages live in pages/, calculations in salesopt/.
 
-Each page opens with ``widgets.frame()`` (URL sync, sidebar, banners) rather than this script
+Each page opens with ``page.frame()`` (ui/page.py: URL sync, sidebar, banners) rather than this script
 drawing them: AppTest (Streamlit 1.67) runs only the page script after a page switch, and the
 frame must be there for the tests too.
 """

@@ -5,9 +5,9 @@ admin_password from secrets, compared in constant time; off when neither is set.
 
 import streamlit as st
 
-from ui import admin_ui, widgets
+from ui import admin_ui, page
 
-widgets.frame()
+page.frame()
 st.title("Admin")
 if admin_ui.authorised():
     admin_ui.assessments_panel()

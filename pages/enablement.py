@@ -3,13 +3,13 @@ playbooks, tech stack, onboarding plan and SOPs, then the stage's questions and 
 
 import streamlit as st
 
-from ui import enablement_ui, funnel_ui, widgets
+from ui import dialogue_ui, enablement_ui, funnel_ui, page
 
-widgets.frame()
-stage = widgets.require_stage("enablement")
-assessment = widgets.require_assessment()
-widgets.page_header(stage)
-kit = widgets.require_kit("enablement")
+page.frame()
+stage = page.require_stage("enablement")
+assessment = page.require_assessment()
+page.header(stage)
+kit = page.require_kit("enablement")
 result, _ = funnel_ui.current_result(assessment)
 
 tabs = st.tabs(["Content", "Playbooks", "Tech stack", "Onboarding", "SOPs", "Questions"])
@@ -24,4 +24,4 @@ with tabs[3]:
 with tabs[4]:
     enablement_ui.sops(assessment, kit)
 with tabs[5]:
-    widgets.dialogue(stage, assessment)
+    dialogue_ui.dialogue(stage, assessment)

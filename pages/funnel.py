@@ -4,12 +4,12 @@ and the stage's questions ending on its output and closing question."""
 import streamlit as st
 
 from salesopt.report.figures import funnel_figures
-from ui import funnel_ui, widgets
+from ui import dialogue_ui, funnel_data_ui, funnel_figures_ui, funnel_ui, page
 
-widgets.frame()
-stage = widgets.require_stage("funnel")
-assessment = widgets.require_assessment()
-widgets.page_header(stage)
+page.frame()
+stage = page.require_stage("funnel")
+assessment = page.require_assessment()
+page.header(stage)
 result, problem = funnel_ui.current_result(assessment)
 funnel_ui.settle_tab(result)
 
@@ -21,11 +21,11 @@ data_tab, funnel_tab, cohorts_tab, scoring_tab, questions_tab = st.tabs(
 )
 if data_tab.open:
     with data_tab:
-        funnel_ui.source_panel(assessment, result, problem)
+        funnel_data_ui.source_panel(assessment, result, problem)
 for tab, panel in (
-    (funnel_tab, funnel_ui.figures_panel),
-    (cohorts_tab, funnel_ui.cohorts_panel),
-    (scoring_tab, funnel_ui.scoring_panel),
+    (funnel_tab, funnel_figures_ui.figures_panel),
+    (cohorts_tab, funnel_figures_ui.cohorts_panel),
+    (scoring_tab, funnel_figures_ui.scoring_panel),
 ):
     if tab.open:
         with tab:
@@ -35,4 +35,4 @@ if questions_tab.open:
     with questions_tab:
         bench = funnel_ui.benchmark(assessment)
         output = funnel_figures(result.analysis, assessment.currency, bench) if result is not None else None
-        widgets.dialogue(stage, assessment, output, lambda: funnel_ui.output_summary(assessment, result))
+        dialogue_ui.dialogue(stage, assessment, output, lambda: funnel_ui.output_summary(assessment, result))

@@ -5,9 +5,9 @@ import streamlit as st
 from salesopt.model import progress
 from salesopt.model.assessment import to_json, to_yaml
 from salesopt.report.export import file_slug
-from ui import state, widgets
+from ui import page, state
 
-widgets.frame()
+page.frame()
 
 catalog = state.catalog()
 stages = catalog.stages()

@@ -3,29 +3,28 @@ accuracy, performance tiers, then the stage's questions (compensation, cadence) 
 
 import streamlit as st
 
-from salesopt.content import contract
 from salesopt.management.dashboards import yearly_target
+from salesopt.management.team import quota_per_rep
 from salesopt.report.figures import implied_quota
-from ui import funnel_ui, performance_ui, widgets
+from ui import dialogue_ui, funnel_ui, page, performance_ui
 
-widgets.frame()
-stage = widgets.require_stage("performance")
-assessment = widgets.require_assessment()
-widgets.page_header(stage)
-kit = widgets.require_kit("performance")
+page.frame()
+stage = page.require_stage("performance")
+assessment = page.require_assessment()
+page.header(stage)
+kit = page.require_kit("performance")
 result, _ = funnel_ui.current_result(assessment)
-reps = assessment.context.answers.get(contract.REP_COUNT)
 quota = implied_quota(assessment)
 
 tabs = st.tabs(["Metrics", "Dashboards", "Forecasting", "Tiers", "Questions"])
 with tabs[0]:
     performance_ui.metrics_framework(assessment, kit)
 with tabs[1]:
-    quotas = performance_ui.quota_editor(assessment, result, quota / reps if quota and reps else None)
+    quotas = performance_ui.quota_editor(assessment, result, quota_per_rep(assessment, quota))
     performance_ui.dashboards(assessment, kit, result, quotas, yearly_target(quotas, quota))
 with tabs[2]:
     performance_ui.forecasting(assessment, kit, result)
 with tabs[3]:
     performance_ui.tiers_panel(assessment, kit, result)
 with tabs[4]:
-    widgets.dialogue(stage, assessment)
+    dialogue_ui.dialogue(stage, assessment)

@@ -6,10 +6,10 @@ from salesopt.model.assessment import to_json, to_yaml
 from salesopt.report.export import file_slug, render, tables_zip
 from salesopt.report.figures import cohort_csv, recommendation_csv, stage_csv
 from salesopt.report.plan import build_plan
-from ui import funnel_ui, state, widgets
+from ui import funnel_ui, page, state, widgets
 
-widgets.frame()
-assessment = widgets.require_assessment()
+page.frame()
+assessment = page.require_assessment()
 catalog = state.catalog()
 result, _ = funnel_ui.current_result(assessment)
 plan = build_plan(assessment, catalog, result)
@@ -22,10 +22,9 @@ st.caption(
     f"Built from every stage so far: {plan.sections_complete} of {plan.sections_total} sections complete. "
     "Sections without data say what is missing and which stage collects it."
 )
-tables = [
-    ("recommendations", recommendation_csv(recommendations, assessment.currency)),  # numbers, not text
-    ("roadmap", plan.roadmap),
-]
+tables = [("recommendations", recommendation_csv(recommendations, assessment.currency))]  # numbers, not text
+if plan.roadmap is not None:
+    tables.append(("roadmap", plan.roadmap))
 if result is not None:
     tables.append(("funnel_stages", stage_csv(result.analysis)))
     if result.has_values("owner"):
@@ -62,5 +61,5 @@ st.caption("CSV cells that start like a spreadsheet formula (= + - @) get a lead
 with st.container(border=True):
     st.markdown(markdown)
     for caption, figure in charts.values():
-        widgets.chart(lambda figure=figure: figure)
+        widgets.chart(figure)
         st.caption(caption)

@@ -3,12 +3,12 @@ the methodology that fits, SPIN guide, business case and objection playbook."""
 
 import streamlit as st
 
-from ui import funnel_ui, qualification_ui, widgets
+from ui import dialogue_ui, funnel_ui, page, qualification_ui
 
-widgets.frame()
-stage = widgets.require_stage("qualification")
-assessment = widgets.require_assessment()
-widgets.page_header(stage)
+page.frame()
+stage = page.require_stage("qualification")
+assessment = page.require_assessment()
+page.header(stage)
 cards = qualification_ui.scorecards(assessment)
 
 deal_tab, pipeline_tab, fit_tab, spin_tab, value_tab, objections_tab, custom_tab, questions_tab = st.tabs(
@@ -31,4 +31,4 @@ with objections_tab:
 with custom_tab:
     qualification_ui.custom_frameworks(assessment)
 with questions_tab:
-    widgets.dialogue(stage, assessment, output_extra=lambda: qualification_ui.output_summary(assessment))
+    dialogue_ui.dialogue(stage, assessment, output_extra=lambda: qualification_ui.output_summary(assessment))

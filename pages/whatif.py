@@ -5,10 +5,10 @@ import streamlit as st
 
 from salesopt.forecast.baseline import calibrate
 from salesopt.forecast.whatif import BASELINE_FIELDS
-from ui import funnel_ui, whatif_ui, widgets
+from ui import forecast_ui, funnel_ui, page, whatif_ui
 
-widgets.frame()
-assessment = widgets.require_assessment()
+page.frame()
+assessment = page.require_assessment()
 st.title("What-if")
 st.caption("Volume x conversion x velocity, deal size and people: move the levers, save scenarios, compare them.")
 result, _ = funnel_ui.current_result(assessment)
@@ -38,4 +38,4 @@ with tabs[3]:
 with tabs[4]:
     whatif_ui.capacity_panel(assessment, base)
 with tabs[5]:
-    whatif_ui.forecast_panel(assessment, result)
+    forecast_ui.forecast_panel(assessment, result)

@@ -28,10 +28,10 @@ def test_no_unsafe_allow_html_and_st_html_only_with_constant_css():
         assert "unsafe_allow_html" not in text, path
         for call in re.findall(r"st\.html\(([^)]*)\)", text):
             assert call.strip() in CONSTANT_HTML, f"{path}: st.html({call})"
-    from ui import widgets
+    from ui import page
 
     for name in ("WORKSHOP_CSS", "READABLE_CSS", "COMMIT_WHILE_TYPING_JS"):
-        assert isinstance(getattr(widgets, name), str)  # module constants, never built from input
+        assert isinstance(getattr(page, name), str)  # module constants, never built from input
 
 
 def test_yaml_only_through_safe_loaders_and_no_pickle():

@@ -6,6 +6,7 @@ import hmac
 import io
 import zipfile
 
+import pandas as pd
 import streamlit as st
 
 from salesopt.model.assessment import to_json
@@ -76,16 +77,19 @@ def assessments_panel() -> None:
         key="admin.export_all",
     )
     widgets.table(
-        [
-            {
-                "Title": r.title,
-                "Company": r.company,
-                "Version": r.version,
-                "Updated": f"{r.updated_at:%Y-%m-%d %H:%M}",
-                "Id": r.id,
-            }
-            for r in rows
-        ],
+        pd.DataFrame(
+            [
+                {
+                    "Title": r.title,
+                    "Company": r.company,
+                    "Version": r.version,
+                    "Updated": f"{r.updated_at:%Y-%m-%d %H:%M}",
+                    "Id": r.id,
+                }
+                for r in rows
+            ],
+            columns=["Title", "Company", "Version", "Updated", "Id"],
+        ),
         hide_index=True,
     )
     if rows:

@@ -3,13 +3,12 @@ onboarding plan with its timeline, and SOPs. Calculations are in salesopt.enable
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
 from salesopt.content.frameworks import EnablementKit
 from salesopt.enablement import gap_scores, leak_content, onboarding_weeks, stack_gaps
+from salesopt.funnel.analysis import Leak
 from salesopt.model.assessment import Assessment, ContentStatus, OnboardingRow, SopRow, ToolStatus
 from salesopt.report import charts, fmt
 from ui import state, widgets
@@ -17,7 +16,7 @@ from ui import state, widgets
 STATUSES = ["have", "outdated", "missing"]
 
 
-def content(assessment: Assessment, kit: EnablementKit, leak: Any) -> None:
+def content(assessment: Assessment, kit: EnablementKit, leak: Leak | None) -> None:
     saved = assessment.enablement.content
     table = pd.DataFrame(
         [
@@ -85,7 +84,7 @@ def playbooks(assessment: Assessment, kit: EnablementKit) -> None:
         ):
             rows = [{c: str(r.get(c) or "") for c in kind.columns} for r in state.editor_rows(edited)]
             rows = [r for r in rows if any(v.strip() for v in r.values())]
-            state.update_section("enablement", playbooks={**state.current().enablement.playbooks, kind.id: rows})
+            state.update_section("enablement", playbooks={**state.opened().enablement.playbooks, kind.id: rows})
             st.rerun()
 
 

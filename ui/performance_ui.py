@@ -1,44 +1,31 @@
-"""Stage 5 widgets: metrics framework, rep / manager / executive dashboards from the export,
-forecast categories and accuracy, performance tiers. Calculations are in salesopt.management.performance."""
+"""Stage 5 widgets: the metrics framework, the quota table, the dashboards of one upload (their
+views in dashboards_ui and team_ui), forecast categories with the period forecast and forecast
+accuracy, and performance tiers. Calculations are in salesopt.management and salesopt.forecast."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from salesopt.content.frameworks import PerformanceKit
-from salesopt.forecast.montecarlo import in_period, period_forecast
-from salesopt.management import charts as dashboard_charts
-from salesopt.management.dashboards import (
-    FILTER_COLUMNS,
-    Filters,
-    apply_filters,
-    coverage,
-    filter_options,
-    flagged_by_rep,
-    open_deals_of,
-    pipeline_by_rep_and_stage,
-    quarters,
-    revenue_by_quarter,
-)
-from salesopt.management.performance import (
-    QuotaPeriod,
-    accuracy,
-    forecast_categories,
-    kpi_changes,
-    quota_period,
-    rep_table,
-    risk_flags,
-    tiers,
-    trends,
-    won_by_owner,
-)
+from salesopt.forecast.montecarlo import PeriodRange, default_period, forecast_period
+from salesopt.forecast.weights import weighted_inputs
+from salesopt.management.dashboards import apply_filters
+from salesopt.management.performance import accuracy, quota_period, rep_table, risk_flags, tiers, won_by_owner
+from salesopt.management.team import TIERS, category_mix, tier_counts
 from salesopt.model.assessment import Assessment, ForecastRow, MetricChoice, QuotaRow
 from salesopt.report import fmt
 from ui import state, widgets
+from ui.dashboards_ui import cached, executive_view, period_note, pick_filters
+from ui.forecast_ui import DEFAULT_SEED
+from ui.team_ui import manager_view, rep_view
+
+if TYPE_CHECKING:
+    from salesopt.funnel.stage2 import Result
 
 
 def metrics_framework(assessment: Assessment, kit: PerformanceKit) -> None:
@@ -73,11 +60,11 @@ def metrics_framework(assessment: Assessment, kit: PerformanceKit) -> None:
             ],
         )
         st.rerun()
-    by_family = table[table["Track"]].groupby("Family").size()
-    st.caption("Tracked: " + (", ".join(f"{n} {fam}" for fam, n in by_family.items()) or "none yet") + ".")
+    by_family = sorted(Counter(m.category for m in kit.metrics if m.id in chosen).items())
+    st.caption("Tracked: " + (", ".join(f"{n} {fam}" for fam, n in by_family) or "none yet") + ".")
 
 
-def quota_editor(assessment: Assessment, result: Any, default_quota: float | None) -> dict[str, float]:
+def quota_editor(assessment: Assessment, result: Result | None, default_quota: float | None) -> dict[str, float]:
     rows = assessment.performance.quotas
     if not rows and result is not None and "owner" in result.deals and default_quota:
         owners = sorted(result.deals["owner"].dropna().astype(str).unique())
@@ -125,78 +112,36 @@ def quota_editor(assessment: Assessment, result: Any, default_quota: float | Non
     return {r.rep: r.quota for r in rows}
 
 
-def _filters(deals: pd.DataFrame) -> Filters:
-    """The dashboards' filters: a period of quarters, reps, and team and segment where the export
-    has those columns."""
-    options = filter_options(deals)
-    qs = quarters(deals)
-    extra = [(c, label) for c, label in FILTER_COLUMNS if c in options]
-    cols = st.columns([2, 2, *([1.5] * len(extra))])
-    first = last = None
-    if len(qs) > 1:
-        first, last = cols[0].select_slider(
-            "Period (quarter of close date)",
-            options=qs,
-            value=(qs[0], qs[-1]),
-            key="perf.f.period",
-            help="Closed deals by their close date, open deals by their expected close date.",
-        )
-    owners = ()
-    if "owner" in options:
-        owners = tuple(
-            cols[1].multiselect(
-                "Reps", options["owner"], key="perf.f.owners", placeholder="All reps", help="Deal owner."
-            )
-        )
-    values = []
-    for col, (name, label) in zip(cols[2:], extra, strict=True):
-        values.append(
-            (
-                name,
-                tuple(
-                    col.multiselect(label, options[name], key=f"perf.f.{name}", placeholder=f"Every {label.lower()}")
-                ),
-            )
-        )
-    return Filters(first, last, owners, tuple(values))
-
-
-def _cached(result: Any, ctx: tuple, name: str, make: Any) -> Any:
-    """A dashboard figure computed once per export, filters, quotas and target (reruns on a click
-    elsewhere on the page do not pay for it again)."""
-    return result._remember(("perf.dash", name, *ctx), make)
-
-
-def _typed_amount(value: Any) -> float | None:
+def _typed_amount(value: object) -> float | None:
     """An optional amount typed in a text cell: empty is None; '1,200' or '1200.5' a number."""
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
     return float(text.replace(",", "")) if text else None
 
 
 def dashboards(
-    assessment: Assessment, kit: PerformanceKit, result: Any, quotas: dict[str, float], target: float | None
+    assessment: Assessment, kit: PerformanceKit, result: Result | None, quotas: dict[str, float], target: float | None
 ) -> None:
     """Executive, manager and rep views of one upload, cut by the filters."""
     if result is None:
         st.info("Dashboards are built from a CRM export: upload one in Stage 2 (Data tab).", icon=":material/info:")
         st.page_link("pages/funnel.py", label="Stage 2 · upload an export", icon=":material/upload_file:")
         return
-    filters = _filters(result.deals)
+    filters = pick_filters(result.deals)
     ctx = (filters, tuple(sorted(quotas.items())), target)
-    deals = _cached(result, ctx, "deals", lambda: apply_filters(result.deals, filters))
+    deals = cached(result, ctx, "deals", lambda: apply_filters(result.deals, filters))
     if deals.empty:
         st.info("No deal matches these filters: widen the period or clear a filter.", icon=":material/filter_alt_off:")
         return
     # attainment is judged on the quota's period (the year to the export's date), whatever period is shown
-    people = _cached(
+    people = cached(
         result,
         ctx,
         "people",
         lambda: apply_filters(result.deals, replace(filters, first_quarter=None, last_quarter=None)),
     )
-    period = _cached(result, (), "period", lambda: quota_period(result.deals))
-    reps = _cached(result, ctx, "reps", lambda: rep_table(people, quotas, period, kit.tier_thresholds))
-    flags = _cached(result, ctx, "flags", lambda: risk_flags(deals, result.analysis.cycle_days_median))
+    period = cached(result, (), "period", lambda: quota_period(result.deals))
+    reps = cached(result, ctx, "reps", lambda: rep_table(people, quotas, period, kit.tier_thresholds))
+    flags = cached(result, ctx, "flags", lambda: risk_flags(deals, result.analysis.cycle_days_median))
     exec_tab, manager_tab, rep_tab = st.tabs(["Executive", "Manager", "Rep"])
     with exec_tab:
         executive_view(assessment, kit, result, ctx, deals, people, period, target)
@@ -206,298 +151,25 @@ def dashboards(
         rep_view(assessment, result, ctx, deals, reps, period)
 
 
-def _period_note(period: QuotaPeriod | None) -> str:
-    if period is None:
-        return "the export has no dates: all its won deals"
-    text = f"{period.start:%Y-%m-%d} to {period.end:%Y-%m-%d}"
-    return text + (f", {period.days} of the year's {period.year_days} days: quotas pro-rated" if period.partial else "")
-
-
-def executive_view(
-    assessment: Assessment,
-    kit: PerformanceKit,
-    result: Any,
-    ctx: tuple,
-    deals: pd.DataFrame,
-    people: pd.DataFrame,
-    period: QuotaPeriod | None,
-    target: float | None,
-) -> None:
-    cur = assessment.currency
-    trend = _cached(result, ctx, "trend", lambda: trends(deals))
-    if trend.empty:
-        st.info(
-            "Trends need close dates on closed deals: map a close-date column in Stage 2 (Data tab).",
-            icon=":material/info:",
-        )
-        st.page_link("pages/funnel.py", label="Stage 2 · map the close date", icon=":material/upload_file:")
-        return
-    kpi_tiles(kpi_changes(trend), cur)
-    won_year = sum(won_by_owner(people, period).values()) if "owner" in people else None
-    open_pipeline = float(people.loc[people["status"] == "open", "amount"].fillna(0).sum()) if "amount" in people else 0
-    share = period.share if period is not None else 1.0
-    due = target * share if target else None
-    c = st.columns(4)
-    c[0].metric(
-        "Won in the quota year",
-        fmt.money(won_year, cur, compact=True),
-        help=f"Won revenue closed in the quota's year ({_period_note(period)}).",
-    )
-    c[1].metric(
-        "Attainment of target",
-        fmt.percent(won_year / due if due and won_year is not None else None),
-        help="Won in the quota year / the yearly target (the quota table's total, else Stage 1's implied quota).",
-    )
-    c[2].metric("Open pipeline", fmt.money(open_pipeline, cur, compact=True), help="Amount of the open deals.")
-    c[3].metric(
-        "Pipeline coverage",
-        fmt.times(coverage(open_pipeline, due, won_year or 0.0)),
-        help="Open pipeline / what is left to win of the target this quota year (undefined once it is met).",
-    )
-    st.markdown("**Revenue: won, forecast and target by quarter**")
-    revenue = _cached(
-        result, ctx, "revenue", lambda: revenue_by_quarter(deals, kit.category_weights, kit.category_thresholds, target)
-    )
-    widgets.chart(lambda: dashboard_charts.revenue_vs_target(revenue, cur), ("perf", "rev", cur, *ctx), result)
-    st.caption(
-        "Won: closed won in the quarter. Forecast: won + open deals expected to close in it x their forecast "
-        "category's weight (an overdue open deal counts in the current quarter). Target: a quarter of the yearly "
-        + ("target." if target else "target, once the quota table or Stage 1 gives one.")
-    )
-    left, right = st.columns(2)
-    with left:
-        widgets.chart(
-            lambda: dashboard_charts.by_quarter(trend, "win_rate", "Win rate", "%"), ("perf", "wr", *ctx), result
-        )
-        st.caption("Won / closed (won + lost) deals by quarter of close date.")
-        widgets.chart(
-            lambda: dashboard_charts.by_quarter(trend, "avg_deal", f"Average deal ({cur})", "~s"),
-            ("perf", "deal", cur, *ctx),
-            result,
-        )
-        st.caption("Won amount / won deals by quarter of close date.")
-    with right:
-        widgets.chart(
-            lambda: dashboard_charts.by_quarter(trend, "median_cycle", "Median cycle (days)", ",.0f"),
-            ("perf", "cycle", *ctx),
-            result,
-        )
-        st.caption("Median calendar days from created to won, deals won in the quarter.")
-        widgets.chart(
-            lambda: dashboard_charts.by_quarter(trend, "revenue_per_rep", f"Revenue per rep ({cur})", "~s"),
-            ("perf", "rpr", cur, *ctx),
-            result,
-        )
-        st.caption("Productivity: won revenue / the reps who closed a deal in the quarter.")
-    reps_stage1 = assessment.context.answers.get("rep_count")
-    last = trend.dropna(subset=["reps"]).iloc[-1] if "reps" in trend and trend["reps"].notna().any() else None
-    capacity = (
-        f"Capacity: {fmt.number(last['reps'])} reps closed deals in {last['quarter']}"
-        + (f", of the {fmt.number(reps_stage1)} quota-carrying reps in Stage 1." if reps_stage1 else ".")
-        if last is not None
-        else "Capacity: the export has no owner column."
-    )
-    st.caption(
-        capacity + " CAC and LTV need the cost of sales and marketing and the customers' lifetime, which no answer "
-        "in this assessment gives; they are left out rather than guessed."
-    )
-
-
-def _needs_owner(view: str) -> None:
-    """The manager and rep views' empty state: which Stage 2 mapping fills them."""
-    st.info(f"The {view} view needs an owner column: map one in Stage 2 (Data tab).", icon=":material/info:")
-    st.page_link("pages/funnel.py", label="Stage 2 · map the owner", icon=":material/upload_file:")
-
-
-def manager_view(
-    assessment: Assessment,
-    kit: PerformanceKit,
-    result: Any,
-    ctx: tuple,
-    deals: pd.DataFrame,
-    reps: pd.DataFrame,
-    flags: pd.DataFrame,
-) -> None:
-    cur = assessment.currency
-    if reps.empty:
-        _needs_owner("manager")
-        return
-    team_won = float(reps["won"].sum())
-    team_quota = float(sum(q for q in reps["quota"] if q))
-    c = st.columns(4)
-    c[0].metric("Team won", fmt.money(team_won, cur, compact=True), help="Won revenue in the quota's year.")
-    c[1].metric(
-        "Team quota",
-        fmt.money(team_quota or None, cur, compact=True),
-        help="Sum of the quota table for the reps shown (pro-rated when the export covers less than a year).",
-    )
-    c[2].metric(
-        "Team attainment",
-        fmt.percent(team_won / team_quota if team_quota else None),
-        help="Team won / team quota.",
-    )
-    c[3].metric("Flagged open deals", fmt.number(len(flags)), help="Open deals with at least one risk flag.")
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Attainment by rep, with the tiers**")
-        if reps["attainment"].notna().any():
-            widgets.chart(
-                lambda: dashboard_charts.attainment_by_rep(reps, kit.tier_thresholds), ("perf", "att", *ctx), result
-            )
-            th = kit.tier_thresholds
-            st.caption(
-                f"Won in the quota year / quota. High above {fmt.percent(th['High'])}, Core from "
-                f"{fmt.percent(th['Core'])}, Struggling below (dashed lines)."
-            )
-        else:
-            st.caption("Type quotas in the quota table above to see attainment and tiers.")
-    with right:
-        st.markdown("**Open pipeline by rep and stage**")
-        long = _cached(result, ctx, "long", lambda: pipeline_by_rep_and_stage(deals))
-        if long.empty:
-            st.caption("No open deals in these filters.")
-        else:
-            widgets.chart(
-                lambda: dashboard_charts.pipeline_by_rep_and_stage(long, list(result.stage_map.order), cur),
-                ("perf", "pipe", cur, *ctx),
-                result,
-            )
-            st.caption("Amount of the open deals by owner, stacked by stage (funnel order).")
-    st.markdown("**Team forecast against actual by quarter**")
-    revenue = _cached(
-        result,
-        ctx,
-        "team_revenue",
-        lambda: revenue_by_quarter(deals, kit.category_weights, kit.category_thresholds, team_quota or None),
-    )
-    widgets.chart(lambda: dashboard_charts.revenue_vs_target(revenue, cur), ("perf", "team_rev", cur, *ctx), result)
-    st.caption("Won, forecast (won + weighted open deals) and a quarter of the team's yearly quota.")
-    st.markdown("**Rep comparison**")
-    widgets.table(_rep_rows(reps, cur), hide_index=True)
-    risk_panel(flags, cur)
-
-
-def _rep_rows(reps: pd.DataFrame, cur: str) -> pd.DataFrame:
-    return widgets.readable(
-        pd.DataFrame(
-            {
-                "Rep": reps["owner"],
-                "Tier": [t or "No quota" for t in reps["tier"]],
-                "Attainment": reps["attainment"].map(fmt.percent),
-                "Won (quota year)": reps["won"].map(lambda v: fmt.money(v, cur)),
-                "Quota": reps["quota"].map(lambda v: fmt.money(v, cur)),
-                "Open pipeline": reps["pipeline"].map(lambda v: fmt.money(v, cur)),
-                "Coverage": reps["coverage"].map(fmt.times),
-                "Open deals": reps["open"].map(fmt.number),
-            }
-        )
-    )
-
-
-def risk_panel(flags: pd.DataFrame, cur: str) -> None:
-    """Risk flags by rep; pick a rep to list their flagged deals."""
-    st.markdown(f"**Risk flags:** {len(flags):,} open deal(s)")
-    st.caption(
-        "Close date passed (before the export's latest date); stale (open longer than 1.5 x the median "
-        "won cycle); no next step (when the export has that column)."
-    )
-    if flags.empty:
-        return
-    per_rep = flagged_by_rep(flags)
-    labels = {"": f"Every rep ({len(flags):,})"}
-    labels.update({r: f"{r} ({n:,})" for r, n in zip(per_rep["owner"], per_rep["deals"], strict=True)})
-    pick = st.selectbox(
-        "Show the flagged deals of",
-        list(labels),
-        format_func=labels.get,
-        key="perf.flags.rep",
-        help="Reps by their number of flagged deals, most first.",
-    )
-    shown = flags if not pick else flags[flags["owner"].astype(str) == pick]
-    widgets.table(_deal_rows(shown, cur), hide_index=True)
-
-
-def _deal_rows(deals: pd.DataFrame, cur: str) -> pd.DataFrame:
-    out = deals.copy()
-    if "amount" in out:
-        out["amount"] = out["amount"].map(lambda v: fmt.money(v, cur))
-    if "age_days" in out:
-        out["age_days"] = out["age_days"].map(lambda v: fmt.DASH if pd.isna(v) else f"{int(v):,} days")
-    for col in ("risk", "flags"):
-        if col in out:
-            out[col] = out[col].map(lambda v: v or "none")
-    if "next_step" in out:
-        out["next_step"] = out["next_step"].map(lambda v: fmt.DASH if pd.isna(v) or not str(v).strip() else str(v))
-    return widgets.readable(out.rename(columns={"age_days": "Age"}))
-
-
-def rep_view(
-    assessment: Assessment,
-    result: Any,
-    ctx: tuple,
-    deals: pd.DataFrame,
-    reps: pd.DataFrame,
-    period: QuotaPeriod | None,
-) -> None:
-    cur = assessment.currency
-    if reps.empty:
-        _needs_owner("rep")
-        return
-    rep = st.selectbox("Rep", list(reps["owner"]), key="perf.rep")
-    r = reps.set_index("owner").loc[rep]
-    mine = _cached(result, (*ctx, rep), "mine", lambda: open_deals_of(deals, [rep], result.analysis.cycle_days_median))
-    flagged = int((mine["risk"] != "").sum()) if "risk" in mine else 0
-    c = st.columns(6)
-    c[0].metric("Won", fmt.money(r["won"], cur, compact=True), help=f"Won in the quota year ({_period_note(period)}).")
-    c[1].metric("Quota", fmt.money(r["quota"], cur, compact=True), help="The quota table's quota for the period.")
-    c[2].metric("Attainment", fmt.percent(r["attainment"]), help="Won / quota.")
-    c[3].metric("Tier", r["tier"] or "No quota", help="High above 100% of quota, Core from 80%, Struggling below.")
-    c[4].metric("Open pipeline", fmt.money(r["pipeline"], cur, compact=True), help="Amount of the rep's open deals.")
-    c[5].metric("Coverage", fmt.times(r["coverage"]), help="Open pipeline / (quota - won); undefined once it is met.")
-    st.markdown(f"**Open deals:** {len(mine):,}, {flagged:,} with a risk flag (oldest first)")
-    if mine.empty:
-        st.caption("No open deals for this rep in these filters.")
-    else:
-        widgets.table(_deal_rows(mine.drop(columns=["owner"], errors="ignore"), cur), hide_index=True)
-        if "next_step" not in mine:
-            st.caption("The export has no next-step column, so next steps are not shown.")
-
-
-def forecasting(assessment: Assessment, kit: PerformanceKit, result: Any) -> None:
+def forecasting(assessment: Assessment, kit: PerformanceKit, result: Result | None) -> None:
     cur = assessment.currency
     if result is not None and "close_date" in result.deals:
-        cats = forecast_categories(result.deals[result.deals["status"] == "open"], kit.category_thresholds)
-        mix = cats.fillna("(none)").value_counts()
+        mix = category_mix(result.deals, kit.category_thresholds)
         st.markdown(
             "**Open deals by forecast category** (the CRM's, else from probability: "
             + ", ".join(f"{k} from {fmt.percent(v)}" for k, v in kit.category_thresholds.items() if v)
             + ")"
         )
-        widgets.table(widgets.readable(pd.DataFrame({"category": mix.index, "deals": mix.to_numpy()})), hide_index=True)
-        dates = result.deals.loc[result.deals["status"] == "open", "close_date"].dropna()
-        if not dates.empty:
+        widgets.table(widgets.readable(mix), hide_index=True)
+        default = default_period(result.deals)
+        if default is not None:
             period = st.date_input(
                 "Forecast period",
-                value=(dates.min().date(), (dates.min() + pd.Timedelta(days=90)).date()),
+                value=(default[0].date(), default[1].date()),
                 key="perf.period",
             )
             if isinstance(period, tuple) and len(period) == 2:
-                deals, won = in_period(result.deals, pd.Timestamp(period[0]), pd.Timestamp(period[1]))
-                deals = deals.assign(forecast_category=forecast_categories(deals, kit.category_thresholds))
-                pf = period_forecast(
-                    deals,
-                    won,
-                    deals.get("probability", pd.Series(0.0, index=deals.index)).fillna(0).to_numpy(),
-                    kit.category_weights,
-                )
-                c = st.columns(3)
-                c[0].metric(
-                    "Weighted forecast",
-                    fmt.money(pf.category_forecast, cur, compact=True),
-                    help="Won in the period + sum of amount x category weight (frameworks/performance).",
-                )
-                c[1].metric("Won in the period", fmt.money(pf.won_in_period, cur, compact=True))
-                c[2].metric("Open deals closing in it", fmt.number(pf.open_in_period))
+                _period_forecast(result, pd.Timestamp(period[0]), pd.Timestamp(period[1]), cur)
     else:
         st.info("Forecast categories and the weighted forecast need a CRM export (Stage 2).", icon=":material/info:")
     st.markdown("**Forecast accuracy:** past forecasts against actuals")
@@ -530,15 +202,51 @@ def forecasting(assessment: Assessment, kit: PerformanceKit, result: Any) -> Non
     if rows:
         table, summary = accuracy([(r.period, r.forecast, r.actual) for r in rows])
         c = st.columns(3)
-        c[0].metric("MAPE", fmt.percent(summary["mape"]), help="Mean of |forecast - actual| / actual.")
-        c[1].metric("Bias", fmt.percent(summary["bias"]), help="Sum(forecast - actual) / sum(actual).")
+        mape, bias = summary["mape"], summary["bias"]
+        c[0].metric(
+            "MAPE",
+            fmt.percent(mape if isinstance(mape, float) else None),
+            help="Mean of |forecast - actual| / actual.",
+        )
+        c[1].metric(
+            "Bias",
+            fmt.percent(bias if isinstance(bias, float) else None),
+            help="Sum(forecast - actual) / sum(actual).",
+        )
         c[2].metric(
             "Pattern", str(summary["verdict"] or fmt.DASH), help="Over-optimism above +5% bias, sandbagging below -5%."
         )
         widgets.table(widgets.readable(table.assign(accuracy=table["accuracy"].map(fmt.percent))), hide_index=True)
 
 
-def tiers_panel(assessment: Assessment, kit: PerformanceKit, result: Any) -> None:
+def _period_forecast(result: Result, start: pd.Timestamp, end: pd.Timestamp, cur: str) -> None:
+    """The weighted forecast of a period: What-if's period forecast (the same deals, categories and
+    weights, salesopt.forecast.montecarlo.forecast_period), each open deal won at its category's
+    weight, so its P50 sits by the weighted forecast and What-if's range with that source matches."""
+
+    def make() -> PeriodRange:
+        deals, weights = weighted_inputs(result.deals, state.catalog())  # categorised as What-if does
+        return forecast_period(deals, start, end, "category", category_weights=weights, seed=DEFAULT_SEED)
+
+    with st.spinner("Simulating 10,000 trials…"):  # once per period; a rerun reuses it
+        f = result._remember(("perf.period_forecast", start, end), make)
+    c = st.columns(3)
+    c[0].metric(
+        "Weighted forecast",
+        fmt.money(f.category_forecast, cur, compact=True),
+        help="Won in the period + sum of amount x category weight (frameworks/performance).",
+    )
+    c[1].metric("Won in the period", fmt.money(f.won, cur, compact=True))
+    c[2].metric("Open deals closing in it", fmt.number(f.open_deals))
+    st.caption(
+        f"Range, each open deal won at its category's weight ({len(f.trials):,} trials, won included): "
+        f"P10 {fmt.money(f.p10, cur, compact=True)}, P50 {fmt.money(f.p50, cur, compact=True)}, "
+        f"P90 {fmt.money(f.p90, cur, compact=True)}. What-if's Forecast range tab draws it, with other "
+        "deal probabilities and a target."
+    )
+
+
+def tiers_panel(assessment: Assessment, kit: PerformanceKit, result: Result | None) -> None:
     q = assessment.performance.quotas
     if not q:
         st.info("Type the quota table (Dashboards tab) to see performance tiers.", icon=":material/info:")
@@ -549,12 +257,12 @@ def tiers_panel(assessment: Assessment, kit: PerformanceKit, result: Any) -> Non
         [(r.rep, r.quota, r.actual) for r in q], won, kit.tier_thresholds, period.share if period is not None else 1.0
     )
     if result is not None:
-        st.caption(f"Attainment: the typed actual, else won revenue in the quota's year ({_period_note(period)}).")
-    counts = table["tier"].value_counts()
+        st.caption(f"Attainment: the typed actual, else won revenue in the quota's year ({period_note(period)}).")
+    counts = tier_counts(table)
     c = st.columns(3)
-    for col, name in zip(c, ("High", "Core", "Struggling"), strict=True):
-        col.metric(name, fmt.number(int(counts.get(name, 0))), help=kit.tier_actions[name])
-    for name in ("High", "Core", "Struggling"):
+    for col, name in zip(c, TIERS, strict=True):
+        col.metric(name, fmt.number(counts[name]), help=kit.tier_actions[name])
+    for name in TIERS:
         st.markdown(f"- **{name}:** {kit.tier_actions[name]}")
     widgets.table(
         widgets.readable(
@@ -567,38 +275,3 @@ def tiers_panel(assessment: Assessment, kit: PerformanceKit, result: Any) -> Non
         ),
         hide_index=True,
     )
-
-
-KPI_LABELS = {
-    "won_revenue": ("Won revenue", "Won amount of deals closed in the quarter."),
-    "win_rate": ("Win rate", "Won / closed (won + lost) in the quarter."),
-    "avg_deal": ("Average deal size", "Won amount / won deals in the quarter."),
-    "median_cycle": ("Median sales cycle", "Median days from created to won, for deals won in the quarter."),
-    "revenue_per_rep": ("Revenue per rep", "Won revenue / the reps who closed a deal in the quarter."),
-}
-
-
-def kpi_tiles(tiles: list, cur: str) -> None:
-    """Executive KPI tiles: the last quarter, with its change against the quarter before (green when
-    the change is good: a shorter cycle is good)."""
-    if not tiles:
-        return
-    st.markdown(f"**{tiles[0].period}** against the quarter before (the last quarter may be partial)")
-    cols = st.columns(len(tiles))
-    for col, t in zip(cols, tiles, strict=True):
-        label, help_text = KPI_LABELS[t.key]
-        if t.key == "win_rate":
-            value, delta = fmt.percent(t.value), (None if t.change is None else f"{t.change * 100:+.1f} pts")
-        elif t.key == "median_cycle":
-            value = fmt.DASH if t.value is None else f"{fmt.number(t.value)} days"
-            delta = None if t.change is None else f"{t.change:+,.0f} days"
-        else:  # money: won revenue, average deal, revenue per rep
-            value = fmt.money(t.value, cur, compact=True)
-            delta = None if t.change is None else fmt.money(t.change, cur, compact=True)
-        col.metric(
-            label,
-            value,
-            delta=delta,
-            delta_color="normal" if t.higher_is_better else "inverse",
-            help=help_text + ("" if t.previous is not None else " No earlier quarter to compare with."),
-        )

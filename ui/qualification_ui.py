@@ -3,13 +3,14 @@ objections and custom frameworks. Calculations are in salesopt."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from salesopt.content import contract as c
-from salesopt.content.frameworks import Scorecard
+from salesopt.content.frameworks import Element, Scorecard
 from salesopt.funnel.priorities import largest_open, tier_mix
 from salesopt.model.assessment import Assessment, BusinessCase, ObjectionResponse, ScoredDeal
 from salesopt.qualification import business_case
@@ -18,6 +19,9 @@ from salesopt.qualification.objections import playbook
 from salesopt.qualification.scorecards import check_custom, score, score_pipeline, with_custom
 from salesopt.report import charts, fmt
 from ui import state, widgets
+
+if TYPE_CHECKING:
+    from salesopt.funnel.stage2 import Result
 
 PIPELINE_ROWS = 50
 
@@ -44,7 +48,7 @@ def pick_framework(assessment: Assessment, cards: dict[str, Scorecard]) -> Score
     return card
 
 
-def _level_label(element: Any) -> Any:
+def _level_label(element: Element) -> Callable[[int], str]:
     labels = {lv.score: lv.label for lv in element.scale}
     return lambda v: f"{v} · {labels[v]}"
 
@@ -105,7 +109,7 @@ def score_deal(assessment: Assessment, card: Scorecard) -> None:
         kept = ScoredDeal(
             name=name.strip(), framework_id=card.id, scores={k: v for k, v in answers.items() if v is not None}
         )
-        state.update_section("qualification", deals=[*state.current().qualification.deals, kept])
+        state.update_section("qualification", deals=[*state.opened().qualification.deals, kept])
         st.success(
             f"Kept {kept.name}: {fmt.number(result.total)} / {fmt.number(result.max_total)}, {result.tier.label}."
         )
@@ -132,7 +136,7 @@ def kept_deals(assessment: Assessment) -> None:
         widgets.table(pd.DataFrame(rows), hide_index=True)
 
 
-def pipeline(assessment: Assessment, card: Scorecard, result: Any) -> None:
+def pipeline(assessment: Assessment, card: Scorecard, result: Result | None) -> None:
     if result is None:
         st.info(
             "Scoring the pipeline needs the open deals of a CRM export: upload one in Stage 2 (Data tab).",
@@ -253,7 +257,7 @@ def business_case_panel(assessment: Assessment) -> None:
             / 100,
         }
         if st.form_submit_button("Calculate and save", icon=":material/calculate:", key="qual.bc.save"):
-            bc = BusinessCase(**values)
+            bc = BusinessCase.model_validate(values)
             state.update_section("qualification", business_case=bc)
     r = business_case.evaluate(
         bc.revenue_increase, bc.cost_savings, bc.efficiency_gains, bc.one_time, bc.recurring, bc.years, bc.discount_rate

@@ -4,16 +4,14 @@ The Assessment lives in session state as its JSON dump (``so.assessment``) with 
 version it was loaded or last saved at (``so.version``). Every change goes through
 :func:`update`, which saves at once; a save over a newer version is kept as a conflict
 (``so.conflict``) for the user to resolve, never overwritten silently and never lost.
-The private resume token sits in session state and in the URL (``?a=TOKEN``).
+The private resume token sits in session state and in the URL (``?a=TOKEN``). Uploaded files and
+their imports, shared by every session, are in ui/uploads.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections import OrderedDict
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import streamlit as st
 from pydantic import ValidationError
@@ -21,6 +19,12 @@ from pydantic import ValidationError
 from salesopt.content.frameworks import Catalog, load_catalog
 from salesopt.model.assessment import Assessment, AssessmentFileError, from_file_bytes, to_dict
 from salesopt.storage import Conflict, NotFound, StorageError, Store, default_url
+
+if TYPE_CHECKING:  # pandas and the timebox load when a page asks for them
+    import pandas as pd
+
+    from salesopt.timebox import Timebox
+
 
 K_ASSESSMENT = "so.assessment"
 K_VERSION = "so.version"
@@ -36,6 +40,21 @@ WIDGET_PREFIX = "q."
 # Every page's widget keys start with one of these (the registry): switching, reloading, resuming
 # or duplicating an assessment clears them all, so no widget shows a value from the one before.
 WIDGET_PREFIXES = (WIDGET_PREFIX, "funnel.", "qual.", "whatif.", "perf.", "enable.", "mc.", "conflict.", "timebox.")
+
+
+class SaveStatus(TypedDict, total=False):
+    """What the sidebar says about saving: ``state`` is idle, saved, conflict or error."""
+
+    state: Literal["idle", "saved", "conflict", "error"]
+    at: str  # ISO time of the last save
+    message: str  # why the last save failed
+
+
+class PendingConflict(TypedDict):
+    """A save that met a newer stored version: my assessment (its dump) and the stored version."""
+
+    mine: dict[str, Any]
+    current_version: int
 
 
 @st.cache_resource(show_spinner=False)
@@ -60,24 +79,37 @@ def current() -> Assessment | None:
     return Assessment.model_validate(data) if data else None
 
 
+def opened() -> Assessment:
+    """The open assessment, for a widget of a page that has one open (it required one first)."""
+    assessment = current()
+    if assessment is None:
+        raise RuntimeError("no assessment is open")
+    return assessment
+
+
 def version() -> int | None:
-    return st.session_state.get(K_VERSION)
+    found: int | None = st.session_state.get(K_VERSION)
+    return found
 
 
 def token() -> str | None:
-    return st.session_state.get(K_TOKEN)
+    found: str | None = st.session_state.get(K_TOKEN)
+    return found
 
 
-def status() -> dict[str, Any]:
-    return st.session_state.get(K_STATUS, {"state": "idle"})
+def status() -> SaveStatus:
+    found: SaveStatus = st.session_state.get(K_STATUS, {"state": "idle"})
+    return found
 
 
-def conflict() -> dict[str, Any] | None:
-    return st.session_state.get(K_CONFLICT)
+def conflict() -> PendingConflict | None:
+    found: PendingConflict | None = st.session_state.get(K_CONFLICT)
+    return found
 
 
 def field_errors() -> dict[str, str]:
-    return st.session_state.setdefault(K_ERRORS, {})
+    errors: dict[str, str] = st.session_state.setdefault(K_ERRORS, {})
+    return errors
 
 
 QUERY_WORKSHOP = "w"  # workshop mode in the address, so a reload of the projector keeps it
@@ -92,17 +124,17 @@ def workshop_mode() -> bool:
 K_TIMEBOX = "so.timebox"  # per stage: the workshop clock
 
 
-def timebox(stage_id: str, minutes: int) -> Any:
+def timebox(stage_id: str, minutes: int) -> Timebox:
     from salesopt.timebox import Timebox
 
-    boxes = st.session_state.setdefault(K_TIMEBOX, {})
+    boxes: dict[str, Timebox] = st.session_state.setdefault(K_TIMEBOX, {})
     box = boxes.get(stage_id)
     if box is None or box.minutes != minutes:
         box = boxes[stage_id] = Timebox(minutes)
     return box
 
 
-def set_timebox(stage_id: str, box: Any) -> None:
+def set_timebox(stage_id: str, box: Timebox) -> None:
     st.session_state.setdefault(K_TIMEBOX, {})[stage_id] = box
 
 
@@ -123,7 +155,8 @@ def flash(message: str, kind: str = "info") -> None:
 
 
 def pop_flash() -> tuple[str, str] | None:
-    return st.session_state.pop(K_FLASH, None)
+    message: tuple[str, str] | None = st.session_state.pop(K_FLASH, None)
+    return message
 
 
 # ---- switching the current assessment ----------------------------------------------------------
@@ -218,12 +251,13 @@ def close() -> None:
 def sync_with_url() -> None:
     """Called by the entry script on every run: the URL's resume token decides what is open."""
     url_token = st.query_params.get(QUERY_TOKEN)
-    if url_token and url_token != token():
+    mine = token()
+    if url_token and url_token != mine:
         resume(url_token)
         if token() != url_token:
             st.query_params.pop(QUERY_TOKEN, None)
-    elif token() and not url_token:
-        st.query_params[QUERY_TOKEN] = token()  # page switches drop query params; put it back
+    elif mine and not url_token:
+        st.query_params[QUERY_TOKEN] = mine  # page switches drop query params; put it back
     if workshop_mode() and st.query_params.get(QUERY_WORKSHOP) != "1":
         st.query_params[QUERY_WORKSHOP] = "1"
 
@@ -256,7 +290,7 @@ def update(assessment: Assessment) -> bool:
     return True
 
 
-def update_section(name: str, **changes: Any) -> bool:
+def update_section(name: str, **changes: object) -> bool:
     """Change fields of one part of the open assessment (a stage section, 'whatif'), validated
     like a loaded file (an invalid value is refused with its message, never saved), and save."""
     assessment = current()
@@ -276,10 +310,12 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {str(err['msg']).removeprefix('Value error, ')}" if where else str(err["msg"])
 
 
-def editor_rows(frame: Any) -> list[dict[str, Any]]:
-    """Rows of an edited table with blank cells as None."""
+def editor_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of an edited table with blank cells as None (a cell holds whatever its column's type
+    lets a person type: text, a number, a date, a tick)."""
     return [
-        {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in frame.to_dict("records")
+        {str(k): (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+        for r in frame.to_dict("records")
     ]
 
 
@@ -325,161 +361,3 @@ def duplicate_current() -> None:
     stored, tok = store().duplicate(assessment.id)
     _set_current(stored.assessment, stored.version, tok)
     flash("This is a copy with its own resume link; the original is unchanged.", "success")
-
-
-# ---- uploaded files and the Stage 2 figures ------------------------------------------------------
-
-
-# Above this size the database write of an upload (about 1.3 s for 140 MB into SQLite) runs
-# beside the import instead of before it; smaller files are stored before anything else happens.
-BACKGROUND_STORE_BYTES = 8 << 20
-
-
-def put_file(data: bytes, name: str) -> str:
-    """Keep an upload in storage by its SHA-256 (never only in a widget); the bytes stay at hand
-    for the import that follows, which then need not read them back from the database. A large
-    file is written by a non-daemon thread (the interpreter waits for it at exit), so its figures
-    need not wait for the copy."""
-    if len(data) < BACKGROUND_STORE_BYTES:
-        digest = store().put_file(data, name)
-    else:
-        digest = hashlib.sha256(data).hexdigest()
-        done = _import_done().setdefault(digest, threading.Event())
-        threading.Thread(
-            target=_store_after_import, args=(data, name, done), name="salesopt-store-upload", daemon=False
-        ).start()
-    _recent().put((digest,), data)
-    return digest
-
-
-# The import of a fresh upload sets its event; the copy for storage waits for it (at most this long),
-# so the import and the figures keep both cores.
-STORE_WAIT_SECONDS = 15.0
-
-
-@st.cache_resource(show_spinner=False)
-def _import_done() -> dict[str, threading.Event]:
-    return {}
-
-
-def _store_after_import(data: bytes, name: str, done: threading.Event) -> None:
-    done.wait(STORE_WAIT_SECONDS)
-    store().put_file(data, name)
-
-
-@st.cache_resource(show_spinner=False)
-def _recent() -> _Imports:
-    return _Imports(size=2)
-
-
-def _file(digest: str) -> bytes:
-    data = _recent().get((digest,))
-    if data is None:
-        data = store().get_file(digest)
-        _recent().put((digest,), data)
-    return data
-
-
-@st.cache_resource(max_entries=6, show_spinner=False)
-def preview(digest: str, name: str, stage: str | None = None) -> tuple[list[str], Any]:
-    """The export's columns and first rows, for the mapping screen (the header and a sample
-    only: the rows are read once, by :func:`imported`)."""
-    from salesopt.crm import read_table
-
-    table = read_table(_file(digest), name, {"stage": stage} if stage else None)
-    return list(table.columns), table.preview(8)
-
-
-class _Imports:
-    """The last few imports, shared by every session (an import is never mutated once made)."""
-
-    def __init__(self, size: int = 6) -> None:
-        self.size = size
-        self.items: OrderedDict[tuple, Any] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple) -> Any:
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        return None
-
-    def put(self, key: tuple, value: Any) -> None:
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-@st.cache_resource(show_spinner=False)
-def _imports() -> _Imports:
-    return _Imports()
-
-
-def imported(
-    digest: str,
-    name: str,
-    overrides: tuple[tuple[str, str], ...],
-    dayfirst: bool,
-    history: tuple[str, str] | None,
-    _progress: Any = None,
-) -> Any:
-    """The import of a stored file, parsed once: kept in memory for every session and on disk
-    as Parquet by SHA-256 and options (a restart reads it back). ``_progress`` hears the steps of
-    a first read (a cached function could not draw them: Streamlit replays what it draws)."""
-    from salesopt.crm import cache
-    from salesopt.funnel.stage2 import load
-    from salesopt.storage import cache_dir
-
-    key = (digest, name, overrides, dayfirst, history)
-    found = _imports().get(key)
-    if found is not None:
-        return found
-
-    def make() -> Any:
-        return load(
-            _file(digest),
-            name,
-            overrides=dict(overrides),
-            dayfirst=dayfirst,
-            history=(_file(history[0]), history[1]) if history else None,
-            progress=_progress,
-        )
-
-    try:
-        result = cache.cached(cache_dir() / cache.key(digest, overrides, dayfirst, history), make, background=True)
-    finally:
-        if (done := _import_done().pop(digest, None)) is not None:
-            done.set()  # a large upload's copy for storage may go now
-    _imports().put(key, result)
-    return result
-
-
-@st.cache_resource(max_entries=12, show_spinner="Computing the funnel…")
-def evaluated(
-    import_key: tuple,
-    order: tuple[str, ...],
-    won: tuple[str, ...],
-    lost: tuple[str, ...],
-    target: float | None,
-    closed_only: bool,
-    basis: str,
-    benchmark_id: str | None,
-    probabilities: tuple[tuple[str, float], ...] = (),
-) -> Any:
-    from salesopt.forecast.weights import category_weights
-    from salesopt.funnel.stage2 import evaluate, stage_map_for
-
-    result = imported(*import_key)
-    stage_map = stage_map_for(result, list(order) or None, list(won), list(lost), dict(probabilities) or None)
-    bench = catalog().benchmarks().get(benchmark_id or "")
-    return evaluate(
-        result,
-        stage_map,
-        target=target,
-        closed_only=closed_only,
-        basis=basis,  # type: ignore[arg-type]
-        benchmark=bench,
-        category_weights=category_weights(catalog()) or None,
-    )

@@ -1,17 +1,23 @@
-"""What-if widgets: levers (a fragment, so a lever change reruns only this panel), scenarios,
-sensitivity, reverse funnel, capacity and the Monte Carlo forecast. Calculations are in salesopt."""
+"""What-if widgets: the baseline, levers (a fragment, so a lever change reruns only this panel),
+scenarios, sensitivity, reverse funnel, capacity, and the chosen scenario's expected impact with the
+programme's own case. The Monte Carlo forecast range is in forecast_ui. Calculations are in salesopt."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from salesopt.forecast.baseline import Calibration
-from salesopt.forecast.impact import binding_note, expected_impact, headline, lever_uplifts, programme_case
-from salesopt.forecast.montecarlo import default_period, forecast_period, pro_rata_target
-from salesopt.forecast.weights import weighted_inputs
+from salesopt.forecast.impact import (
+    ExpectedImpact,
+    binding_note,
+    expected_impact,
+    headline,
+    lever_uplifts,
+    programme_case,
+)
 from salesopt.forecast.whatif import (
     BASELINE_FIELDS,
     Baseline,
@@ -28,12 +34,8 @@ from salesopt.model.assessment import Assessment
 from salesopt.report import charts, fmt
 from ui import state, widgets
 
-PROBABILITY_SOURCES = {
-    "crm": "CRM probability",
-    "stage": "Observed stage win rate (history)",
-    "category": "Forecast category weight",
-    "tier": "Stage 3 tier (adjusted CRM probability)",
-}
+if TYPE_CHECKING:
+    from salesopt.funnel.stage2 import Result
 
 
 def baseline_editor(assessment: Assessment, values: dict[str, float | None]) -> None:
@@ -48,7 +50,7 @@ def baseline_editor(assessment: Assessment, values: dict[str, float | None]) -> 
             if st.form_submit_button("Save baseline", icon=":material/save:", key="whatif.base.save"):
                 limits = {"win_rate": 1, "attainment": 5, "attainment_cap": 2}
                 errors = [
-                    BASELINE_FIELDS[k] for k, top in limits.items() if typed[k] is not None and not 0 <= typed[k] <= top
+                    BASELINE_FIELDS[k] for k, top in limits.items() if (v := typed[k]) is not None and not 0 <= v <= top
                 ]
                 if errors:
                     st.error("Out of range: " + ", ".join(errors) + " (type a fraction, e.g. 0.2 for 20%).")
@@ -176,7 +178,7 @@ def levers(assessment: Assessment, base: Baseline) -> None:
         "Scenario name", max_chars=80, placeholder="e.g. +10 pts demo to proposal, 2 reps", key="whatif.name"
     )
     if c2.button("Save scenario", icon=":material/save:", key="whatif.save", disabled=not name.strip()):
-        state.update(state.current().with_scenario(name, lv.as_dict()))
+        state.update(state.opened().with_scenario(name, lv.as_dict()))
         st.rerun()
 
 
@@ -222,13 +224,13 @@ def scenarios_panel(assessment: Assessment, base: Baseline) -> None:
         new_name = c2.text_input("New name", max_chars=80, key="whatif.rename")
         if c3.button("Rename", key="whatif.rename.apply", disabled=not new_name.strip()):
             try:
-                state.update(state.current().renamed_scenario(which, new_name))
+                state.update(state.opened().renamed_scenario(which, new_name))
             except ValueError as exc:
                 st.error(f"Not renamed: {exc}.", icon=":material/error:")
             else:
                 st.rerun()
         if st.button("Delete this scenario", key="whatif.delete", icon=":material/delete:"):
-            state.update(state.current().without_scenario(which))
+            state.update(state.opened().without_scenario(which))
             st.rerun()
 
 
@@ -298,121 +300,6 @@ def capacity_panel(assessment: Assessment, base: Baseline) -> None:
     )
 
 
-def forecast_panel(assessment: Assessment, result: Any) -> None:
-    if result is None or "close_date" not in result.deals or "amount" not in result.deals:
-        st.info(
-            "The forecast range needs a CRM export with amounts and close dates (Stage 2, Data tab).",
-            icon=":material/info:",
-        )
-        return
-    default = default_period(result.deals)
-    if default is None:
-        st.info("No open deal has a close date.", icon=":material/info:")
-        return
-    c1, c2, c3 = st.columns(3)
-    period = c1.date_input("Period", value=(default[0].date(), default[1].date()), key="mc.period")
-    source = c2.selectbox(
-        "Deal probability from", list(PROBABILITY_SOURCES), format_func=PROBABILITY_SOURCES.get, key="mc.source"
-    )
-    seed = int(
-        c3.number_input(
-            "Random seed",
-            0,
-            10**9,
-            7,
-            key="mc.seed",
-            help="The same seed draws the same simulated outcomes, so a figure can be reproduced.",
-        )
-    )
-    if not isinstance(period, tuple) or len(period) != 2:
-        st.caption("Pick the period's first and last day.")
-        return
-    start, end = pd.Timestamp(period[0]), pd.Timestamp(period[1])
-    deals, weights = weighted_inputs(result.deals, state.catalog())  # categorised as Stage 5 does
-    model = state.catalog().scoring().get("default")
-    rates = {}
-    if model is not None:
-        cal = result.calibration(model.min_closed_for_calibration)
-        rates = {r["stage"]: r["observed"] for r in cal.to_dict("records") if r["observed"] is not None}
-    tier_p = _tier_probabilities(assessment, result)
-    share = pro_rata_target(assessment.funnel.target, start, end)
-    target = (
-        st.number_input(
-            "Revenue target for the period",
-            0.0,
-            value=share or 0.0,
-            step=10_000.0,
-            key=f"mc.target.{(end - start).days}",
-            help="Default: the Stage 2 yearly target pro rata for the period's days (target x days / 365).",
-        )
-        or None
-    )
-    key = ("period_forecast", period, source, seed, target, tuple(sorted(rates.items())), tuple(sorted(tier_p.items())))
-    with st.spinner("Simulating 10,000 trials…"):  # once per input; a rerun reuses the result
-        f = result._remember(
-            key,
-            lambda: forecast_period(
-                deals,
-                start,
-                end,
-                source,
-                target=target,
-                stage_rates=rates,
-                category_weights=weights,
-                tier_probability=tier_p,
-                trials=10_000,
-                seed=seed,
-            ),
-        )
-    cur = assessment.currency
-    m = st.columns(4)
-    m[0].metric(
-        "P10", fmt.money(f.p10, cur, compact=True), help="Won in the period + simulated: 90% of trials reach this."
-    )
-    m[1].metric("P50", fmt.money(f.p50, cur, compact=True), help="Won in the period + the median simulated trial.")
-    m[2].metric(
-        "P90", fmt.money(f.p90, cur, compact=True), help="Won in the period + simulated: 10% of trials reach this."
-    )
-    m[3].metric(
-        "Chance of the target",
-        fmt.percent(f.probability_of_target),
-        help="Share of trials with won + simulated revenue >= the period's target"
-        if target
-        else "Set a revenue target in Stage 2 (Funnel tab).",
-    )
-    m = st.columns(3)
-    m[0].metric(
-        "Weighted forecast (probabilities)",
-        fmt.money(f.exact_mean, cur, compact=True),
-        help="Won in the period + sum of amount x the chosen probability.",
-    )
-    m[1].metric(
-        "Category forecast",
-        fmt.money(f.category_forecast, cur, compact=True),
-        help="Won in the period + sum of amount x forecast category weight (0.9 / 0.7 / 0.5 / 0).",
-    )
-    m[2].metric("Open deals in the period", fmt.number(f.open_deals), help=f"Won so far: {fmt.money(f.won, cur)}.")
-    marks = {"P10": f.p10, "P50": f.p50, "P90": f.p90}
-    if target:
-        marks["target"] = target
-    widgets.chart(lambda: charts.histogram(f.trials, marks), (*key, "histogram"))
-    if f.without_probability:
-        st.caption(f"{f.without_probability:,} deal(s) have no {PROBABILITY_SOURCES[source].lower()}: counted at 0%.")
-    if model is not None:
-        with st.expander("Stage win rates from history (used by 'Observed stage win rate')"):
-            cal = result.calibration(model.min_closed_for_calibration)
-            widgets.table(
-                widgets.readable(
-                    cal.assign(observed=cal["observed"].map(fmt.percent), configured=cal["configured"].map(fmt.percent))
-                ),
-                hide_index=True,
-            )
-            st.caption(
-                f"Observed only where at least {model.min_closed_for_calibration} closed deals reached the "
-                "stage (the scoring model's setting); otherwise insufficient history."
-            )
-
-
 PROGRAMME_INPUTS = {
     "rep_cost": ("Loaded cost of a rep per year", "Default: a quarter of the quota."),
     "tools_cost": ("Tools for the year", "Default: 1% of the quota a seat."),
@@ -421,7 +308,7 @@ PROGRAMME_INPUTS = {
 }
 
 
-def impact_panel(assessment: Assessment, result: Any) -> None:
+def impact_panel(assessment: Assessment, result: Result | None) -> None:
     """The chosen scenario's expected impact, its levers alone, and the programme's own case."""
     analysis, deals = (result.analysis, result.deals) if result else (None, None)
     impact = expected_impact(assessment, analysis, deals)
@@ -453,7 +340,7 @@ def impact_panel(assessment: Assessment, result: Any) -> None:
     _programme(assessment, impact)
 
 
-def _programme(assessment: Assessment, impact: Any) -> None:
+def _programme(assessment: Assessment, impact: ExpectedImpact) -> None:
     case = programme_case(assessment, impact)
     if case is None or case.silenced:
         return
@@ -480,19 +367,3 @@ def _programme(assessment: Assessment, impact: Any) -> None:
                 kept = {k: v for k, v in assessment.whatif.overrides.items() if k not in PROGRAMME_INPUTS}
                 state.update_section("whatif", overrides=kept | {k: v for k, v in typed.items() if v is not None})
                 st.rerun()
-
-
-def _tier_probabilities(assessment: Assessment, result: Any) -> dict[str, float]:
-    from salesopt.qualification.scorecards import score_pipeline, with_custom
-
-    q = assessment.qualification
-    card = with_custom(state.catalog().scorecards(), q.custom_frameworks).get(q.framework_id)
-    if card is None or not q.pipeline:
-        return {}
-    open_deals = result.deals[result.deals["opportunity_id"].astype(str).isin(q.pipeline)]
-    table = score_pipeline(card, open_deals, q.pipeline)
-    return {
-        str(r["opportunity_id"]): r["adjusted_probability"]
-        for r in table.to_dict("records")
-        if r["adjusted_probability"] is not None and not pd.isna(r["adjusted_probability"])
-    }

@@ -4,6 +4,8 @@ target month by month, and the Monte Carlo's histogram of revenue."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import altair as alt
 import pandas as pd
 
@@ -22,6 +24,9 @@ from salesopt.report.chart_style import (
     money_tooltip,
     style,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def cash_flow(flow: pd.DataFrame, payback_months: float | None, currency: str = "USD") -> ChartLike:
@@ -134,7 +139,9 @@ def capacity(plan: pd.DataFrame, currency: str = "USD") -> ChartLike:
     return style(chart)
 
 
-def histogram(trials: list[float] | pd.Series, marks: dict[str, float], currency: str = "USD") -> ChartLike:
+def histogram(
+    trials: list[float] | pd.Series | np.ndarray, marks: dict[str, float], currency: str = "USD"
+) -> ChartLike:
     """Distribution of simulated revenue with P10/P50/P90 (and the target) as rules. Binned here
     (40 bins) so the chart carries 40 rows, not one per trial."""
     import numpy as np

@@ -31,6 +31,18 @@ def test_demo_opens_with_its_crm_export_analysed(app):
     assert "Leak: Demo → Proposal" in m
 
 
+def test_no_benchmark_is_a_labelled_choice_and_is_saved_as_none(app, db_path):
+    open_demo(app)
+    app.switch_page("pages/funnel.py").run()
+    box = app.selectbox(key="funnel.benchmark")
+    assert box.options[0] == "No benchmark"  # a word a person reads, not Python's None
+    box.set_value("none").run()
+    assert not app.exception
+    assert app.selectbox(key="funnel.benchmark").value == "none"
+    saved = Store(f"sqlite:///{db_path}").load(app.session_state["so.assessment"]["id"]).assessment
+    assert saved.funnel.benchmark_id is None
+
+
 def test_upload_maps_columns_and_shows_the_figures(app, db_path):
     open_demo(app)
     app.switch_page("pages/funnel.py").run()

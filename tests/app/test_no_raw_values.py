@@ -15,9 +15,6 @@ from tests.helpers import PAGES, ROOT, open_demo
 
 RAW = re.compile(r"\b(None|nan|NaN|NaT)\b|<NA>|\bTimestamp\(|np\.float|\{'|\['|dtype")
 
-# a choice labelled with the word, not a Python value (Stage 2's "no benchmark set" option)
-CHOICE_WORDS = {("Benchmarks", "None")}
-
 
 def screen_text(at: AppTest) -> list[tuple[str, str]]:
     """(where, text) for everything a person reads on the page."""
@@ -32,8 +29,7 @@ def screen_text(at: AppTest) -> list[tuple[str, str]]:
         data = getattr(value, "data", value)  # st.table of a Styler
         out += [("table", " ".join(str(c) for c in data.columns) + " " + data.astype(str).to_string())]
     for box in at.selectbox:
-        shown = [o for o in box.options if (box.label, o) not in CHOICE_WORDS]
-        out += [("selectbox", f"{box.label} | {' | '.join(shown)}")]
+        out += [("selectbox", f"{box.label} | {' | '.join(box.options)}")]
     for box in at.multiselect:
         out += [("multiselect", box.label)]
     for p in at.get("progress"):

@@ -1,0 +1,185 @@
+"""Uploaded files and what is read from them, shared by every session: an upload kept in storage by
+its SHA-256 (a large one written beside its import), the last few uploads' bytes at hand, the
+mapping screen's preview, the import of a stored file (in memory and as Parquet on disk, read once)
+and its Stage 2 evaluation. Nothing here is session state (ui/state.py keeps that)."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+import streamlit as st
+
+from ui.state import catalog, store
+
+if TYPE_CHECKING:  # pandas, the import and the Stage 2 evaluation load when a page asks for them
+    import pandas as pd
+
+    from salesopt.crm import ImportResult
+    from salesopt.funnel.sql import WinRateBasis
+    from salesopt.funnel.stage2 import Result
+
+V = TypeVar("V")
+
+# what identifies one import of a stored export: (sha256, name, column overrides, day first,
+# (history sha256, history name) or None)
+ImportKey = tuple[str, str, tuple[tuple[str, str], ...], bool, tuple[str, str] | None]
+
+
+# Above this size the database write of an upload (about 1.3 s for 140 MB into SQLite) runs
+# beside the import instead of before it; smaller files are stored before anything else happens.
+BACKGROUND_STORE_BYTES = 8 << 20
+
+
+def put_file(data: bytes, name: str) -> str:
+    """Keep an upload in storage by its SHA-256 (never only in a widget); the bytes stay at hand
+    for the import that follows, which then need not read them back from the database. A large
+    file is written by a non-daemon thread (the interpreter waits for it at exit), so its figures
+    need not wait for the copy."""
+    if len(data) < BACKGROUND_STORE_BYTES:
+        digest = store().put_file(data, name)
+    else:
+        digest = hashlib.sha256(data).hexdigest()
+        done = _import_done().setdefault(digest, threading.Event())
+        threading.Thread(
+            target=_store_after_import, args=(data, name, done), name="salesopt-store-upload", daemon=False
+        ).start()
+    _recent().put((digest,), data)
+    return digest
+
+
+# The import of a fresh upload sets its event; the copy for storage waits for it (at most this long),
+# so the import and the figures keep both cores.
+STORE_WAIT_SECONDS = 15.0
+
+
+@st.cache_resource(show_spinner=False)
+def _import_done() -> dict[str, threading.Event]:
+    return {}
+
+
+def _store_after_import(data: bytes, name: str, done: threading.Event) -> None:
+    done.wait(STORE_WAIT_SECONDS)
+    store().put_file(data, name)
+
+
+@st.cache_resource(show_spinner=False)
+def _recent() -> _Imports[bytes]:
+    return _Imports(size=2)
+
+
+def _file(digest: str) -> bytes:
+    data = _recent().get((digest,))
+    if data is None:
+        data = store().get_file(digest)
+        _recent().put((digest,), data)
+    return data
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def preview(digest: str, name: str, stage: str | None = None) -> tuple[list[str], pd.DataFrame]:
+    """The export's columns and first rows, for the mapping screen (the header and a sample
+    only: the rows are read once, by :func:`imported`)."""
+    from salesopt.crm import read_table
+
+    table = read_table(_file(digest), name, {"stage": stage} if stage else None)
+    return list(table.columns), table.preview(8)
+
+
+class _Imports(Generic[V]):
+    """The last few imports (or uploads' bytes), shared by every session (an import is never
+    mutated once made)."""
+
+    def __init__(self, size: int = 6) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[Hashable, ...], V] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Hashable, ...]) -> V | None:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        return None
+
+    def put(self, key: tuple[Hashable, ...], value: V) -> None:
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False)
+def _imports() -> _Imports[ImportResult]:
+    return _Imports()
+
+
+def imported(
+    digest: str,
+    name: str,
+    overrides: tuple[tuple[str, str], ...],
+    dayfirst: bool,
+    history: tuple[str, str] | None,
+    _progress: Callable[[float, str], None] | None = None,
+) -> ImportResult:
+    """The import of a stored file, parsed once: kept in memory for every session and on disk
+    as Parquet by SHA-256 and options (a restart reads it back). ``_progress`` hears the steps of
+    a first read (a cached function could not draw them: Streamlit replays what it draws)."""
+    from salesopt.crm import cache
+    from salesopt.funnel.stage2 import load
+    from salesopt.storage import cache_dir
+
+    key = (digest, name, overrides, dayfirst, history)
+    found = _imports().get(key)
+    if found is not None:
+        return found
+
+    def make() -> ImportResult:
+        return load(
+            _file(digest),
+            name,
+            overrides=dict(overrides),
+            dayfirst=dayfirst,
+            history=(_file(history[0]), history[1]) if history else None,
+            progress=_progress,
+        )
+
+    try:
+        result = cache.cached(cache_dir() / cache.key(digest, overrides, dayfirst, history), make, background=True)
+    finally:
+        if (done := _import_done().pop(digest, None)) is not None:
+            done.set()  # a large upload's copy for storage may go now
+    _imports().put(key, result)
+    return result
+
+
+@st.cache_resource(max_entries=12, show_spinner="Computing the funnel…")
+def evaluated(
+    import_key: ImportKey,
+    order: tuple[str, ...],
+    won: tuple[str, ...],
+    lost: tuple[str, ...],
+    target: float | None,
+    closed_only: bool,
+    basis: WinRateBasis,
+    benchmark_id: str | None,
+    probabilities: tuple[tuple[str, float], ...] = (),
+) -> Result:
+    from salesopt.forecast.weights import category_weights
+    from salesopt.funnel.stage2 import evaluate, stage_map_for
+
+    result = imported(*import_key)
+    stage_map = stage_map_for(result, list(order) or None, list(won), list(lost), dict(probabilities) or None)
+    bench = catalog().benchmarks().get(benchmark_id or "")
+    return evaluate(
+        result,
+        stage_map,
+        target=target,
+        closed_only=closed_only,
+        basis=basis,
+        benchmark=bench,
+        category_weights=category_weights(catalog()) or None,
+    )
