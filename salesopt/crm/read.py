@@ -199,6 +199,33 @@ def _records(lines: list[str], start: int) -> Iterator[str]:
     yield from lines[start : start + MAX_RECORD_LINES]
 
 
+def _split_clean(lines: list[str], start: int, end: int, delimiter: str, width: int, raw_width: int) -> Rows | None:
+    """:func:`_split` for the usual file, in one pass of one reader: every line one record of
+    the header's width (or a blank line). None as soon as a line is anything else: the careful
+    splitter then reads them all again, one record at a time."""
+    cols: list[list[str]] = [[] for _ in range(width)]
+    numbers: list[int] = []
+    blank = 0
+    reader = csv.reader(lines[start:end], delimiter=delimiter, strict=True)
+    try:
+        for k, cells in enumerate(reader):
+            if reader.line_num != k + 1:
+                return None  # a quoted value spanning lines
+            if not lines[start + k].strip():
+                blank += 1
+                continue
+            if len(cells) != width:
+                if not (width < len(cells) <= raw_width and not any(c.strip() for c in cells[width:])):
+                    return None
+                cells = cells[:width]
+            for c, v in zip(cols, cells, strict=True):
+                c.append(v)
+            numbers.append(start + k + 1)
+    except csv.Error:
+        return None
+    return Rows(numbers, cols, [], blank)
+
+
 def _split(text: str, delimiter: str, header_line: int, footer_from: int, width: int, raw_width: int = 0) -> Rows:
     """Split data lines header_line+1 .. footer_from-1, one record at a time, with recovery.
     A row may carry the header's trailing empty fields (``raw_width``: a delimiter at the end
@@ -206,11 +233,18 @@ def _split(text: str, delimiter: str, header_line: int, footer_from: int, width:
     lines = text.split("\n")
     lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
     end = min(footer_from - 1, len(lines))
+    fast = _split_clean(lines, header_line, end, delimiter, width, raw_width)
+    return fast if fast is not None else _split_careful(lines, header_line, end, delimiter, width, raw_width)
+
+
+def _split_careful(lines: list[str], start: int, end: int, delimiter: str, width: int, raw_width: int) -> Rows:
+    """One record at a time, each line given its own chance: a line that cannot be split is
+    rejected with its number and reading resumes at the next."""
     cols: list[list[str]] = [[] for _ in range(width)]
     line_numbers: list[int] = []
     bad: list[Rejected] = []
     blank = 0
-    i = header_line  # 0-based index of the first data line
+    i = start  # 0-based index of the first data line
     while i < end:
         line = lines[i]
         if not line.strip():

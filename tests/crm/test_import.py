@@ -329,3 +329,25 @@ def test_an_engage_date_stands_in_for_a_missing_created_date_and_the_report_says
     assert both.report.mapping["created_date"] == "created"
     unmapped = imp(text, overrides={"created_date": ""})
     assert "created_date" not in unmapped.report.mapping
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stage,Amount\nWon,1\nLost,2\n",
+        "Stage,Amount\nWon,1\n\n   \nLost,2\n",
+        "Stage,Amount,\nWon,1,\nLost,2,\n",  # the header's trailing delimiter on every line
+        'Stage,Amount\n"Won, big",1\nLost,"2,000"\n',
+        'Stage,Amount\n"two\nlines",1\nLost,2\n',  # a value spanning lines: the careful reader
+        "Stage,Amount\nWon,1,3\nLost\nOpen,4\n",  # too many and too few fields
+        'Stage,Amount\nWon,"1\nLost,2\nOpen,3\n',  # an unclosed quote
+    ],
+)
+def test_the_one_pass_splitter_agrees_with_the_careful_one(text):
+    from salesopt.crm.read import _split, _split_careful
+
+    lines = text.split("\n")
+    header = lines[0].split(",")
+    width = len([h for h in header if h])
+    careful = _split_careful(lines, 1, len(lines), ",", width, len(header))
+    assert _split(text, ",", 1, len(lines) + 1, width, len(header)) == careful
