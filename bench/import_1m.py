@@ -8,10 +8,14 @@ against DuckDB's own time for the same counts, sums and medians, side by side in
 2. Times, each in a fresh process, `repeat` times (best and median reported):
    - salesopt: `python -m salesopt analyze FILE --json` end to end (start-up, reading, typing every
      mapped column, stage mapping, the whole Stage 2 analysis, the owner table, the JSON);
-   - DuckDB: a Python process that imports duckdb, reads the same CSV and computes the same counts,
-     sums and medians (deals by stage and status, won amount sum and mean, open pipeline, median and
-     mean won cycle, per-owner counts and won means), parsing the same money and dates;
-   with peak resident memory of each, the ratio, and whether the figures agree.
+   - DuckDB, the same figures: a Python process that imports duckdb, reads the same CSV, types the
+     nine fields the JSON's figures rest on (parsing the same money and dates) and computes them:
+     deals by status, won amount sum and mean, open pipeline, weighted pipeline (probability),
+     median and mean won cycle, deals by stage and stage lost at (the funnel), the duplicate-id
+     count, per-owner counts and won means. This is the yardstick of the 1.5x target;
+   - DuckDB, six fields: the same without probability, forecast category, stage lost at and id (so
+     no weighted pipeline, no funnel of lost deals, no duplicate check): a floor, shown beside it;
+   with peak resident memory of each, the ratios, and whether the figures agree.
 3. Times the Stage 2 page in AppTest with that file: upload to figures on screen (the first run,
    which imports), and the median rerun after a widget change.
 """
@@ -58,8 +62,8 @@ print(json.dumps({{"won": totals[0], "lost": totals[1], "open": totals[2], "won_
 """
 
 
-# The same, typing the nine fields the JSON reports (id for duplicates, probability and forecast
-# category for the weighted pipeline, the stage lost at for the funnel): a second yardstick.
+# The yardstick: the same, typing the nine fields the JSON's figures rest on (id for duplicates,
+# probability and forecast category for the weighted pipeline, the stage lost at for the funnel).
 DUCKDB9 = DUCKDB.replace(
     "as status\n  from",
     'as status, "Opportunity ID" as id, try_cast("Probability (%)" as double) / 100 as p, '
@@ -154,20 +158,23 @@ def main() -> None:
         duck.append(timed(duck_cmd))
         duck9.append(timed(duck9_cmd))
     print(f"{args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB (US dates, $ money as text)")
-    for name, runs in (("salesopt", ours), ("duckdb", duck), ("duckdb, 9 fields", duck9)):
+    for name, runs in (("salesopt", ours), ("duckdb, same", duck9), ("duckdb, 6 fields", duck)):
         walls = [r[0] for r in runs]
         print(
             f"  {name:17s} best {min(walls):5.2f} s  median {statistics.median(walls):5.2f} s   "
             f"peak RSS {max(r[1] for r in runs):6.0f} MB"
         )
-    best = min(r[0] for r in ours) / min(r[0] for r in duck)
-    med = statistics.median(r[0] for r in ours) / statistics.median(r[0] for r in duck)
-    mem = max(r[1] for r in ours) / max(r[1] for r in duck)
+    best = min(r[0] for r in ours) / min(r[0] for r in duck9)
+    med = statistics.median(r[0] for r in ours) / statistics.median(r[0] for r in duck9)
+    mem = max(r[1] for r in ours) / max(r[1] for r in duck9)
     print(
-        f"  ratio salesopt / duckdb: best {best:.2f}x, median {med:.2f}x (target 1.5x); peak memory {mem:.2f}x (at most 2x)"
+        f"  ratio salesopt / duckdb, same figures: best {best:.2f}x, median {med:.2f}x (target 1.5x); "
+        f"peak memory {mem:.2f}x (at most 2x)"
     )
-    best9 = min(r[0] for r in ours) / min(r[0] for r in duck9)
-    print(f"  ratio salesopt / duckdb typing the same nine fields: best {best9:.2f}x")
+    best6 = min(r[0] for r in ours) / min(r[0] for r in duck)
+    med6 = statistics.median(r[0] for r in ours) / statistics.median(r[0] for r in duck)
+    mem6 = max(r[1] for r in ours) / max(r[1] for r in duck)
+    print(f"  ratio salesopt / duckdb, six fields: best {best6:.2f}x, median {med6:.2f}x; peak memory {mem6:.2f}x")
     a, d = json.loads(ours[0][2]), json.loads(duck[0][2])
     same = (
         (a["won"], a["lost"], a["open"], len(a["by_owner"])) == (d["won"], d["lost"], d["open"], d["owners"])

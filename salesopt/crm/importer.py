@@ -114,12 +114,13 @@ class ImportResult:
         report: ImportReport,
         columns: tuple[str, ...],
         stats: StageStats | None = None,
+        has_history: bool | None = None,  # when the caller knows (the catalog query is not free)
     ) -> None:
         self._con = con
         self.report = report
         self.columns = columns
         self.fields = tuple(r[0] for r in self.sql("describe deals").fetchall())
-        self.has_history = self.has_table("history")
+        self.has_history = self.has_table("history") if has_history is None else has_history
         self._stage_stats = stats  # the import's own, when the table has not changed since
 
     def relation(self, query: str) -> duckdb.DuckDBPyRelation:
@@ -294,7 +295,12 @@ def _sample(table: RawTable, column: str) -> list[str]:
 
 
 def _select(
-    con: duckdb.DuckDBPyConnection, table: RawTable, mapping: Mapping[str, str], dayfirst: bool, report: ImportReport
+    con: duckdb.DuckDBPyConnection,
+    table: RawTable,
+    mapping: Mapping[str, str],
+    dayfirst: bool,
+    report: ImportReport,
+    money: v.MoneyPlan | None = None,
 ) -> tuple[str, str]:
     """Two SELECT lists: the inner one types every mapped column once (F__any, with the cell as
     written beside it as F__raw); the outer one keeps the typed value where it is usable (F)
@@ -306,7 +312,7 @@ def _select(
         blank = f"{raw} is null or trim({raw}) = ''"
         if fld == "amount":
             sample = _sample(table, col)
-            inner.append(f"{v.money_sql(c, v.plan_money(sample))} as amount__any")
+            inner.append(f"{v.money_sql(c, money or v.plan_money(sample))} as amount__any")
             outer.append(f"case when amount__any between 0 and {v.MAX_AMOUNT} then amount__any end as amount")
             usable = [f"amount__any between 0 and {v.MAX_AMOUNT}", blank, v.money_empty_sql(raw)]
             marker = v.dominant_marker(sample)
@@ -742,7 +748,8 @@ def import_opportunities(
     if not table.sample and ((table.kind == "xlsx" and not table.rows.lines) or table.footer_from <= table.first_line):
         raise CrmError(f"{name}: only a header, no data rows; export the report with its rows")
     con = engine.connect()
-    select = _select(con, table, typed, dayfirst, report)
+    money = v.plan_money(_sample(table, typed["amount"])) if "amount" in typed else None
+    select = _select(con, table, typed, dayfirst, report, money)
     step(0.1, f"Typing {len(typed)} columns in one scan")
     if not _fast_scan(con, table, select):
         step(0.4, "Some lines need a closer look: reading line by line")
@@ -767,7 +774,6 @@ def import_opportunities(
     if "probability" in fields:
         _probability_scale(con, table, mapping)
     con.execute("create table issues (line integer, column_name varchar, field varchar, value varchar, reason varchar)")
-    money = v.plan_money(_sample(table, typed["amount"])) if "amount" in typed else None
     _cells_emptied(con, [f for f in PARSED if f in fields], mapping, report, money)
     for fld, n in report.emptied_by_field.items():
         if n == rows_kept and n > 1:
@@ -810,7 +816,11 @@ def import_opportunities(
     if report.rejected_all:
         con.executemany("insert into issues values (?, null, null, null, ?)", report.rejected_all)
         report.rejected_all = []
-    return ImportResult(con, report, table.columns, None if changed else stats)
+    has_history = report.long_format or (
+        history is not None
+        and con.execute("select count(*) from duckdb_tables() where table_name = 'history'").fetchall()[0][0] > 0
+    )
+    return ImportResult(con, report, table.columns, None if changed else stats, has_history)
 
 
 def read_lines(report: ImportReport) -> str:
