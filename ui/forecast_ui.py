@@ -119,7 +119,9 @@ def forecast_panel(assessment: Assessment, result: Result | None) -> None:
     n[1].metric(
         "Category forecast",
         fmt.money(f.category_forecast, cur, compact=True),
-        help="Won in the period + sum of amount x forecast category weight (0.9 / 0.7 / 0.5 / 0).",
+        help="Won in the period + sum of amount x forecast category weight ("
+        + ", ".join(f"{name} {fmt.percent(w)}" for name, w in weights.items())
+        + ").",
     )
     n[2].metric("Open deals in the period", fmt.number(f.open_deals), help=f"Won so far: {fmt.money(f.won, cur)}.")
     marks = {"P10": f.p10, "P50": f.p50, "P90": f.p90}
@@ -130,13 +132,7 @@ def forecast_panel(assessment: Assessment, result: Result | None) -> None:
         st.caption(f"{f.without_probability:,} deal(s) have no {PROBABILITY_SOURCES[source].lower()}: counted at 0%.")
     if model is not None:
         with st.expander("Stage win rates from history (used by 'Observed stage win rate')"):
-            cal = result.calibration(model.min_closed_for_calibration)
-            widgets.table(
-                widgets.readable(
-                    cal.assign(observed=cal["observed"].map(fmt.percent), configured=cal["configured"].map(fmt.percent))
-                ),
-                hide_index=True,
-            )
+            widgets.calibration_table(result.calibration(model.min_closed_for_calibration))
             st.caption(
                 f"Observed only where at least {model.min_closed_for_calibration} closed deals reached the "
                 "stage (the scoring model's setting); otherwise insufficient history."

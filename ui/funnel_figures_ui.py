@@ -225,13 +225,7 @@ def scoring_panel(assessment: Assessment, result: Result | None, problem: str | 
         widgets.table(prioritized_table(scored, assessment.currency), hide_index=True)
         st.caption(f"The {min(len(scored), SHOWN)} best of {len(scored):,} open deals, best first.")
     st.subheader("Stage win probability: observed against configured")
-    table = result.calibration(model.min_closed_for_calibration)
-    widgets.table(
-        widgets.readable(
-            table.assign(observed=table["observed"].map(fmt.percent), configured=table["configured"].map(fmt.percent))
-        ),
-        hide_index=True,
-    )
+    widgets.calibration_table(result.calibration(model.min_closed_for_calibration))
     st.caption(
         "Observed = closed deals that reached the stage and were won / closed deals that reached it. "
         "Configured = the median CRM probability of deals at that stage."

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import altair as alt
 import streamlit as st
 
+from salesopt.report import fmt
 from salesopt.report.figures import Figure
 from ui import state
 
@@ -174,3 +175,11 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         elif series.dtype == object or pd.api.types.is_string_dtype(series):
             out[col] = series.astype(object).where(series.notna(), "—")
     return out.rename(columns=lambda c: COLUMN_LABELS.get(str(c), str(c).replace("_", " ").capitalize()))
+
+
+def calibration_table(calibration: pd.DataFrame) -> None:
+    """The observed-against-configured stage win probabilities (Stage 2 scoring, What-if), as percents."""
+    shown = calibration.assign(
+        observed=calibration["observed"].map(fmt.percent), configured=calibration["configured"].map(fmt.percent)
+    )
+    table(readable(shown), hide_index=True)
