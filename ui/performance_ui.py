@@ -181,8 +181,12 @@ def forecasting(assessment: Assessment, kit: PerformanceKit, result: Result | No
         key="perf.forecasts",
         column_config={
             "period": st.column_config.TextColumn("Period", required=True),
-            "forecast": st.column_config.NumberColumn("Forecast", min_value=0, required=True),
-            "actual": st.column_config.NumberColumn("Actual", min_value=0, required=True),
+            "forecast": st.column_config.NumberColumn(
+                f"Forecast ({assessment.currency})", min_value=0, required=True, format="localized"
+            ),
+            "actual": st.column_config.NumberColumn(
+                f"Actual ({assessment.currency})", min_value=0, required=True, format="localized"
+            ),
         },
     )
     if st.button("Save forecasts", key="perf.forecasts.save", icon=":material/save:"):
