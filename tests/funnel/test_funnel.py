@@ -252,3 +252,25 @@ def test_a_year_is_a_year_won_revenue_annualised_on_the_span_of_won_close_dates(
     df = HAND.copy()
     df.loc[df["opportunity_id"] == "A", "close_date"] = pd.Timestamp("2024-02-10")  # 10 days: too short
     assert run(df).per_year is None and run(df).won_revenue_per_year is None
+
+
+def test_won_deals_classified_at_different_stages_still_give_one_cycle_median():
+    # the figures are aggregated per (status, furthest) group; won deals normally share one group.
+    # A frame classified by hand may say otherwise: mean and median still run over every won deal.
+    classified = classify(HAND, STAGES)
+    won = classified["status"] == "won"
+    classified.loc[won & (classified["opportunity_id"] == "B"), "furthest"] = 1
+    a = analyze(classified, STAGES)
+    assert (a.won, a.cycle_days_median, a.cycle_days_mean) == (2, 45.0, 45.0)  # 60 and 30 days
+
+
+def test_cycle_days_count_calendar_days_whatever_the_hours():
+    # created 23:00, won 01:00 the next day: one calendar day; created and won the same day: none
+    df = deals_frame(
+        [
+            ("A", "Closed Won", 1, "2024-01-01 23:00", "2024-01-02 01:00", None, None, None, "Ana"),
+            ("B", "Closed Won", 1, "2024-01-05 09:00", "2024-01-05 17:00", None, None, None, "Ana"),
+        ]
+    )
+    a = run(df)
+    assert (a.cycle_days_mean, a.cycle_days_median) == (0.5, 0.5)
