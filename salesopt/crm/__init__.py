@@ -3,6 +3,8 @@
 
 - :mod:`~salesopt.crm.fields`: the vocabulary (fields, column synonyms, won and lost names)
 - :mod:`~salesopt.crm.read`: bytes -> header and text cells, every physical line accounted for
+  (the read table in :mod:`~salesopt.crm.table`, the line splitters in :mod:`~salesopt.crm.lines`,
+  finding the header in :mod:`~salesopt.crm.header`, workbooks in :mod:`~salesopt.crm.workbook`)
 - :mod:`~salesopt.crm.mapping`: which column holds which field
 - :mod:`~salesopt.crm.values`: how a cell becomes a date, an amount, a probability (SQL)
 - :mod:`~salesopt.crm.importer`: the import: the mapping checked against the values, its steps in order

@@ -10,9 +10,9 @@ import duckdb
 from salesopt.crm import values as v
 from salesopt.crm.fields import HISTORY_SYNONYMS, LOST_NAMES, TRUE_WORDS, WON_NAMES
 from salesopt.crm.mapping import auto_map
-from salesopt.crm.read import CrmError, RawTable
 from salesopt.crm.result import ImportReport, StageStats, reject
 from salesopt.crm.scan import column_sample, deal_columns
+from salesopt.crm.table import CrmError, RawTable
 
 OUTCOME_WORDS = frozenset({"0", "1", "true", "false", "yes", "no", "0.0", "1.0"})  # a 0/1 column taken as the stage
 

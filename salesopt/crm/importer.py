@@ -33,7 +33,6 @@ from salesopt.crm.checks import (
 )
 from salesopt.crm.fields import BOOL_FIELDS, DATE_FIELDS, FALSE_WORDS, FIELDS, STAND_INS, TRUE_WORDS
 from salesopt.crm.mapping import auto_map, normalise_header
-from salesopt.crm.read import CrmError, RawTable
 from salesopt.crm.result import (
     CellIssue,
     ImportReport,
@@ -53,6 +52,7 @@ from salesopt.crm.scan import (
     probability_scale,
     select_lists,
 )
+from salesopt.crm.table import CrmError, RawTable
 
 __all__ = [
     "OUTCOME_WORDS",

@@ -1,7 +1,7 @@
 """The import's result and report: the typed tables (:class:`ImportResult`), the account of
 every line and emptied cell (:class:`ImportReport`, :class:`CellIssue`), the stage counts
 (:func:`stage_stats`), a query as a DataFrame (:func:`frame`) and the errors an import raises
-beyond :class:`~salesopt.crm.read.CrmError` (:class:`NoStageColumn`)."""
+beyond :class:`~salesopt.crm.table.CrmError` (:class:`NoStageColumn`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 import duckdb
 
-from salesopt.crm.read import CrmError, Rejected
+from salesopt.crm.lines import Rejected
+from salesopt.crm.table import CrmError
 
 if TYPE_CHECKING:  # pandas is loaded only when a frame is asked for
     import pandas as pd

@@ -13,8 +13,8 @@ import duckdb
 
 from salesopt.crm import values as v
 from salesopt.crm.fields import BOOL_FIELDS, DATE_FIELDS
-from salesopt.crm.read import RawTable
 from salesopt.crm.result import MAX_LISTED, CellIssue, ImportReport, reject
+from salesopt.crm.table import RawTable
 
 
 def column_sample(table: RawTable, column: str) -> list[str]:
