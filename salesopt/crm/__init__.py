@@ -3,9 +3,14 @@
 
 - :mod:`~salesopt.crm.fields`: the vocabulary (fields, column synonyms, won and lost names)
 - :mod:`~salesopt.crm.read`: bytes -> header and text cells, every physical line accounted for
+  (the read table in :mod:`~salesopt.crm.table`, the line splitters in :mod:`~salesopt.crm.lines`,
+  finding the header in :mod:`~salesopt.crm.header`, workbooks in :mod:`~salesopt.crm.workbook`)
 - :mod:`~salesopt.crm.mapping`: which column holds which field
 - :mod:`~salesopt.crm.values`: how a cell becomes a date, an amount, a probability (SQL)
-- :mod:`~salesopt.crm.importer`: the typed opportunity table and the import report
+- :mod:`~salesopt.crm.importer`: the import: the mapping checked against the values, its steps in order
+- :mod:`~salesopt.crm.scan`: typing every mapped cell in one scan; the cells it had to empty
+- :mod:`~salesopt.crm.checks`: the checks after the scan (stage spellings, ids, duplicates, history)
+- :mod:`~salesopt.crm.result`: the typed opportunity table and the import report
 """
 
 from salesopt.crm.fields import COHORT_FIELDS, DATE_FIELDS, FIELDS, LOST_NAMES, TEXT_FIELDS, WON_NAMES

@@ -344,10 +344,10 @@ def test_an_engage_date_stands_in_for_a_missing_created_date_and_the_report_says
     ],
 )
 def test_the_one_pass_splitter_agrees_with_the_careful_one(text):
-    from salesopt.crm.read import _split, _split_careful
+    from salesopt.crm.lines import _split_careful, split
 
     lines = text.split("\n")
     header = lines[0].split(",")
     width = len([h for h in header if h])
     careful = _split_careful(lines, 1, len(lines), ",", width, len(header))
-    assert _split(text, ",", 1, len(lines) + 1, width, len(header)) == careful
+    assert split(text, ",", 1, len(lines) + 1, width, len(header)) == careful

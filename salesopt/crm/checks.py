@@ -1,0 +1,216 @@
+"""The checks after the scan, on the typed ``deals`` table: stage names that differ only in
+spelling, a 0/1 outcome column taken as the stage, the currencies, deal ids, a long-format
+export (one row per stage change) collapsed into deals and their history, duplicate ids, and a
+separate stage-history file."""
+
+from __future__ import annotations
+
+import duckdb
+
+from salesopt.crm import values as v
+from salesopt.crm.fields import HISTORY_SYNONYMS, LOST_NAMES, TRUE_WORDS, WON_NAMES
+from salesopt.crm.mapping import auto_map
+from salesopt.crm.result import ImportReport, StageStats, reject
+from salesopt.crm.scan import column_sample, deal_columns
+from salesopt.crm.table import CrmError, RawTable
+
+OUTCOME_WORDS = frozenset({"0", "1", "true", "false", "yes", "no", "0.0", "1.0"})  # a 0/1 column taken as the stage
+
+
+def _norm(stage: str) -> str:
+    return " ".join(str(stage).lower().replace("_", " ").split())
+
+
+def canonical_stages(con: duckdb.DuckDBPyConnection, stats: StageStats, report: ImportReport) -> bool:
+    """Stage names differing only in case or spacing become one (the most common spelling);
+    True when any was renamed."""
+    cols = ["stage", "lost_at_stage"] if stats["lost_at_stage"] else ["stage"]
+    counts = stats["all"]
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for name, n in counts.items():
+        groups.setdefault(_norm(name), []).append((-n, name))
+    renames = {}
+    for variants in groups.values():
+        if len(variants) > 1:
+            best = sorted(variants)[0][1]
+            renames.update({name: best for _, name in variants if name != best})
+    if not renames:
+        return False
+    con.execute("create temp table stage_names(raw varchar, canon varchar)")
+    con.executemany("insert into stage_names values (?, ?)", list(renames.items()))
+    for col in cols:
+        con.execute(f"update deals set {col} = stage_names.canon from stage_names where deals.{col} = stage_names.raw")
+    shown = ", ".join(f"'{a}' as '{b}'" for a, b in list(renames.items())[:4])
+    report.warnings.append(f"stage names that differ only in case or spacing read as one: {shown}")
+    return True
+
+
+def outcome_column(con: duckdb.DuckDBPyConnection, stats: StageStats, fields: set[str], report: ImportReport) -> bool:
+    """A 0/1 (or yes/no) column taken as the stage: a one-step funnel, 1 = won, 0 = lost. True
+    when it was."""
+    distinct = {s.lower() for s in stats["stage"]}
+    if not distinct or len(distinct) > 2 or not distinct <= OUTCOME_WORDS:
+        return False
+    truth = tuple(sorted(OUTCOME_WORDS & TRUE_WORDS))
+    con.execute(f"update deals set stage = case when lower(stage) in {truth} then 'Converted' else 'Not converted' end")
+    if "lost_at_stage" not in fields:
+        con.execute("alter table deals add column lost_at_stage varchar")
+    con.execute("update deals set lost_at_stage = 'Lead' where stage = 'Not converted'")
+    report.outcome_column = True
+    report.warnings.append(
+        f"the stage column '{report.mapping['stage']}' holds an outcome (yes/no): read as a one-step funnel, "
+        "Lead to Converted (won), the others lost"
+    )
+    return True
+
+
+def currencies(con: duckdb.DuckDBPyConnection, fields: set[str], report: ImportReport) -> None:
+    if "currency" in fields:
+        rows = con.execute("select distinct currency from deals where currency is not null").fetchall()
+        codes = {v.currency_code(r[0]) for r in rows} - {None}
+    else:
+        codes = set()
+    if "amount" in fields:
+        codes |= set(report.currencies)
+        codes |= {
+            r[0] for r in con.execute("select distinct amount__cur from deals where amount__cur is not null").fetchall()
+        }
+    report.currencies = tuple(sorted(c for c in codes if c))
+    if len(report.currencies) == 1:
+        report.currency = report.currencies[0]
+    elif report.currencies:
+        report.warnings.append(
+            f"amounts are in several currencies ({', '.join(report.currencies)}): money figures are not summed; "
+            "export one currency (or a converted amount column) and import again"
+        )
+
+
+def ids(con: duckdb.DuckDBPyConnection, fields: set[str]) -> None:
+    if "opportunity_id" not in fields:
+        con.execute("alter table deals add column opportunity_id varchar")
+    con.execute("update deals set opportunity_id = 'row-' || line where opportunity_id is null")
+
+
+def is_long(con: duckdb.DuckDBPyConnection, key: str, fields: set[str]) -> bool:
+    if "entered_at" not in fields or key not in fields:
+        return False
+    repeated, moving = con.execute(
+        f"select count(*), count(*) filter (where stages > 1) from "
+        f"(select {key}, count(distinct stage) as stages from deals where {key} is not null "
+        f"group by 1 having count(*) > 1)"
+    ).fetchall()[0]
+    return bool(repeated) and moving * 2 >= repeated
+
+
+def collapse(con: duckdb.DuckDBPyConnection, key: str, fields: set[str], report: ImportReport) -> None:
+    """One row per stage entry -> one row per deal (its latest entry) plus the history table."""
+    closed = tuple(sorted(WON_NAMES | LOST_NAMES))
+    con.execute(
+        f"create table history as select {key} as opportunity_id, stage, entered_at, line from deals "
+        f"where {key} is not null and entered_at is not null"
+    )
+    amount = (
+        ", arg_max(amount, struct_pack(t := entered_at, l := line)) filter (where amount > 0) as last_amount"
+        if "amount" in fields
+        else ""
+    )
+    con.execute(
+        f"create table firsts as select {key} as k, count(*) as n, min(entered_at) as first_at, "
+        f"bool_or(lower(stage) not in {closed}) as has_open{amount} from deals group by 1"
+    )
+    con.execute(
+        f"create table latest as select * exclude (rn) from (select *, row_number() over "
+        f"(partition by {key} order by entered_at desc nulls last, line desc) as rn from deals) where rn = 1"
+    )
+    created = "created_date" if "created_date" in fields else "null::timestamp"
+    set_amount = ", amount = coalesce(f.last_amount, deals.amount)" if "amount" in fields else ""
+    con.execute("drop table deals")
+    con.execute("alter table latest rename to deals")
+    if "created_date" not in fields:
+        con.execute("alter table deals add column created_date timestamp")
+    con.execute(
+        f"update deals set created_date = coalesce({created}, case when f.n > 1 or f.has_open then f.first_at end)"
+        f"{set_amount} from firsts f where deals.{key} = f.k"
+    )
+    if key != "opportunity_id":
+        if "opportunity_id" not in fields:
+            con.execute("alter table deals add column opportunity_id varchar")
+        con.execute(f"update deals set opportunity_id = {key}")
+    con.execute("drop table firsts")
+    n_deals = con.execute("select count(*) from deals").fetchall()[0][0]
+    n_rows = con.execute("select count(*) from history").fetchall()[0][0]
+    report.long_format = True
+    report.warnings.append(
+        f"one row per stage change: {n_rows:,} stage entries for {n_deals:,} opportunities (by "
+        f"'{report.mapping[key]}'); each deal's current stage is its latest entry, its created date its first, "
+        "its amount its last one above 0"
+    )
+
+
+def duplicates(con: duckdb.DuckDBPyConnection, report: ImportReport, keep_later: bool) -> bool:
+    """A deal id seen twice: the first row counts (the later one with keep_later), the other is rejected."""
+    rows, ids = con.execute("select count(*), count(distinct opportunity_id) from deals").fetchall()[0]
+    if rows == ids:  # every id once (the usual case): a distinct count is cheaper than grouping the lines
+        return False
+    seen = con.execute(
+        "select opportunity_id, min(line), max(line) from deals group by 1 having count(*) > 1"
+    ).fetchall()
+    if not seen:
+        return False
+    order = "line desc" if keep_later else "line"
+    con.execute(
+        f"create temp table dupes as select line, opportunity_id, kept from (select line, opportunity_id, "
+        f"row_number() over (partition by opportunity_id order by {order}) as rn, "
+        f"first(line order by {order}) over (partition by opportunity_id) as kept from deals "
+        f"where opportunity_id in (select opportunity_id from deals group by 1 having count(*) > 1)) where rn > 1"
+    )
+    for line, oid, kept in con.execute("select * from dupes order by line").fetchall():
+        reject(report, line, f"duplicate opportunity id '{oid}' (the deal at line {kept} is kept)")
+    con.execute("delete from deals where line in (select line from dupes)")
+    con.execute("drop table dupes")
+    return True
+
+
+def history_file(con: duckdb.DuckDBPyConnection, table: RawTable, dayfirst: bool, report: ImportReport) -> None:
+    mapping = auto_map(table.columns, HISTORY_SYNONYMS)
+    missing = [f for f in ("opportunity_id", "stage", "entered_at") if f not in mapping]
+    if missing:
+        raise CrmError(
+            f"{table.name}: a stage history needs opportunity id, stage and date columns; "
+            f"not found: {', '.join(missing)} (columns: {', '.join(table.columns)})"
+        )
+    plan = v.plan_dates(con, column_sample(table, mapping["entered_at"]), dayfirst)
+    import pyarrow as pa
+
+    rows = table.rows
+    cols = dict(zip(table.columns, rows.columns, strict=True))
+    src = pa.table({k: pa.array(cols[mapping[k]], pa.string()) for k in ("opportunity_id", "stage", "entered_at")})
+    con.register("hsrc", src)
+    con.execute(
+        "create table history as select nullif(trim(opportunity_id), '') as opportunity_id, "
+        f"nullif(trim(stage), '') as stage, {v.date_sql('entered_at', plan)} as entered_at from hsrc"
+    )
+    con.unregister("hsrc")
+    unusable = con.execute(
+        "select count(*) from history where opportunity_id is null or stage is null or entered_at is null"
+    ).fetchall()[0][0]
+    if unusable:
+        report.warnings.append(f"{table.name}: {unusable:,} history rows without id, stage or date ignored")
+        con.execute("delete from history where opportunity_id is null or stage is null or entered_at is null")
+    unmatched = con.execute(
+        "select count(*) from history where opportunity_id not in (select opportunity_id from deals)"
+    ).fetchall()[0][0]
+    total = con.execute("select count(*) from history").fetchall()[0][0]
+    if total and unmatched == total:
+        report.warnings.append(f"{table.name}: no opportunity id matches the export; history not used")
+        con.execute("drop table history")
+        return
+    if unmatched:
+        report.warnings.append(f"{table.name}: {unmatched:,} rows for unknown opportunities ignored")
+        con.execute("delete from history where opportunity_id not in (select opportunity_id from deals)")
+    if "created_date" not in deal_columns(con):
+        con.execute("alter table deals add column created_date timestamp")
+        con.execute(
+            "update deals set created_date = h.first_at from (select opportunity_id as k, min(entered_at) as first_at "
+            "from history group by 1) h where deals.opportunity_id = h.k"
+        )
