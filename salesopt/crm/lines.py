@@ -47,7 +47,19 @@ def _split_clean(lines: list[str], start: int, end: int, delimiter: str, width: 
     """:func:`split` for the usual file, in one pass of one reader: every line one record of
     the header's width (or a blank line). None as soon as a line is anything else: the careful
     splitter then reads them all again, one record at a time."""
-    cols: list[list[str]] = [[] for _ in range(width)]
+    reader = csv.reader(lines[start:end], delimiter=delimiter, strict=True)
+    try:
+        records = list(reader)
+    except csv.Error:
+        return None
+    if reader.line_num != len(records):
+        return None  # a quoted value spans lines
+    one_each = all(len(r) == width for r in records)  # a blank line has no field ([]), or one blank one
+    if one_each and (width > 1 or all(ln.strip() for ln in lines[start : start + len(records)])):
+        # the usual case, with no blank line and no extra field: the columns in one transpose
+        cols = [list(c) for c in zip(*records, strict=True)] if records else [[] for _ in range(width)]
+        return Rows(list(range(start + 1, start + len(records) + 1)), cols, [], 0)
+    cols = [[] for _ in range(width)]
     numbers: list[int] = []
     blank = 0
     reader = csv.reader(lines[start:end], delimiter=delimiter, strict=True)

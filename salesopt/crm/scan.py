@@ -170,16 +170,18 @@ def cells_emptied(
 ) -> None:
     """Every emptied cell into the ``issues`` table; the first ones and the counts into the report."""
     present = set(deal_columns(con))
-    for fld in fields:
-        if f"{fld}__text" not in present:
+    fields = [f for f in fields if f"{f}__text" in present]
+    # one pass counts them all; only a field with emptied cells is copied out
+    select = ", ".join(f"count({f}__text)" for f in fields)
+    counts = con.execute(f"select {select} from deals").fetchall()[0] if fields else ()
+    for fld, n in zip(fields, counts, strict=True):
+        if not n:
             continue
         con.execute(
             f"insert into issues select line, {v.lit(mapping[fld])}, {v.lit(fld)}, {fld}__text, "
             f"{_why_sql(fld, f'{fld}__text', money)} from deals where {fld}__text is not null"
         )
-        n = con.execute(f"select count({fld}__text) from deals").fetchall()[0][0]
-        if n:
-            report.emptied_by_field[fld] = int(n)
+        report.emptied_by_field[fld] = int(n)
     rows = con.execute(
         f"select line, column_name, field, value, reason from issues where field is not null "
         f"order by line, field limit {MAX_LISTED}"

@@ -196,21 +196,26 @@ class MoneyPlan:
 _PLAIN = re.compile(r"^\$?-?\d{1,3}(,\d{3})*(\.\d+)?$|^\$?-?\d+(\.\d+)?$")
 
 
+_WORDS_RE = re.compile(_CURRENCY_WORDS)
+_NOT_DIGITS_RE = re.compile(r"[^\d.,]")
+_COMMA_DECIMAL_RE = re.compile(r"\d{1,3}(\.\d{3})+,\d+|\d+,\d{1,2}")
+_DOT_THOUSANDS_RE = re.compile(r"\d{1,3}(\.\d{3})+")
+_COMMA_THOUSANDS_RE = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
+
+
 def _bare(value: str) -> str:
-    v = re.sub(_CURRENCY_WORDS, "", value)
-    v = re.sub(r"[^\d.,]", "", v)
-    return v
+    return _NOT_DIGITS_RE.sub("", _WORDS_RE.sub("", value))
 
 
 def plan_money(sample: Sequence[str]) -> MoneyPlan:
     values = [v.strip() for v in sample if v and v.strip()]
     bare = [_bare(v) for v in values]
-    comma_decimal = any(re.fullmatch(r"\d{1,3}(\.\d{3})+,\d+|\d+,\d{1,2}", b) for b in bare)
+    comma_decimal = any(_COMMA_DECIMAL_RE.fullmatch(b) for b in bare)
     dotted = [b for b in bare if "." in b and "," not in b]
     dot_thousands = comma_decimal or (
         bool(dotted)
-        and all(re.fullmatch(r"\d{1,3}(\.\d{3})+", b) for b in dotted)
-        and not any(re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", b) for b in bare)
+        and all(_DOT_THOUSANDS_RE.fullmatch(b) for b in dotted)
+        and not any(_COMMA_THOUSANDS_RE.fullmatch(b) for b in bare)
     )
     simple = not comma_decimal and not dot_thousands and all(_PLAIN.match(v) for v in values)
     return MoneyPlan(comma_decimal, dot_thousands, simple)

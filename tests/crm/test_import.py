@@ -335,6 +335,7 @@ def test_an_engage_date_stands_in_for_a_missing_created_date_and_the_report_says
     "text",
     [
         "Stage,Amount\nWon,1\nLost,2\n",
+        "Stage\nWon\n   \nLost\n",  # one column: a line of spaces is a blank line, not a row
         "Stage,Amount\nWon,1\n\n   \nLost,2\n",
         "Stage,Amount,\nWon,1,\nLost,2,\n",  # the header's trailing delimiter on every line
         'Stage,Amount\n"Won, big",1\nLost,"2,000"\n',
