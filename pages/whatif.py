@@ -27,7 +27,7 @@ whatif_ui.baseline_notes(cal)
 
 tabs = st.tabs(["Levers", "Scenarios", "Sensitivity", "Reverse funnel", "Capacity", "Forecast range"])
 with tabs[0]:
-    whatif_ui.levers(assessment, base)
+    whatif_ui.levers(assessment, base, cal.conversion_basis)
 with tabs[1]:
     whatif_ui.scenarios_panel(assessment, base)
     whatif_ui.impact_panel(assessment, result)

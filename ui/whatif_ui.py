@@ -77,7 +77,8 @@ def baseline_notes(cal: Calibration) -> None:
 
 
 @st.fragment
-def levers(assessment: Assessment, base: Baseline) -> None:
+def levers(assessment: Assessment, base: Baseline, basis: str | None = None) -> None:
+    """The levers; ``basis`` says on what the baseline's conversions rest (on each conversion lever)."""
     st.caption(
         "Move a lever: the figures update at once. Volume, deal size and cycle move by percent; "
         "conversions and win rate by points."
@@ -95,6 +96,7 @@ def levers(assessment: Assessment, base: Baseline) -> None:
                 1,
                 format="%+d pts",
                 key=f"whatif.conv.{i}",
+                help=f"Baseline {fmt.percent(c)}. {basis}" if basis else None,
             )
             / 100
         )

@@ -90,6 +90,13 @@ class Calibration:
     reconciliation: Reconciliation | None
     twelve_months: TwelveMonths | None
 
+    @property
+    def conversion_basis(self) -> str | None:
+        """What the baseline's conversions rest on, as a sentence (the closed deals, unlike Stage
+        2's funnel, which counts open deals too); None when no note says."""
+        note = next((n for n in self.notes if n.startswith(("conversions", "volume and conversions"))), None)
+        return None if note is None else note[0].upper() + note[1:] + "."
+
 
 def _num(value: object) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None

@@ -32,6 +32,11 @@ def test_demo_baseline_is_the_steady_rate_of_the_export_on_closed_deals(demo_res
     # people from Stage 1: 10 reps, $3,000,000 / 60% / 10 = $500,000 quota; capacity at 100% = $5,000,000
     assert (base.reps, base.quota_per_rep, base.attainment, base.attainment_cap) == (10, 500_000, 0.6, 1.0)
     assert outcome(base).capacity == pytest.approx(5_000_000)
+    # the What-if levers say on what the conversions rest (they differ from Stage 2's, which count open deals)
+    assert cal.conversion_basis == (
+        "Conversions and win rate: the 415 closed deals (87 won, 21%); open deals are left out because they have "
+        "not finished their path."
+    )
 
 
 def test_demo_baseline_reconciles_with_the_last_twelve_months(demo_result):
