@@ -17,7 +17,7 @@ from salesopt.management.performance import KpiChange, QuotaPeriod, kpi_changes,
 from salesopt.management.team import last_capacity, quota_year, stage1_reps
 from salesopt.model.assessment import Assessment
 from salesopt.report import fmt
-from ui import widgets
+from ui import uploads, widgets
 
 if TYPE_CHECKING:
     from salesopt.funnel.stage2 import Result
@@ -65,7 +65,7 @@ def pick_filters(deals: pd.DataFrame) -> Filters:
 def cached(result: Result, ctx: Ctx, name: str, make: Callable[[], T]) -> T:
     """A dashboard figure computed once per export, filters, quotas and target (reruns on a click
     elsewhere on the page do not pay for it again)."""
-    return result._remember(("perf.dash", name, *ctx), make)
+    return uploads.remember(result, ("perf.dash", name, *ctx), make)
 
 
 def period_note(period: QuotaPeriod | None) -> str:

@@ -13,7 +13,7 @@ from salesopt.forecast.montecarlo import default_period, forecast_period, pro_ra
 from salesopt.forecast.weights import weighted_inputs
 from salesopt.model.assessment import Assessment
 from salesopt.report import charts, fmt
-from ui import state, widgets
+from ui import state, uploads, widgets
 
 if TYPE_CHECKING:
     from salesopt.funnel.stage2 import Result
@@ -79,7 +79,8 @@ def forecast_panel(assessment: Assessment, result: Result | None) -> None:
     )
     key = ("period_forecast", period, source, seed, target, tuple(sorted(rates.items())), tuple(sorted(tier_p.items())))
     with st.spinner("Simulating 10,000 trials…"):  # once per input; a rerun reuses the result
-        f = result._remember(
+        f = uploads.remember(
+            result,
             key,
             lambda: forecast_period(
                 deals,

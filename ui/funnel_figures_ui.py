@@ -14,7 +14,7 @@ from salesopt.model.answers import parse_money
 from salesopt.model.assessment import Assessment
 from salesopt.report import charts, fmt
 from salesopt.report.figures import cohort_table, funnel_figures, stage_table
-from ui import state, widgets
+from ui import state, uploads, widgets
 from ui.funnel_ui import benchmark
 
 if TYPE_CHECKING:  # the Stage 2 pipeline (DuckDB) loads when an export is first read
@@ -198,8 +198,8 @@ def scoring_panel(assessment: Assessment, result: Result | None, problem: str | 
     model = models[model_id]
     from salesopt.funnel.scoring import usable_criteria
 
-    used = result._remember(
-        ("usable", model.id, hash(model)), lambda: usable_criteria(result.scoring_frame(model), model)
+    used = uploads.remember(
+        result, ("usable", model.id, hash(model)), lambda: usable_criteria(result.scoring_frame(model), model)
     )
     unused = [c.label for c in model.criteria if c not in used]
     st.caption(
@@ -217,7 +217,7 @@ def scoring_panel(assessment: Assessment, result: Result | None, problem: str | 
             icon=":material/info:",
         )
     else:
-        mix = result._remember(("mix", model.id, hash(model)), lambda: priority_mix(scored))
+        mix = uploads.remember(result, ("mix", model.id, hash(model)), lambda: priority_mix(scored))
         c1, c2, c3 = st.columns(3)
         for col, tier in zip((c1, c2, c3), mix.index, strict=True):
             col.metric(f"{tier} priority", fmt.number(int(mix[tier])), help=f"Open deals scored {tier}.")

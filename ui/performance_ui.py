@@ -19,7 +19,7 @@ from salesopt.management.performance import accuracy, quota_period, rep_table, r
 from salesopt.management.team import TIERS, category_mix, tier_counts
 from salesopt.model.assessment import Assessment, ForecastRow, MetricChoice, QuotaRow
 from salesopt.report import fmt
-from ui import state, widgets
+from ui import state, uploads, widgets
 from ui.dashboards_ui import cached, executive_view, period_note, pick_filters
 from ui.forecast_ui import DEFAULT_SEED
 from ui.team_ui import manager_view, rep_view
@@ -233,7 +233,7 @@ def _period_forecast(result: Result, start: pd.Timestamp, end: pd.Timestamp, cur
         return forecast_period(deals, start, end, "category", category_weights=weights, seed=DEFAULT_SEED)
 
     with st.spinner("Simulating 10,000 trials…"):  # once per period; a rerun reuses it
-        f = result._remember(("perf.period_forecast", start, end), make)
+        f = uploads.remember(result, ("perf.period_forecast", start, end), make)
     c = st.columns(3)
     c[0].metric(
         "Weighted forecast",

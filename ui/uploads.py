@@ -1,15 +1,18 @@
 """Uploaded files and what is read from them, shared by every session: an upload kept in storage by
 its SHA-256 (a large one written beside its import), the last few uploads' bytes at hand, the
-mapping screen's preview, the import of a stored file (in memory and as Parquet on disk, read once)
-and its Stage 2 evaluation. Nothing here is session state (ui/state.py keeps that)."""
+mapping screen's preview, the import of a stored file (in memory and as Parquet on disk, read once),
+its Stage 2 evaluation, what the pages draw from an evaluation (:func:`remember`) and the charts'
+built specs. Nothing here is session state (ui/state.py keeps that); every shared cache is made
+by st.cache_resource and guarded by its own lock."""
 
 from __future__ import annotations
 
 import hashlib
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import streamlit as st
 
@@ -115,6 +118,43 @@ class _Imports(Generic[V]):
 @st.cache_resource(show_spinner=False)
 def _imports() -> _Imports[ImportResult]:
     return _Imports()
+
+
+@st.cache_resource(show_spinner=False)
+def chart_specs() -> _Imports[dict[str, Any]]:
+    """The last charts' built Vega-Lite specs by key (building and validating one costs 20-30 ms)."""
+    return _Imports(size=256)
+
+
+class _Memos:
+    """What the pages draw from one evaluation, kept beside it (never on it: a core result stays
+    as salesopt made it) for as long as the evaluation lives."""
+
+    def __init__(self) -> None:
+        self.by_owner: weakref.WeakKeyDictionary[object, dict[tuple[Hashable, ...], object]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self.lock = threading.Lock()
+
+
+@st.cache_resource(show_spinner=False)
+def _memos() -> _Memos:
+    return _Memos()
+
+
+def remember(owner: object, key: tuple[Hashable, ...], make: Callable[[], V]) -> V:
+    """``make()`` once per ``owner`` (an evaluation) and ``key``, for every session and rerun that
+    draws it: a dashboard, a period's forecast, a chart's spec. A key's first part names what it
+    holds, so one key always holds one type of value."""
+    memos = _memos()
+    with memos.lock:
+        held = memos.by_owner.setdefault(owner, {})
+        if key in held:
+            return cast(V, held[key])
+    value = make()  # outside the lock: another session may draw something else meanwhile
+    with memos.lock:
+        memos.by_owner.setdefault(owner, {})[key] = value
+    return value
 
 
 def imported(

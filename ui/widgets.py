@@ -3,7 +3,6 @@ workshop mode), tables (HTML in workshop mode), download rows and tables as peop
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +11,7 @@ import streamlit as st
 
 from salesopt.report import fmt
 from salesopt.report.figures import Figure
-from ui import state
+from ui import state, uploads
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,8 +27,6 @@ def figures(items: list[Figure], per_row: int = 4) -> None:
 
 
 VegaLite = dict[str, Any]  # a chart's Vega-Lite spec, as Altair's to_dict gives it (JSON)
-_SPECS: OrderedDict[tuple[Hashable, ...], VegaLite] = OrderedDict()
-_SPECS_MAX = 256
 
 
 def chart(
@@ -47,16 +44,14 @@ def chart(
     if key is None:
         spec = build().to_dict(validate=False)
     elif memo is not None:
-        spec = memo._remember(("spec", *key), lambda: build().to_dict(validate=False))
+        spec = uploads.remember(memo, ("spec", *key), lambda: build().to_dict(validate=False))
     else:
-        found = _SPECS.get(key)
+        found = uploads.chart_specs().get(key)
         if found is None:
-            spec = _SPECS[key] = build().to_dict(validate=False)
-            while len(_SPECS) > _SPECS_MAX:
-                _SPECS.popitem(last=False)
+            spec = build().to_dict(validate=False)
+            uploads.chart_specs().put(key, spec)
         else:
             spec = found
-        _SPECS.move_to_end(key)
     if state.workshop_mode():
         spec = _projector(spec)
     st.vega_lite_chart(spec=spec, width="stretch")
