@@ -6,6 +6,8 @@ import io
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salesopt.crm import CrmError, auto_map, import_opportunities, read_table
 from salesopt.crm.cells import parse_bool, parse_dates, parse_money, parse_probability
@@ -352,3 +354,15 @@ def test_the_one_pass_splitter_agrees_with_the_careful_one(text):
     width = len([h for h in header if h])
     careful = _split_careful(lines, 1, len(lines), ",", width, len(header))
     assert split(text, ",", 1, len(lines) + 1, width, len(header)) == careful
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='ab ,"\n', max_size=80), st.integers(1, 4))
+def test_the_one_pass_splitter_agrees_with_the_careful_one_on_any_text(body, width):
+    from salesopt.crm.lines import _split_careful, split
+
+    text = ",".join(f"h{i}" for i in range(width)) + "\n" + body
+    lines = text.split("\n")
+    assert split(text, ",", 1, len(lines) + 1, width, width + 1) == _split_careful(
+        lines, 1, len(lines), ",", width, width + 1
+    )
