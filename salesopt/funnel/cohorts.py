@@ -39,14 +39,26 @@ def cohort_rows(
         return []
     amount = "amount" if "amount" in fields and money else "null::double"
     cycle = CYCLE_DAYS if "created_date" in fields and "close_date" in fields else "null::bigint"
-    rows = con.execute(
-        f"""select coalesce(cast({q(key)} as varchar), '(blank)') as k, count(*),
-            count(*) filter (where status = 'won'), count(*) filter (where status = 'lost'),
-            count(*) filter (where status = 'open'),
+    # grouped by value and status (no per-row filter for the counts), then put together here
+    groups = con.execute(
+        f"""select coalesce(cast({q(key)} as varchar), '(blank)') as k, status, count(*),
             avg({amount}) filter (where status = 'won'),
             median({cycle}) filter (where status = 'won' and {cycle} >= 0)
-        from ({classified}) group by 1 order by 2 desc, 1"""
+        from ({classified}) group by 1, 2"""
     ).fetchall()
+    by_key: dict[str, dict[str, Any]] = {}
+    for k, status, n, avg_, cyc_ in groups:
+        g = by_key.setdefault(k, {"won": 0, "lost": 0, "open": 0, "avg": None, "cyc": None})
+        g[status] = int(n)
+        if status == "won":
+            g["avg"], g["cyc"] = avg_, cyc_
+    rows = sorted(
+        (
+            (k, g["won"] + g["lost"] + g["open"], g["won"], g["lost"], g["open"], g["avg"], g["cyc"])
+            for k, g in by_key.items()
+        ),
+        key=lambda r: (-r[1], r[0]),
+    )
     if all(r[0] == "(blank)" for r in rows):
         return []
     out = []
