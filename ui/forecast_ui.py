@@ -121,7 +121,7 @@ def forecast_panel(assessment: Assessment, result: Result | None) -> None:
         "Category forecast",
         fmt.money(f.category_forecast, cur, compact=True),
         help="Won in the period + sum of amount x forecast category weight ("
-        + ", ".join(f"{name} {fmt.percent(w)}" for name, w in weights.items())
+        + ", ".join(f"{name.title()} {fmt.percent(w)}" for name, w in weights.items())
         + ").",
     )
     n[2].metric("Open deals in the period", fmt.number(f.open_deals), help=f"Won so far: {fmt.money(f.won, cur)}.")

@@ -13,7 +13,7 @@ import streamlit as st
 
 from salesopt.content.frameworks import PerformanceKit
 from salesopt.forecast.montecarlo import PeriodRange, default_period, forecast_period
-from salesopt.forecast.weights import weighted_inputs
+from salesopt.forecast.weights import category_weights, weighted_inputs
 from salesopt.management.dashboards import apply_filters
 from salesopt.management.performance import accuracy, quota_period, rep_table, risk_flags, tiers, won_by_owner
 from salesopt.management.team import TIERS, category_mix, tier_counts
@@ -238,7 +238,9 @@ def _period_forecast(result: Result, start: pd.Timestamp, end: pd.Timestamp, cur
     c[0].metric(
         "Weighted forecast",
         fmt.money(f.category_forecast, cur, compact=True),
-        help="Won in the period + sum of amount x category weight (frameworks/performance).",
+        help="Won in the period + sum of amount x its forecast category's weight ("
+        + ", ".join(f"{name.title()} {fmt.percent(w)}" for name, w in category_weights(state.catalog()).items())
+        + ").",
     )
     c[1].metric("Won in the period", fmt.money(f.won, cur, compact=True))
     c[2].metric("Open deals closing in it", fmt.number(f.open_deals))
