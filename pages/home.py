@@ -3,7 +3,7 @@
 import streamlit as st
 
 from salesopt.model import progress
-from salesopt.model.assessment import to_json, to_yaml
+from salesopt.model.files import to_json, to_yaml
 from salesopt.report.export import file_slug
 from ui import page, state
 

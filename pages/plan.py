@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from salesopt.model.assessment import to_json, to_yaml
+from salesopt.model.files import to_json, to_yaml
 from salesopt.report.export import file_slug, render, tables_zip
 from salesopt.report.figures import cohort_csv, recommendation_csv, stage_csv
 from salesopt.report.plan import build_plan

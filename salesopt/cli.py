@@ -32,7 +32,7 @@ def _write_assessment(path: Path, text_json: str, text_yaml: str) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from salesopt.demo import demo_assessment, generate_crm
-    from salesopt.model.assessment import to_json, to_yaml
+    from salesopt.model.files import to_json, to_yaml
 
     assessment = demo_assessment()
     _write_assessment(Path(args.output), to_json(assessment), to_yaml(assessment))
@@ -43,7 +43,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from salesopt.content.frameworks import load_catalog
-    from salesopt.model.assessment import AssessmentFileError, from_file_bytes
+    from salesopt.model.files import AssessmentFileError, from_file_bytes
 
     source = Path(args.assessment)
     try:

@@ -41,7 +41,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from salesopt.model.assessment import Assessment, from_json, to_json
+from salesopt.model.assessment import Assessment
+from salesopt.model.files import from_json, to_json
 
 ENV_URL = "SALESOPT_DATABASE_URL"
 ENV_DATA_DIR = "SALESOPT_DATA_DIR"

@@ -13,7 +13,7 @@ from salesopt.content.frameworks import Scorecard, validate_text
 from salesopt.crm import CrmError, import_opportunities, read_table
 from salesopt.funnel.analysis import analyze, classify
 from salesopt.funnel.stages import detect
-from salesopt.model.assessment import AssessmentFileError, from_file_bytes
+from salesopt.model.files import AssessmentFileError, from_file_bytes
 from tests.helpers import ROOT
 
 CORPUS = ROOT / "tests" / "fixtures" / "bad"

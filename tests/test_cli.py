@@ -11,7 +11,7 @@ import pytest
 
 from salesopt.cli import main
 from salesopt.demo import demo_assessment
-from salesopt.model.assessment import from_file_bytes
+from salesopt.model.files import from_file_bytes
 
 
 def test_demo_writes_the_assessment_and_its_crm_export(tmp_path):
@@ -97,7 +97,8 @@ def test_plan_with_the_crm_export(tmp_path):
 
 
 def test_plan_refuses_an_export_the_assessment_did_not_analyse(tmp_path, capsys):
-    from salesopt.model.assessment import CrmSource, from_file_bytes, to_json
+    from salesopt.model.assessment import CrmSource
+    from salesopt.model.files import from_file_bytes, to_json
 
     main(["demo", "-o", str(tmp_path / "d.yaml"), "--crm", str(tmp_path / "crm.csv")])
     recorded = b"Stage,Amount\nClosed Won,1\n"

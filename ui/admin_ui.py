@@ -9,7 +9,7 @@ import zipfile
 import pandas as pd
 import streamlit as st
 
-from salesopt.model.assessment import to_json
+from salesopt.model.files import to_json
 from salesopt.storage import NotFound
 from ui import state, widgets
 

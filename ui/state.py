@@ -17,7 +17,8 @@ import streamlit as st
 from pydantic import ValidationError
 
 from salesopt.content.frameworks import Catalog, load_catalog
-from salesopt.model.assessment import Assessment, AssessmentFileError, from_file_bytes, to_dict
+from salesopt.model.assessment import Assessment
+from salesopt.model.files import AssessmentFileError, from_file_bytes, to_dict
 from salesopt.storage import Conflict, NotFound, StorageError, Store, default_url
 
 if TYPE_CHECKING:  # pandas and the timebox load when a page asks for them

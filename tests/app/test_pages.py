@@ -232,7 +232,7 @@ def test_whatif_without_stage_two_asks_for_the_baseline(app):
 
 def test_importing_an_assessment_file_creates_a_new_private_copy(app, db_path):
     from salesopt.demo import demo_assessment
-    from salesopt.model.assessment import to_json
+    from salesopt.model.files import to_json
 
     demo = demo_assessment()
     app.file_uploader(key="home.upload").upload("client.json", to_json(demo).encode(), "application/json").run()

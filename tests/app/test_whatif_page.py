@@ -6,7 +6,8 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from salesopt.demo import demo_crm_csv
-from salesopt.model.assessment import Assessment, CrmSource, FunnelSection, to_json
+from salesopt.model.assessment import Assessment, CrmSource, FunnelSection
+from salesopt.model.files import to_json
 from salesopt.storage import Store
 from tests.helpers import open_demo
 

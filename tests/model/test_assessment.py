@@ -10,18 +10,9 @@ from hypothesis import strategies as st
 
 from salesopt.content.frameworks import load_catalog
 from salesopt.demo import demo_assessment
-from salesopt.model import assessment as model
-from salesopt.model.assessment import (
-    Assessment,
-    AssessmentFileError,
-    Scenario,
-    from_file_bytes,
-    from_json,
-    from_yaml,
-    stage_progress,
-    to_json,
-    to_yaml,
-)
+from salesopt.model import files as model
+from salesopt.model.assessment import Assessment, Scenario, stage_progress
+from salesopt.model.files import AssessmentFileError, from_file_bytes, from_json, from_yaml, to_json, to_yaml
 
 answer_values = st.one_of(
     st.text(max_size=30),
