@@ -225,8 +225,8 @@ def spin(assessment: Assessment) -> None:
     )
     st.markdown(md.split("\n", 2)[2])
     st.caption(
-        "[pain] and [goal] are filled from this stage's value selling questions (cost of the status quo, buyer "
-        "objectives, under Questions); other [brackets] are for the rep to fill before the call."
+        "The buyer's problem and goal in these questions come from this stage's value selling answers (cost of "
+        "the status quo, buyer objectives, under Questions); until they are given, plain words stand in."
     )
 
 
