@@ -171,7 +171,9 @@ def duplicates(con: duckdb.DuckDBPyConnection, report: ImportReport, keep_later:
     return True
 
 
-def history_file(con: duckdb.DuckDBPyConnection, table: RawTable, dayfirst: bool, report: ImportReport) -> None:
+def history_file(con: duckdb.DuckDBPyConnection, table: RawTable, dayfirst: bool, report: ImportReport) -> bool:
+    """The stage history file as table ``history``; False when none of it matches the export
+    (the table is dropped then)."""
     mapping = auto_map(table.columns, HISTORY_SYNONYMS)
     missing = [f for f in ("opportunity_id", "stage", "entered_at") if f not in mapping]
     if missing:
@@ -204,7 +206,7 @@ def history_file(con: duckdb.DuckDBPyConnection, table: RawTable, dayfirst: bool
     if total and unmatched == total:
         report.warnings.append(f"{table.name}: no opportunity id matches the export; history not used")
         con.execute("drop table history")
-        return
+        return False
     if unmatched:
         report.warnings.append(f"{table.name}: {unmatched:,} rows for unknown opportunities ignored")
         con.execute("delete from history where opportunity_id not in (select opportunity_id from deals)")
@@ -214,3 +216,4 @@ def history_file(con: duckdb.DuckDBPyConnection, table: RawTable, dayfirst: bool
             "update deals set created_date = h.first_at from (select opportunity_id as k, min(entered_at) as first_at "
             "from history group by 1) h where deals.opportunity_id = h.k"
         )
+    return True

@@ -233,19 +233,16 @@ def import_opportunities(
             con.execute("alter table deals drop column entered_at")
         changed = duplicates(con, report, keep_later_duplicates) or changed
     report.rows_kept = report.rows_read - report.rows_rejected
+    has_history = report.long_format
     if history is not None and not report.long_format:
         step(0.85, "Reading the stage history")
-        history_file(con, history, dayfirst, report)
+        has_history = history_file(con, history, dayfirst, report)
         changed = True
     step(1.0, "Import done")
     report.warnings.extend(report.date_notes.values())
     if report.rejected_all:
         con.executemany("insert into issues values (?, null, null, null, ?)", report.rejected_all)
         report.rejected_all = []
-    has_history = report.long_format or (
-        history is not None
-        and con.execute("select count(*) from duckdb_tables() where table_name = 'history'").fetchall()[0][0] > 0
-    )
     return ImportResult(con, report, table.columns, None if changed else stats, has_history)
 
 
