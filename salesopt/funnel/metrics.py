@@ -99,9 +99,9 @@ def analyze_sql(
     weights = options.category_weights or CATEGORY_WEIGHTS
     p_in = _weights_sql(stage_map, stage_values, fields, weights, options.category_values)
     # each per-deal expression is computed once, below the aggregates that read it; grouped by
-    # status and how far each deal got (a few dozen groups), so no aggregate needs a per-row
-    # filter on the status. Won deals all got to the last stage: they are one group, which is
-    # why their mean and median cycle can be taken per group.
+    # status and how far each deal got (a few dozen groups), so the counts and sums need no
+    # per-row filter on the status. Won deals all got to the last stage: they are one group, so
+    # their mean and median cycle are that group's (filtered to it, so no other group sorts its cycles).
     amount_in = "amount" if has_amount else "null::double"
     cycle_in = CYCLE_DAYS if has_cycle else "null::bigint"
     close = "close_date" if "close_date" in fields else "null::timestamp as close_date"
