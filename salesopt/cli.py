@@ -10,7 +10,14 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from salesopt.content.frameworks import BenchmarkSet
+    from salesopt.funnel.figures import WinRateBasis
+    from salesopt.funnel.stage2 import Result
 
 # Each verb imports what it needs when it runs: `analyze` on a million rows should not pay for
 # pandas, the plan renderer or the whole framework catalog at start-up.
@@ -62,46 +69,26 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if args.crm:
         import hashlib
 
-        from salesopt.crm import CrmError, NoStageColumn
-        from salesopt.funnel.stage2 import evaluate, load, stage_map_for
-
         crm, f = assessment.funnel.crm, assessment.funnel
-        raw_crm = _read(args.crm)
-        digest = hashlib.sha256(raw_crm).hexdigest()
+        digest = hashlib.sha256(_read(args.crm)).hexdigest()
         if crm is not None and crm.sha256 != digest and not args.other_crm:
             raise UsageError(
                 f"{args.crm}: not the export this assessment analysed ({crm.name}, SHA-256 {crm.sha256[:12]}…); "
                 "pass --other-crm to build the plan on this file anyway"
             )
-        overrides = {**(crm.overrides if crm else {}), **_overrides(args.map)}
-        history = (_read(args.history), args.history) if args.history else None
-        try:
-            imported = load(
-                raw_crm,
-                args.crm,
-                overrides=overrides,
-                dayfirst=args.dayfirst or (crm.dayfirst if crm else False),
-                history=history,
-            )
-        except NoStageColumn as exc:
-            raise UsageError(f"{exc}: name it with --map stage=COLUMN") from None
-        except CrmError as exc:
-            raise UsageError(str(exc)) from None
-        order = args.stages.split(",") if args.stages else (crm.stage_order if crm else None)
-        stage_map = stage_map_for(
-            imported,
-            order or None,
-            args.won or (crm.won if crm else ()),
-            args.lost or (crm.lost if crm else ()),
-            (crm.stage_probabilities if crm else None) or None,
-        )
-        result = evaluate(
-            imported,
-            stage_map,
+        result = _evaluate(
+            args,
+            overrides={**(crm.overrides if crm else {}), **_overrides(args.map)},
+            dayfirst=args.dayfirst or (crm.dayfirst if crm else False),
+            order=args.stages.split(",") if args.stages else (crm.stage_order if crm else None),
+            won=args.won or (crm.won if crm else ()),
+            lost=args.lost or (crm.lost if crm else ()),
+            probabilities=(crm.stage_probabilities if crm else None) or None,
             target=args.target if args.target is not None else f.target,
             closed_only=f.closed_only,
             basis=f.win_rate_basis,
             benchmark=load_catalog().benchmarks().get(f.benchmark_id or ""),
+            as_of=_as_of(args.as_of) or f.as_of,
         )
     from salesopt.report.export import render
     from salesopt.report.plan import build_plan
@@ -109,6 +96,66 @@ def cmd_plan(args: argparse.Namespace) -> int:
     plan = build_plan(assessment, load_catalog(), result)
     out.write_bytes(render(plan.markdown, kind, plan.charts, plan.client, meta=plan.meta))
     return 0
+
+
+def _as_of(text: str | None) -> date | None:
+    """``--as-of YYYY-MM-DD``."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--as-of {text}: expected a date as YYYY-MM-DD, e.g. --as-of 2024-12-31") from None
+
+
+def _evaluate(
+    args: argparse.Namespace,
+    *,
+    overrides: dict[str, str],
+    dayfirst: bool,
+    order: Sequence[str] | None,
+    won: Sequence[str],
+    lost: Sequence[str],
+    target: float | None,
+    closed_only: bool,
+    basis: WinRateBasis,
+    benchmark: BenchmarkSet | None,
+    as_of: date | None,
+    probabilities: dict[str, float] | None = None,
+    path: str | None = None,
+    fields: Sequence[str] | None = None,
+) -> Result:
+    """A CRM export to its Stage 2 figures, the way the app does it (salesopt.funnel.stage2: the
+    same import, stage map and evaluation, the frameworks' forecast weights)."""
+    from salesopt.crm import CrmError, NoStageColumn
+    from salesopt.funnel.stage2 import evaluate, load, stage_map_for
+
+    source = path or args.crm
+    history = (_read(args.history), args.history) if args.history else None
+    try:
+        imported = load(
+            b"" if path else _read(source),  # a path is read in place: the head and tail here, the rest by DuckDB
+            source,
+            overrides=overrides,
+            dayfirst=dayfirst,
+            history=history,
+            path=path,
+            fields=fields,
+        )
+    except NoStageColumn as exc:
+        raise UsageError(f"{exc}: name it with --map stage=COLUMN") from None
+    except CrmError as exc:
+        raise UsageError(str(exc)) from None
+    stage_map = stage_map_for(imported, list(order) if order else None, won, lost, probabilities)
+    return evaluate(
+        imported,
+        stage_map,
+        target=target,
+        closed_only=closed_only,
+        basis=basis,
+        benchmark=benchmark,
+        as_of=as_of,
+    )
 
 
 def _read(path: str) -> bytes:
@@ -123,16 +170,12 @@ ANALYZE_FIELDS = ("amount", "currency", "created_date", "close_date", "won_time"
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from salesopt.crm import CrmError, NoStageColumn
     from salesopt.funnel.sql import as_json
-    from salesopt.funnel.stage2 import evaluate, load, stage_map_for
     from salesopt.report import fmt
 
     overrides = _overrides(args.map)
     if not Path(args.path).is_file():
         _read(args.path)  # says why it cannot be read
-    raw = b""  # read in place: the head and tail here, the rest by DuckDB
-    history = (_read(args.history), args.history) if args.history else None
     benchmark = None
     if args.benchmark and args.benchmark != "none":
         from salesopt.content.frameworks import load_kind
@@ -141,25 +184,22 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if args.benchmark not in sets:
             raise UsageError(f"--benchmark {args.benchmark}: unknown; choose one of {', '.join(sets)} or none")
         benchmark = sets[args.benchmark]
-    try:
-        imported = load(
-            raw,
-            args.path,
-            overrides=overrides,
-            dayfirst=args.dayfirst,
-            history=history,
-            path=args.path,
-            fields=ANALYZE_FIELDS,
-        )
-    except NoStageColumn as exc:
-        raise UsageError(f"{exc}: name it with --map stage=COLUMN") from None
-    except CrmError as exc:
-        raise UsageError(str(exc)) from None
-    order = [s for s in args.stages.split(",")] if args.stages else None
-    stage_map = stage_map_for(imported, order, args.won, args.lost)
-    result = evaluate(
-        imported, stage_map, target=args.target, closed_only=args.closed_only, basis=args.win_rate, benchmark=benchmark
+    result = _evaluate(
+        args,
+        overrides=overrides,
+        dayfirst=args.dayfirst,
+        order=args.stages.split(",") if args.stages else None,
+        won=args.won,
+        lost=args.lost,
+        target=args.target,
+        closed_only=args.closed_only,
+        basis=args.win_rate,
+        benchmark=benchmark,
+        as_of=_as_of(args.as_of),
+        path=args.path,
+        fields=ANALYZE_FIELDS,
     )
+    imported = result.imported
     data = as_json(result.analysis, imported.report, result.cohort_rows("owner"))
     if args.json:
         print(json.dumps(data, indent=2, default=str))
@@ -168,6 +208,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     cur = a.currency or "USD"
     lines = [
         f"{args.path}: {data['rows_read']:,} rows read, {data['rows_rejected']:,} rejected",
+        f"as of {a.as_of or fmt.DASH}: won revenue, last 12 months {fmt.money(a.won_revenue_last_12_months, cur)}",
         f"opportunities {a.opportunities:,}: won {a.won:,}, lost {a.lost:,}, open {a.open:,}",
         f"win rate {fmt.percent(a.win_rate)} ({'won / (won + lost)' if a.win_rate_basis == 'closed' else 'won / all'})"
         f", by value {fmt.percent(a.win_rate_value)}",
@@ -295,6 +336,9 @@ def _import_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--won", action="append", default=[], help="stage value meaning won (repeatable)")
     parser.add_argument("--lost", action="append", default=[], help="stage value meaning lost (repeatable)")
     parser.add_argument("--dayfirst", action="store_true", help="read ambiguous dates as day first")
+    parser.add_argument(
+        "--as-of", help="the date the figures are taken at, YYYY-MM-DD (default: the export's latest event)"
+    )
 
 
 def _analyze_args(parser: argparse.ArgumentParser) -> None:

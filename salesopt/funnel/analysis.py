@@ -8,6 +8,7 @@ is 0 is ``None`` with a reason in ``Analysis.reasons``; nothing here returns NaN
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -71,6 +72,7 @@ def analyze(
     benchmark: BenchmarkSet | None = None,
     history: pd.DataFrame | None = None,
     category_weights: dict[str, float] | None = None,
+    as_of: date | None = None,
 ) -> Analysis:
     """METRICS.md §2 and §3 figures of classified deals (:func:`classify`), through the same SQL
     as an import (:func:`salesopt.funnel.sql.analyze_sql`)."""
@@ -78,7 +80,7 @@ def analyze(
         deals = deals.assign(furthest_closed=deals["furthest"])
     con = _frame_con(deals, history)
     has_history = history is not None and not history.empty
-    options = Options(target, closed_only, win_rate_basis, category_weights)
+    options = Options(target, closed_only, win_rate_basis, category_weights, as_of=as_of)
     return analyze_sql(
         con,
         "select * from deals_in",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:  # the import is loaded by the caller
@@ -71,6 +72,10 @@ class Analysis:
     rests_on: dict[str, str] = field(default_factory=dict)
     currency: str | None = None
     won_span_days: float | None = None  # first to last won close date, in calendar days
+    as_of: date | None = None  # the date the figures are taken at (one per assessment)
+    won_revenue_last_12_months: float | None = None  # won amounts closed in the 365 days to as_of
+    won_last_12_months: int | None = None  # won deals closed in them
+    window_days: int | None = None  # days of those 365 the export covers
 
     @property
     def sales_velocity_per_30_days(self) -> float | None:
@@ -78,17 +83,32 @@ class Analysis:
         return None if v is None else v * 30
 
     @property
-    def per_year(self) -> float | None:
-        """The factor that turns an amount won over the export's span into a year's worth:
-        365 / span days; undefined below 30 days of won deals (too short to say what a year holds)."""
-        span = self.won_span_days
-        return None if span is None or span < MIN_SPAN_DAYS else 365 / span
+    def won_revenue_year(self) -> float | None:
+        """A year's won revenue, the one every yearly claim reconciles with: won revenue of the last
+        12 months; when the export covers fewer of those days, annualised (x 365 / days covered);
+        undefined below 30 days (too short to say what a year holds)."""
+        revenue, days = self.won_revenue_last_12_months, self.window_days
+        if revenue is None or days is None or days < MIN_SPAN_DAYS:
+            return None
+        return revenue if days >= 365 else revenue * 365 / days
 
     @property
-    def won_revenue_per_year(self) -> float | None:
-        """Won revenue annualised on the export's span of won close dates."""
-        f = self.per_year
-        return None if f is None or self.won_revenue is None else self.won_revenue * f
+    def year_basis(self) -> str:
+        """What :attr:`won_revenue_year` is, in words: "won in the 12 months to 2026-09-30", or
+        annualised from the days the export covers."""
+        if self.as_of is None or self.window_days is None:
+            return "won in a year"
+        if self.window_days >= 365:
+            return f"won in the 12 months to {self.as_of:%Y-%m-%d}"
+        return f"won in the {self.window_days:,} days to {self.as_of:%Y-%m-%d}, annualised"
+
+    @property
+    def per_year(self) -> float | None:
+        """The factor that turns an amount won over the whole export into a year's worth: a year's
+        won revenue / the export's won revenue (so revenue at stake a year = a year's won revenue x
+        (benchmark / conversion - 1)); undefined without both."""
+        year, total = self.won_revenue_year, self.won_revenue
+        return None if year is None or not total else year / total
 
 
 def as_json(a: Analysis, report: ImportReport, owners: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -158,6 +178,10 @@ def as_json(a: Analysis, report: ImportReport, owners: Sequence[Mapping[str, Any
             "shortfall": leak.shortfall,
             "revenue_at_stake": leak.revenue_at_stake,
         },
+        "as_of": None if a.as_of is None else a.as_of.isoformat(),
+        "won_revenue_last_12_months": a.won_revenue_last_12_months,
+        "won_last_12_months": a.won_last_12_months,
+        "won_revenue_year": a.won_revenue_year,
         "undefined": a.reasons,
         "rests_on": a.rests_on,
         "warnings": list(report.warnings) + a.warnings,

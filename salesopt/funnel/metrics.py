@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from salesopt.funnel.classify import CYCLE_DAYS, case_sql
@@ -19,7 +20,23 @@ if TYPE_CHECKING:  # the engine and the content schemas are loaded by the caller
 
     from salesopt.content.frameworks import BenchmarkSet
 
-CATEGORY_WEIGHTS = {"commit": 0.9, "best case": 0.7, "pipeline": 0.5, "omitted": 0.0}
+YEAR_DAYS = 365  # "the last 12 months" are the 365 days ending on the as-of date
+MIN_WINDOW_DAYS = 30  # an export covering fewer days than this does not say what a year holds
+
+
+@lru_cache(maxsize=1)
+def _shipped_weights() -> tuple[tuple[str, float], ...]:
+    from salesopt.content.frameworks import load_kind
+
+    kits, _ = load_kind("performance")
+    kit = next(iter(kits.values()), None)
+    return tuple((name.lower(), float(w)) for name, w in kit.category_weights.items()) if kit is not None else ()
+
+
+def shipped_category_weights() -> dict[str, float]:
+    """Lower-case forecast category -> weight, as frameworks/performance gives it (the only place
+    the weights are set); empty when that file did not load."""
+    return dict(_shipped_weights())
 
 
 def _n(x: int) -> str:
@@ -40,6 +57,8 @@ class Options:
     # the forecast category values as written, when known: each is matched to its weight here
     # (case and spaces ignored) so the SQL compares the values as they are, row by row
     category_values: tuple[str, ...] | None = None
+    # the date the figures are taken at (METRICS-local.md "The as-of date"); None: from the export
+    as_of: date | None = None
 
 
 def _weights_sql(
@@ -96,7 +115,7 @@ def analyze_sql(
     rests: dict[str, str] = {}
     has_amount = "amount" in fields and options.money_unusable is None
     has_cycle = "created_date" in fields and "close_date" in fields
-    weights = options.category_weights or CATEGORY_WEIGHTS
+    weights = options.category_weights if options.category_weights is not None else shipped_category_weights()
     p_in = _weights_sql(stage_map, stage_values, fields, weights, options.category_values)
     # each per-deal expression is computed once, below the aggregates that read it; grouped by
     # status and how far each deal got (a few dozen groups), so the counts and sums need no
@@ -105,6 +124,7 @@ def analyze_sql(
     amount_in = "amount" if has_amount else "null::double"
     cycle_in = CYCLE_DAYS if has_cycle else "null::bigint"
     close = "close_date" if "close_date" in fields else "null::timestamp as close_date"
+    created = "created_date" if "created_date" in fields else "null::timestamp as created_date"
     groups = con.execute(
         f"""select status, furthest, furthest_closed, count(*),
             sum(amount), count(amount), count(*) filter (where amount > 0),
@@ -112,9 +132,9 @@ def analyze_sql(
             median(cycle) filter (where status = 'won' and cycle >= 0),
             count(cycle) filter (where cycle >= 0), count(*) filter (where cycle < 0),
             sum(amount * p) filter (where p is not null), count(*) filter (where p is not null and amount is not null),
-            min(close_date), max(close_date)
-        from (select status, furthest, furthest_closed, {close}, {amount_in} as amount, {cycle_in} as cycle,
-              {p_in} as p from ({classified})) group by all"""
+            min(close_date), max(close_date), min(created_date), max(created_date)
+        from (select status, furthest, furthest_closed, {close}, {created}, {amount_in} as amount,
+              {cycle_in} as cycle, {p_in} as p from ({classified})) group by all"""
     ).fetchall()
     by_status: dict[str, list[tuple[Any, ...]]] = {"won": [], "lost": [], "open": []}
     for g in groups:
@@ -146,6 +166,15 @@ def analyze_sql(
     first = [_day(g[13]) for g in won if g[13] is not None]
     last_ = [_day(g[14]) for g in won if g[14] is not None]
     span_days = (max(last_) - min(first)).days if first and last_ else None  # calendar days, as date_diff counts
+    closed_groups = [*won, *by_status["lost"]]
+    events = [_day(g[14]) for g in closed_groups if g[14] is not None] + [_day(g[16]) for g in groups if g[16]]
+    starts = [_day(g[13]) for g in closed_groups if g[13] is not None] + [_day(g[15]) for g in groups if g[15]]
+    if history:
+        h_first, h_last = con.execute(f"select min(entered_at), max(entered_at) from {history}").fetchall()[0]
+        events += [_day(h_last)] if h_last is not None else []
+        starts += [_day(h_first)] if h_first is not None else []
+    data_as_of = max(events) if events else None
+    as_of = options.as_of or data_as_of
     reach_column = 2 if options.closed_only else 1
     counts = dict.fromkeys(range(len(stage_map.funnel)), 0)
     for g in groups:
@@ -165,7 +194,7 @@ def analyze_sql(
             reasons["win_rate"] = "no closed deals yet"
         rests["win_rate"] = f"{_n(n_won)} won of {_plural(n_closed, 'closed deal')}"
     money_missing = options.money_unusable or "no amount column"
-    won_revenue = float(won_sum or 0) if has_amount else None
+    won_revenue = float(won_sum or 0) if has_amount and (won_n_amt or not n_won) else None
     if not has_amount:
         reasons["won_revenue"] = money_missing
     win_rate_value = None
@@ -173,6 +202,8 @@ def analyze_sql(
         reasons["win_rate_value"] = money_missing
     elif n_closed == 0:
         reasons["win_rate_value"] = "no closed deals yet"
+    elif n_won and not won_n_amt:
+        reasons["win_rate_value"] = f"none of the {_n(n_won)} won deals carries an amount"
     elif n_lost and not lost_pos:
         reasons["win_rate_value"] = f"all {_n(n_lost)} lost deals have no amount above 0"
         warnings.append(f"all {_n(n_lost)} lost deals have no amount above 0: value win rate undefined")
@@ -181,6 +212,21 @@ def analyze_sql(
         if win_rate_value is None:
             reasons["win_rate_value"] = "closed deals carry no amount"
         rests["win_rate_value"] = f"{_n(won_n_amt + lost_n_amt)} of {_plural(n_closed, 'closed deal')} with an amount"
+    twelve = _last_12_months(con, classified, as_of, min(starts) if starts else None, has_amount, "close_date" in fields)
+    if as_of is None:
+        reasons["as_of"] = "the export has no created, close or stage-change date"
+    else:
+        rests["as_of"] = (
+            "set for this assessment"
+            if options.as_of
+            else "the latest created date, won or lost close date or stage change in the export"
+        )
+    if twelve.reason:
+        reasons["won_revenue_last_12_months"] = twelve.reason
+    else:
+        rests["won_revenue_last_12_months"] = twelve.basis
+    if has_amount and n_won and not won_n_amt:
+        reasons["won_revenue"] = f"none of the {_n(n_won)} won deals carries an amount"
     avg_deal = ratio(won_sum, won_n_amt) if has_amount else None
     if avg_deal is None:
         reasons["avg_deal_size"] = "no won deal with an amount" if has_amount else money_missing
@@ -252,7 +298,9 @@ def analyze_sql(
     basis = win_rate_value if win_rate_value is not None else ratio(n_won, n_closed)
     required = ratio(1.0, basis) if basis else None
     if required is None:
-        reasons["required_coverage"] = "no won deals yet" if basis == 0 else "win rate undefined"
+        reasons["required_coverage"] = (
+            ("no won deals yet" if n_won == 0 else "the won deals carry no amount") if basis == 0 else "win rate undefined"
+        )
     velocity = None
     if win_rate is None or avg_deal is None or not cycle_mean:
         reasons["sales_velocity"] = "needs win rate, average deal size and a sales cycle above 0 days"
@@ -293,7 +341,7 @@ def analyze_sql(
         rows.append(StageRow(stage, reached[k], conv, bench, shortfall, t[0] if t else None, t[1] if t else None))
         if conv is not None and k + 1 < len(funnel):
             stake = None
-            if bench is not None and conv > 0 and shortfall is not None and shortfall > 0 and won_revenue is not None:
+            if bench is not None and conv > 0 and shortfall is not None and shortfall > 0 and won_n_amt:
                 stake = won_revenue * (bench / conv - 1)
             leaks.append(Leak(stage, funnel[k + 1], conv, bench, shortfall, stake, src or ""))
     below = [lk for lk in leaks if lk.shortfall is not None and lk.shortfall > 0]
@@ -330,4 +378,51 @@ def analyze_sql(
         warnings=warnings,
         rests_on=rests,
         won_span_days=None if span_days is None else float(span_days),
+        as_of=as_of,
+        won_revenue_last_12_months=twelve.revenue,
+        won_last_12_months=twelve.wins,
+        window_days=twelve.days,
     )
+
+
+@dataclass(frozen=True)
+class _Twelve:
+    revenue: float | None  # won amounts closed in the 365 days ending on the as-of date
+    wins: int | None  # won deals closed in them
+    days: int | None  # days of the window the export covers (365 unless it starts later)
+    basis: str = ""
+    reason: str = ""
+
+
+def _last_12_months(
+    con: duckdb.DuckDBPyConnection,
+    classified: str,
+    as_of: date | None,
+    first: date | None,
+    has_amount: bool,
+    has_close: bool,
+) -> _Twelve:
+    """Won revenue, last 12 months (METRICS.md §1b): won deals whose close date falls in the 365
+    days ending on the as-of date."""
+    if as_of is None:
+        return _Twelve(None, None, None, reason="no as-of date (the export has no dates)")
+    if not has_close:
+        return _Twelve(None, None, None, reason="no close date column")
+    start = as_of - timedelta(days=YEAR_DAYS - 1)
+    covered = start if first is None else max(start, first)
+    days = (as_of - covered).days + 1
+    amount = "amount" if has_amount else "null::double"
+    wins, with_amount, total = con.execute(
+        f"select count(*), count({amount}), sum({amount}) from ({classified}) where status = 'won' "
+        "and cast(close_date as date) between ? and ?",
+        [start, as_of],
+    ).fetchall()[0]
+    window = f"{start:%Y-%m-%d} to {as_of:%Y-%m-%d}"
+    if not has_amount:
+        return _Twelve(None, int(wins), days, reason="no usable amount column")
+    if wins and not with_amount:
+        return _Twelve(None, int(wins), days, reason=f"none of the {_n(wins)} deals won {window} carries an amount")
+    text = f"{_n(with_amount)} of {_plural(int(wins), 'deal')} won {window} with an amount"
+    if days < YEAR_DAYS:
+        text += f"; the export covers {_plural(days, 'day')} of them"
+    return _Twelve(float(total or 0.0), int(wins), days, basis=text)

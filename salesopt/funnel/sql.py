@@ -15,10 +15,9 @@ cohorts and losses in :mod:`~salesopt.funnel.cohorts`.
 from salesopt.funnel.classify import CYCLE_DAYS, DERIVED, classified_sql
 from salesopt.funnel.cohorts import COHORT_COLUMNS, SMALL_GROUP, cohort_rows, loss_rows
 from salesopt.funnel.figures import MIN_SPAN_DAYS, Analysis, Leak, StageRow, WinRateBasis, as_json, ratio
-from salesopt.funnel.metrics import CATEGORY_WEIGHTS, Options, analyze_sql, time_in_stage
+from salesopt.funnel.metrics import Options, analyze_sql, time_in_stage
 
 __all__ = [
-    "CATEGORY_WEIGHTS",
     "COHORT_COLUMNS",
     "CYCLE_DAYS",
     "DERIVED",

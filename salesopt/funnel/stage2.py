@@ -8,6 +8,7 @@ charts and small tables read the classified deals as a DataFrame, built only whe
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -309,7 +310,11 @@ def evaluate(
     basis: WinRateBasis = "closed",
     benchmark: BenchmarkSet | None = None,
     category_weights: Mapping[str, float] | None = None,
+    as_of: date | None = None,
 ) -> Result:
+    """Every Stage 2 figure of an import, at ``as_of`` (default: the export's latest event), with
+    the forecast category weights of frameworks/performance unless given: the one path from an
+    import to figures, for the app, ``salesopt analyze`` and ``salesopt plan`` alike."""
     fields = imported.fields
     values = stage_values(imported)
     history = "history" if imported.has_history else None
@@ -324,7 +329,7 @@ def evaluate(
         f"amounts in several currencies ({', '.join(report.currencies)}): not summed" if report.mixed_currency else None
     )
     categories = tuple(imported.stage_stats()["forecast_category"]) if "forecast_category" in fields else None
-    options = Options(target, closed_only, basis, category_weights, money_unusable, categories)
+    options = Options(target, closed_only, basis, category_weights, money_unusable, categories, as_of)
     analysis = analyze_sql(imported.con, classified, stage_map, fields, values, options, benchmark, history)
     if outside:
         names = ", ".join(str(s) for s, _ in outside[:5])

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -95,6 +95,11 @@ class FunnelSection(StageSection):
     closed_only: bool = False
     win_rate_basis: Literal["closed", "all"] = "closed"
     benchmark_id: str | None = "b2b"
+    as_of: date | None = Field(
+        None,
+        description="The date every figure is taken at; None: the export's latest event (a created date, a won "
+        "or lost deal's close date, a stage change).",
+    )
 
 
 class ScoredDeal(_Model):

@@ -40,7 +40,7 @@ def _stage2(facts: dict[str, Any], result: Result) -> None:
         coverage=a.coverage_ratio,
         required_coverage=a.required_coverage,
         # a year's worth: won revenue over the export's span of won close dates, scaled to 365 days
-        won_revenue=a.won_revenue_per_year,
+        won_revenue=a.won_revenue_year,
         cycle=a.cycle_days_median if a.cycle_days_median is not None else facts.get("cycle"),
     )
     if a.stages:

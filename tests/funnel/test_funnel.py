@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -244,14 +246,53 @@ def test_giving_the_stage_order_keeps_won_and_lost_detection():
     assert m.funnel == ("Qualification", "Proposal", "Closed Won")
 
 
-def test_a_year_is_a_year_won_revenue_annualised_on_the_span_of_won_close_dates():
-    # HAND's won deals close on 2024-01-31 and 2024-03-01: 30 days apart, 80,000 won
+def test_the_as_of_date_is_the_latest_event_and_an_open_deals_expected_close_never_sets_it():
+    # HAND: created dates up to 2024-02-01, closed deals' close dates up to 2024-03-01; the open
+    # deals' expected close (2024-06-30) is a plan, not an event
     a = run()
-    assert a.won_span_days == 30
-    assert a.won_revenue_per_year == pytest.approx(80_000 * 365 / 30)
+    assert a.as_of == date(2024, 3, 1)
+    assert run(as_of=date(2024, 12, 31)).as_of == date(2024, 12, 31)  # set for the assessment
+
+
+def test_won_revenue_last_12_months_is_the_won_amount_closed_in_the_365_days_to_the_as_of_date():
+    a = run()
+    # both won deals (50,000 + 30,000) close in 2023-03-03 .. 2024-03-01; the export starts 2024-01-01,
+    # so it covers 61 of those days (31 in January, 29 in February 2024, 1 in March)
+    assert (a.won_revenue_last_12_months, a.won_last_12_months, a.window_days) == (80_000, 2, 61)
+    assert a.won_revenue_year == pytest.approx(80_000 * 365 / 61)  # annualised: the export is shorter
+    assert a.rests_on["won_revenue_last_12_months"].startswith("2 of 2 deals won 2023-03-03 to 2024-03-01")
+    later = run(as_of=date(2025, 3, 1))  # a year on: nothing won in 2024-03-02 .. 2025-03-01
+    assert (later.won_revenue_last_12_months, later.won_last_12_months, later.window_days) == (0, 0, 365)
+    assert later.won_revenue_year == 0
+
+
+def test_a_year_is_a_year_an_export_of_fewer_than_30_days_says_nothing_of_one():
     df = HAND.copy()
-    df.loc[df["opportunity_id"] == "A", "close_date"] = pd.Timestamp("2024-02-10")  # 10 days: too short
-    assert run(df).per_year is None and run(df).won_revenue_per_year is None
+    df["created_date"] = pd.Timestamp("2024-01-01")
+    df["close_date"] = pd.Timestamp("2024-01-10")
+    a = run(df)
+    assert a.window_days == 10 and a.won_revenue_last_12_months == 80_000
+    assert a.won_revenue_year is None and a.per_year is None
+
+
+def test_revenue_at_stake_a_year_rests_on_a_years_won_revenue():
+    a = run(benchmark=BENCH)
+    leak = a.biggest_leak
+    assert leak is not None and leak.revenue_at_stake is not None
+    # over the export: 80,000 x (0.75 / c - 1); a year: the year's won revenue x the same
+    assert leak.revenue_at_stake * a.per_year == pytest.approx(a.won_revenue_year * (0.75 / leak.conversion - 1))
+
+
+def test_won_deals_without_an_amount_leave_value_figures_undefined_not_zero():
+    df = HAND.copy()
+    df.loc[df["stage"] == "Closed Won", "amount"] = None
+    a = run(df, benchmark=BENCH)
+    assert a.won == 2
+    assert a.win_rate_value is None and "none of the 2 won deals carries an amount" in a.reasons["win_rate_value"]
+    assert a.won_revenue is None and a.avg_deal_size is None
+    assert a.required_coverage == pytest.approx(2.0)  # falls back to the count win rate, 1 / 0.5
+    assert all(lk.revenue_at_stake is None for lk in a.leaks)
+    assert a.won_revenue_last_12_months is None and "carries an amount" in a.reasons["won_revenue_last_12_months"]
 
 
 def test_won_deals_classified_at_different_stages_still_give_one_cycle_median():

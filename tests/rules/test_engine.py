@@ -76,13 +76,13 @@ def test_the_demo_gets_the_seed_recommendations():
     assert recs[0].rule.priority == "high"
     leak = next(r for r in recs if r.rule.id == "fix_biggest_leak")
     assert leak.title == "Fix the biggest funnel leak: Demo → Proposal"
-    # a year's worth: the export's won deals close over 529 days, so the impact is 365 / 529 of the
-    # revenue at stake over the whole export (not 17 months called "a year")
+    # a year's worth: a year's won revenue (the last 12 months to the as-of date, $3,512,500) x
+    # (benchmark / conversion - 1), not the whole export's revenue at stake called "a year"
     a = result.analysis
-    assert a.won_span_days == 529
-    assert leak.impact == pytest.approx(a.biggest_leak.revenue_at_stake * 365 / 529)
-    assert facts["won_revenue"] == pytest.approx(a.won_revenue * 365 / 529)
-    assert facts["won_revenue"] == pytest.approx(3_025_912, abs=1)  # the seed's $3M a year
+    assert a.won_revenue_year == 3_512_500
+    lk = a.biggest_leak
+    assert leak.impact == pytest.approx(3_512_500 * (lk.benchmark / lk.conversion - 1))
+    assert facts["won_revenue"] == 3_512_500  # won revenue, last 12 months: the books' year
 
 
 def test_plan_roadmap_from_the_recommendations():

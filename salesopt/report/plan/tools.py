@@ -42,16 +42,16 @@ def funnel_lines(kind: str, a: Analysis, currency: str) -> list[str]:
 
 
 def _stake(amount: float | None, a: Analysis, currency: str) -> str:
-    """Revenue at stake over the export's span, and what that is in a year (when the span says)."""
+    """Revenue at stake over the whole export, and what that is in a year (a year's won revenue x
+    the same factor), when the export says what a year holds."""
     if amount is None:
         return "an amount the export cannot tell (no won revenue)"
-    span = a.won_span_days
-    months = f"{span / 30.4:.0f} months" if span else "the export's span"
-    if a.per_year is None:
-        return f"{fmt.money(amount, currency)} of won revenue over {months}"
+    if a.per_year is None or a.won_revenue_year is None:
+        return f"{fmt.money(amount, currency)} of won revenue over the whole export"
     return (
-        f"{fmt.money(amount, currency)} of won revenue over the {months} the export covers, "
-        f"about {fmt.money(amount * a.per_year, currency)} a year"
+        f"{fmt.money(amount, currency)} of won revenue over the whole export, about "
+        f"{fmt.money(amount * a.per_year, currency)} a year (on {fmt.money(a.won_revenue_year, currency)} "
+        f"{a.year_basis})"
     )
 
 
