@@ -3,7 +3,6 @@ accuracy, performance tiers, then the stage's questions (compensation, cadence) 
 
 import streamlit as st
 
-from salesopt.management.dashboards import yearly_target
 from salesopt.management.team import quota_per_rep
 from salesopt.report.figures import implied_quota
 from ui import dialogue_ui, funnel_ui, page, performance_ui
@@ -21,7 +20,7 @@ with tabs[0]:
     performance_ui.metrics_framework(assessment, kit)
 with tabs[1]:
     quotas = performance_ui.quota_editor(assessment, result, quota_per_rep(assessment, quota))
-    performance_ui.dashboards(assessment, kit, result, quotas, yearly_target(quotas, quota))
+    performance_ui.dashboards(assessment, kit, result, quotas, quota)
 with tabs[2]:
     performance_ui.forecasting(assessment, kit, result)
 with tabs[3]:

@@ -14,7 +14,7 @@ from salesopt.content.frameworks import PerformanceKit
 from salesopt.management import charts as dashboard_charts
 from salesopt.management.dashboards import FILTER_COLUMNS, Filters, filter_options, quarters, revenue_by_quarter
 from salesopt.management.performance import KpiChange, QuotaPeriod, kpi_changes, trends
-from salesopt.management.team import last_capacity, quota_year, stage1_reps
+from salesopt.management.team import last_capacity, quota_year, stage1_reps, team_attainment
 from salesopt.model.assessment import Assessment
 from salesopt.report import fmt
 from ui import uploads, widgets
@@ -68,6 +68,11 @@ def cached(result: Result, ctx: Ctx, name: str, make: Callable[[], T]) -> T:
     return uploads.remember(result, ("perf.dash", name, *ctx), make)
 
 
+def as_of_day(result: Result) -> pd.Timestamp | None:
+    """The book's as-of date, as the dashboards' calendar reads it."""
+    return None if result.analysis.as_of is None else pd.Timestamp(result.analysis.as_of)
+
+
 def period_note(period: QuotaPeriod | None) -> str:
     if period is None:
         return "the export has no dates: all its won deals"
@@ -78,7 +83,7 @@ def period_note(period: QuotaPeriod | None) -> str:
 def needs_owner(view: str) -> None:
     """The manager and rep views' empty state: which Stage 2 mapping fills them."""
     st.info(f"The {view} view needs an owner column: map one in Stage 2 (Data tab).", icon=":material/info:")
-    st.page_link("pages/funnel.py", label="Stage 2 · map the owner", icon=":material/upload_file:")
+    st.page_link("app_pages/funnel.py", label="Stage 2 · map the owner", icon=":material/upload_file:")
 
 
 def executive_view(
@@ -90,6 +95,7 @@ def executive_view(
     people: pd.DataFrame,
     period: QuotaPeriod | None,
     target: float | None,
+    reps: pd.DataFrame,
 ) -> None:
     cur = assessment.currency
     trend = cached(result, ctx, "trend", lambda: trends(deals))
@@ -98,22 +104,39 @@ def executive_view(
             "Trends need close dates on closed deals: map a close-date column in Stage 2 (Data tab).",
             icon=":material/info:",
         )
-        st.page_link("pages/funnel.py", label="Stage 2 · map the close date", icon=":material/upload_file:")
+        st.page_link("app_pages/funnel.py", label="Stage 2 · map the close date", icon=":material/upload_file:")
         return
     kpi_tiles(kpi_changes(trend), cur)
-    year = cached(result, ctx, "quota_year", lambda: quota_year(people, period, target))
+    team = team_attainment(reps) if not reps.empty else None
+    year = cached(result, ctx, "quota_year", lambda: quota_year(people, period, target, team))
     c = st.columns(4)
     c[0].metric(
         "Won in the quota year",
         fmt.money(year.won, cur, compact=True),
-        help=f"Won revenue closed in the quota's year ({period_note(period)}).",
+        help=f"Won revenue closed in the quota's year ({period_note(period)}), {year.basis}.",
     )
     c[1].metric(
-        "Attainment of target",
+        "Attainment of quota" if team is not None and team.due else "Attainment of target",
         fmt.percent(year.attainment),
-        help="Won in the quota year / the yearly target (the quota table's total, else Stage 1's implied quota).",
+        help=(
+            "Won in the quota year / what is due of the quotas of the reps who have one (the Manager view's team "
+            "attainment)."
+            if team is not None and team.due
+            else "Won in the quota year / the yearly target (Stage 1's implied quota), pro-rated to the days covered."
+        )
+        + (
+            f" Not counted: {len(team.without_quota):,} rep(s) without a quota, "
+            f"{fmt.money(team.won_without_quota, cur)} won."
+            if team is not None and team.due and team.without_quota
+            else ""
+        ),
     )
-    c[2].metric("Open pipeline", fmt.money(year.open_pipeline, cur, compact=True), help="Amount of the open deals.")
+    c[2].metric(
+        "Open pipeline",
+        fmt.money(year.open_pipeline, cur, compact=True),
+        help="Amount of the open deals of the reps shown, whatever their expected close date"
+        + ("." if year.open_pipeline is not None else ": undefined, the open deals carry no amount."),
+    )
     c[3].metric(
         "Pipeline coverage",
         fmt.times(year.coverage),
@@ -121,7 +144,10 @@ def executive_view(
     )
     st.markdown("**Revenue: won, forecast and target by quarter**")
     revenue = cached(
-        result, ctx, "revenue", lambda: revenue_by_quarter(deals, kit.category_weights, kit.category_thresholds, target)
+        result,
+        ctx,
+        "revenue",
+        lambda: revenue_by_quarter(deals, kit.category_weights, kit.category_thresholds, target, as_of_day(result)),
     )
     widgets.chart(lambda: dashboard_charts.revenue_vs_target(revenue, cur), ("perf", "rev", cur, *ctx), result)
     st.caption(

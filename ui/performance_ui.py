@@ -14,13 +14,13 @@ import streamlit as st
 from salesopt.content.frameworks import PerformanceKit
 from salesopt.forecast.montecarlo import PeriodRange, default_period, forecast_period
 from salesopt.forecast.weights import category_weights, weighted_inputs
-from salesopt.management.dashboards import apply_filters
-from salesopt.management.performance import accuracy, quota_period, rep_table, risk_flags, tiers, won_by_owner
-from salesopt.management.team import TIERS, category_mix, tier_counts
+from salesopt.management.dashboards import apply_filters, yearly_target
+from salesopt.management.performance import accuracy, quota_period, rep_table, risk_flags
+from salesopt.management.team import TIERS, category_mix, quota_table, tier_counts
 from salesopt.model.assessment import Assessment, ForecastRow, MetricChoice, QuotaRow
 from salesopt.report import fmt
 from ui import state, uploads, widgets
-from ui.dashboards_ui import cached, executive_view, period_note, pick_filters
+from ui.dashboards_ui import as_of_day, cached, executive_view, period_note, pick_filters
 from ui.forecast_ui import DEFAULT_SEED
 from ui.team_ui import manager_view, rep_view
 
@@ -119,36 +119,46 @@ def _typed_amount(value: object) -> float | None:
 
 
 def dashboards(
-    assessment: Assessment, kit: PerformanceKit, result: Result | None, quotas: dict[str, float], target: float | None
+    assessment: Assessment, kit: PerformanceKit, result: Result | None, quotas: dict[str, float], implied: float | None
 ) -> None:
-    """Executive, manager and rep views of one upload, cut by the filters."""
+    """Executive, manager and rep views of one upload, cut by the filters. One as-of date (the
+    book's) and one quota year whatever the filters; the period filter cuts the quarterly charts,
+    the rep and team filters every view."""
     if result is None:
         st.info("Dashboards are built from a CRM export: upload one in Stage 2 (Data tab).", icon=":material/info:")
-        st.page_link("pages/funnel.py", label="Stage 2 · upload an export", icon=":material/upload_file:")
+        st.page_link("app_pages/funnel.py", label="Stage 2 · upload an export", icon=":material/upload_file:")
         return
     filters = pick_filters(result.deals)
-    ctx = (filters, tuple(sorted(quotas.items())), target)
+    actuals = {r.rep: r.actual for r in assessment.performance.quotas if r.actual is not None}
+    target = yearly_target(quotas, implied, filters.owners)
+    ctx = (filters, tuple(sorted(quotas.items())), tuple(sorted(actuals.items())), target)
     deals = cached(result, ctx, "deals", lambda: apply_filters(result.deals, filters))
     if deals.empty:
         st.info("No deal matches these filters: widen the period or clear a filter.", icon=":material/filter_alt_off:")
         return
-    # attainment is judged on the quota's period (the year to the export's date), whatever period is shown
+    today = as_of_day(result)
+    # attainment, open pipeline and risk are judged on the reps shown, whatever quarters the charts show
     people = cached(
         result,
         ctx,
         "people",
         lambda: apply_filters(result.deals, replace(filters, first_quarter=None, last_quarter=None)),
     )
-    period = cached(result, (), "period", lambda: quota_period(result.deals))
-    reps = cached(result, ctx, "reps", lambda: rep_table(people, quotas, period, kit.tier_thresholds))
-    flags = cached(result, ctx, "flags", lambda: risk_flags(deals, result.analysis.cycle_days_median))
+    period = cached(result, (), "period", lambda: quota_period(result.deals, today))
+    reps = cached(result, ctx, "reps", lambda: rep_table(people, quotas, period, kit.tier_thresholds, actuals))
+    flags = cached(result, ctx, "flags", lambda: risk_flags(people, result.analysis.cycle_days_median, today))
+    st.caption(
+        f"As of {fmt.day(result.analysis.as_of)}: every view is taken at this date (set on Stage 2), whatever the "
+        "filters. The period filter cuts the quarterly charts; open deals, risk and attainment are those of the "
+        "reps shown."
+    )
     exec_tab, manager_tab, rep_tab = st.tabs(["Executive", "Manager", "Rep"])
     with exec_tab:
-        executive_view(assessment, kit, result, ctx, deals, people, period, target)
+        executive_view(assessment, kit, result, ctx, deals, people, period, target, reps)
     with manager_tab:
-        manager_view(assessment, kit, result, ctx, deals, reps, flags)
+        manager_view(assessment, kit, result, ctx, deals, reps, flags, people)
     with rep_tab:
-        rep_view(assessment, result, ctx, deals, reps, period)
+        rep_view(assessment, result, ctx, people, reps, period)
 
 
 def forecasting(assessment: Assessment, kit: PerformanceKit, result: Result | None) -> None:
@@ -257,26 +267,38 @@ def tiers_panel(assessment: Assessment, kit: PerformanceKit, result: Result | No
     if not q:
         st.info("Type the quota table (Dashboards tab) to see performance tiers.", icon=":material/info:")
         return
-    period = quota_period(result.deals) if result is not None else None
-    won = won_by_owner(result.deals, period) if result is not None else {}
-    table = tiers(
-        [(r.rep, r.quota, r.actual) for r in q], won, kit.tier_thresholds, period.share if period is not None else 1.0
+    table, period = quota_table(
+        [(r.rep, r.quota, r.actual) for r in q],
+        result.deals if result is not None else None,
+        as_of_day(result) if result is not None else None,
+        kit.tier_thresholds,
     )
     if result is not None:
-        st.caption(f"Attainment: the typed actual, else won revenue in the quota's year ({period_note(period)}).")
+        st.caption(
+            f"Attainment: the typed actual against the yearly quota, else won revenue in the quota's year "
+            f"({period_note(period)}) against the quota for it: the same figures as the Dashboards' Rep view."
+        )
     counts = tier_counts(table)
     c = st.columns(3)
     for col, name in zip(c, TIERS, strict=True):
         col.metric(name, fmt.number(counts[name]), help=kit.tier_actions[name])
     for name in TIERS:
         st.markdown(f"- **{name}:** {kit.tier_actions[name]}")
+    cur = assessment.currency
     widgets.table(
         widgets.readable(
-            table.assign(
-                tier=[t or "No quota" for t in table["tier"]],
-                attainment=table["attainment"].map(fmt.percent),
-                quota=table["quota"].map(lambda v: fmt.money(v, assessment.currency)),
-                actual=table["actual"].map(lambda v: fmt.money(v, assessment.currency)),
+            pd.DataFrame(
+                {
+                    "Rep": table["rep"],
+                    "Tier": [t or "No quota" for t in table["tier"]],
+                    "Attainment": table["attainment"].map(fmt.percent),
+                    "Actual": table["actual"].map(lambda v: fmt.money(v, cur)),
+                    "Due": table["due"].map(lambda v: fmt.money(v, cur)),
+                    "Yearly quota": table["quota"].map(lambda v: fmt.money(v, cur)),
+                    "Actual from": table["basis"].map(
+                        lambda b: {"typed": "quota table", "export": "export"}.get(b or "", fmt.DASH)
+                    ),
+                }
             )
         ),
         hide_index=True,

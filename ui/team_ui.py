@@ -17,7 +17,7 @@ from salesopt.management.team import rep_card, team_attainment
 from salesopt.model.assessment import Assessment
 from salesopt.report import fmt
 from ui import widgets
-from ui.dashboards_ui import Ctx, cached, needs_owner, period_note
+from ui.dashboards_ui import Ctx, as_of_day, cached, needs_owner, period_note
 
 if TYPE_CHECKING:
     from salesopt.funnel.stage2 import Result
@@ -31,23 +31,35 @@ def manager_view(
     deals: pd.DataFrame,
     reps: pd.DataFrame,
     flags: pd.DataFrame,
+    people: pd.DataFrame,
 ) -> None:
     cur = assessment.currency
     if reps.empty:
         needs_owner("manager")
         return
     team = team_attainment(reps)
+    apart = (
+        f" Not counted: {len(team.without_quota):,} rep(s) without a quota "
+        f"({fmt.money(team.won_without_quota, cur)} won)."
+        if team.without_quota and team.due
+        else ""
+    )
     c = st.columns(4)
-    c[0].metric("Team won", fmt.money(team.won, cur, compact=True), help="Won revenue in the quota's year.")
+    c[0].metric(
+        "Team actual",
+        fmt.money(team.actual, cur, compact=True),
+        help="The actuals of the reps with a quota: the typed actual, else won revenue in the quota's year." + apart,
+    )
     c[1].metric(
-        "Team quota",
-        fmt.money(team.quota, cur, compact=True),
-        help="Sum of the quota table for the reps shown (pro-rated when the export covers less than a year).",
+        "Team quota due",
+        fmt.money(team.due, cur, compact=True),
+        help="The quotas of the reps shown who have one, for the quota year (pro-rated when the export covers less "
+        "than a year and the actual is the export's).",
     )
     c[2].metric(
-        "Team attainment",
+        "Attainment of quota",
         fmt.percent(team.attainment),
-        help="Team won / team quota.",
+        help="Team actual / team quota due, over the reps with a quota." + apart,
     )
     c[3].metric("Flagged open deals", fmt.number(len(flags)), help="Open deals with at least one risk flag.")
     left, right = st.columns(2)
@@ -66,25 +78,29 @@ def manager_view(
             st.caption("Type quotas in the quota table above to see attainment and tiers.")
     with right:
         st.markdown("**Open pipeline by rep and stage**")
-        long = cached(result, ctx, "long", lambda: pipeline_by_rep_and_stage(deals))
+        long = cached(result, ctx, "long", lambda: pipeline_by_rep_and_stage(people))
         if long.empty:
-            st.caption("No open deals in these filters.")
+            st.caption("No open deals for the reps shown.")
         else:
             widgets.chart(
                 lambda: dashboard_charts.pipeline_by_rep_and_stage(long, list(result.stage_map.order), cur),
                 ("perf", "pipe", cur, *ctx),
                 result,
             )
-            st.caption("Amount of the open deals by owner, stacked by stage (funnel order).")
+            st.caption(
+                "Amount of the open deals by owner, stacked by stage (funnel order), whatever their expected close."
+            )
     st.markdown("**Team forecast against actual by quarter**")
     revenue = cached(
         result,
         ctx,
         "team_revenue",
-        lambda: revenue_by_quarter(deals, kit.category_weights, kit.category_thresholds, team.quota),
+        lambda: revenue_by_quarter(
+            deals, kit.category_weights, kit.category_thresholds, team.yearly_quota, as_of_day(result)
+        ),
     )
     widgets.chart(lambda: dashboard_charts.revenue_vs_target(revenue, cur), ("perf", "team_rev", cur, *ctx), result)
-    st.caption("Won, forecast (won + weighted open deals) and a quarter of the team's yearly quota.")
+    st.caption("Won, forecast (won + weighted open deals) and a quarter of the yearly quotas of the reps shown.")
     st.markdown("**Rep comparison**")
     widgets.table(_rep_rows(reps, cur), hide_index=True)
     risk_panel(flags, cur)
@@ -98,7 +114,8 @@ def _rep_rows(reps: pd.DataFrame, cur: str) -> pd.DataFrame:
                 "Tier": [t or "No quota" for t in reps["tier"]],
                 "Attainment": reps["attainment"].map(fmt.percent),
                 "Won (quota year)": reps["won"].map(lambda v: fmt.money(v, cur)),
-                "Quota": reps["quota"].map(lambda v: fmt.money(v, cur)),
+                "Actual": reps["actual"].map(lambda v: fmt.money(v, cur)),
+                "Quota due": reps["due"].map(lambda v: fmt.money(v, cur)),
                 "Open pipeline": reps["pipeline"].map(lambda v: fmt.money(v, cur)),
                 "Coverage": reps["coverage"].map(fmt.times),
                 "Open deals": reps["open"].map(fmt.number),
@@ -163,18 +180,31 @@ def rep_view(
         needs_owner("rep")
         return
     rep = st.selectbox("Rep", list(reps["owner"]), key="perf.rep")
-    mine = cached(result, (*ctx, rep), "mine", lambda: open_deals_of(deals, [rep], result.analysis.cycle_days_median))
+    mine = cached(
+        result,
+        (*ctx, rep),
+        "mine",
+        lambda: open_deals_of(deals, [rep], result.analysis.cycle_days_median, as_of_day(result)),
+    )
     r = rep_card(reps, rep, mine)
     c = st.columns(6)
-    c[0].metric("Won", fmt.money(r.won, cur, compact=True), help=f"Won in the quota year ({period_note(period)}).")
-    c[1].metric("Quota", fmt.money(r.quota, cur, compact=True), help="The quota table's quota for the period.")
-    c[2].metric("Attainment", fmt.percent(r.attainment), help="Won / quota.")
+    c[0].metric(
+        "Actual",
+        fmt.money(r.won, cur, compact=True),
+        help=f"The quota table's typed actual, else won in the quota year ({period_note(period)}).",
+    )
+    c[1].metric("Quota due", fmt.money(r.quota, cur, compact=True), help="The quota table's quota for the period.")
+    c[2].metric("Attainment", fmt.percent(r.attainment), help="Actual / quota due (the Tiers tab's figure).")
     c[3].metric("Tier", r.tier or "No quota", help="High above 100% of quota, Core from 80%, Struggling below.")
-    c[4].metric("Open pipeline", fmt.money(r.pipeline, cur, compact=True), help="Amount of the rep's open deals.")
+    c[4].metric(
+        "Open pipeline",
+        fmt.money(r.pipeline, cur, compact=True),
+        help="Amount of the rep's open deals, whatever their expected close date.",
+    )
     c[5].metric("Coverage", fmt.times(r.coverage), help="Open pipeline / (quota - won); undefined once it is met.")
     st.markdown(f"**Open deals:** {r.open_deals:,}, {r.flagged:,} with a risk flag (oldest first)")
     if mine.empty:
-        st.caption("No open deals for this rep in these filters.")
+        st.caption("This rep has no open deals.")
     else:
         widgets.table(_deal_rows(mine.drop(columns=["owner"], errors="ignore"), cur), hide_index=True)
         if "next_step" not in mine:

@@ -102,31 +102,26 @@ def _num(value: object) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def export_twelve_months(deals: pd.DataFrame | None) -> TwelveMonths | None:
-    """Won amounts closed in the 365 days up to the export's latest date; when the export spans
-    less, its won amounts x 365 / the days it spans. None without amounts or close dates."""
-    if deals is None or not {"amount", "close_date", "status"} <= set(deals.columns):
+def twelve_months(analysis: Analysis | None) -> TwelveMonths | None:
+    """A year's won revenue as Stage 2 measures it (docs/METRICS-local.md "The as-of date"): won
+    amounts closed in the 365 days to the as-of date; when the export covers fewer of those days,
+    annualised. None without it (no amounts, no close dates, or fewer than 30 days)."""
+    if analysis is None or analysis.won_revenue_year is None or analysis.as_of is None:
         return None
-    if (span := export_span(deals)) is None:
-        return None
-    first, end = span
-    close = pd.to_datetime(deals["close_date"], errors="coerce").dt.normalize()
-    start = max(end - pd.Timedelta(days=YEAR_DAYS - 1), first)
-    days = (end - start).days + 1
-    won = (deals["status"] == "won") & (close >= start) & (close <= end)
-    amount = pd.to_numeric(deals.loc[won, "amount"], errors="coerce")
-    if amount.notna().sum() == 0 and won.any():
-        return None
-    scale = YEAR_DAYS / days
-    return TwelveMonths(float(amount.fillna(0).sum()) * scale, float(won.sum()) * scale, start, end, days)
+    days = analysis.window_days or YEAR_DAYS
+    end = pd.Timestamp(analysis.as_of)
+    start = end - pd.Timedelta(days=days - 1)
+    scale = YEAR_DAYS / days if days < YEAR_DAYS else 1.0
+    return TwelveMonths(analysis.won_revenue_year, float(analysis.won_last_12_months or 0) * scale, start, end, days)
 
 
 def _closed_conversions(deals: pd.DataFrame | None, n_stages: int) -> tuple[tuple[float, ...], int, int] | None:
     """Stage k -> k+1 conversions among closed deals (reach = furthest_closed), with (won, closed)."""
     if deals is None or not {"status", "furthest_closed"} <= set(deals.columns):
         return None
-    closed = deals[deals["status"].isin(["won", "lost"]) & deals["furthest_closed"].notna()]
-    reach = closed["furthest_closed"].to_numpy()
+    closed = deals[deals["status"].isin(["won", "lost"])]
+    # every closed deal entered the funnel: a lost deal whose stage is unknown counts as lost at the first
+    reach = closed["furthest_closed"].fillna(0).to_numpy()
     reached = [int((reach >= k).sum()) for k in range(n_stages)]
     if reached[0] == 0:
         return None
@@ -169,7 +164,7 @@ def _close_months(deals: pd.DataFrame | None) -> tuple[float, int] | None:
 def _volume(analysis: Analysis, deals: pd.DataFrame | None, notes: list[str]) -> float:
     """Deals entering a month: deals / months of created dates; without created dates, closed deals
     / months of close dates (in a steady funnel as many deals close as enter); else a year's."""
-    reached = analysis.stages[0].reached
+    reached = analysis.opportunities  # every deal entered the funnel, whatever its stage says
     if (months := _created_months(deals)) is not None:
         notes.append(f"volume: {reached:,} deals over the {months:.1f} months the export spans")
         return reached / months
@@ -227,6 +222,27 @@ def _funnel(assessment: Assessment, analysis: Analysis | None, deals: pd.DataFra
     return _Funnel((), (), None, stage1_win)
 
 
+def _to_the_books(
+    funnel: _Funnel, deal: float | None, twelve: TwelveMonths | None, cur: str, notes: list[str]
+) -> _Funnel:
+    """The export's funnel set to the books: the volume at which its win rate and deal size give
+    the won revenue of the last 12 months, so the baseline's year is the year the books show (the
+    measured volume, over the export's whole span, is kept in the note as the bridge)."""
+    rate = math.prod(funnel.conversions) if funnel.conversions else 0.0
+    if twelve is None or not twelve.revenue or not deal or rate <= 0 or funnel.volume is None:
+        return funnel
+    volume = twelve.revenue / 12 / deal / rate
+    for i, note in enumerate(notes):
+        if note.startswith("volume:"):
+            notes[i] = (
+                f"volume: {fmt.number(volume, 1)} new deals a month, the rate at which the export's closed win rate "
+                f"({fmt.percent(rate)}) and average deal size ({fmt.money(deal, cur)}) give the "
+                f"{fmt.money(twelve.revenue, cur)} won in {twelve.source}; measured over the export's whole span it "
+                f"is {fmt.number(funnel.volume, 1)} a month ({note.removeprefix('volume: ')})"
+            )
+    return _Funnel(funnel.stages, funnel.conversions, volume, funnel.win)
+
+
 def _owners(deals: pd.DataFrame | None) -> int | None:
     if deals is None or "owner" not in deals:
         return None
@@ -269,12 +285,22 @@ def _people(
         attainment = revenue / (reps * quota)
         notes.append(f"today's attainment: yearly revenue / (reps x quota) = {fmt.percent(attainment)}")
     cap = max(DEFAULT_ATTAINMENT_CAP, attainment or 0.0)
+    if quota and reps and twelve is not None and twelve.revenue > reps * quota * cap * (1 + RECONCILED_WITHIN):
+        shown = twelve.revenue / (reps * quota)
+        notes.append(
+            f"contradiction: {fmt.number(reps)} reps x {fmt.money(quota, cur)} quota x {fmt.percent(cap)} make "
+            f"{fmt.money(reps * quota * cap, cur)} a year, but the export shows {fmt.money(twelve.revenue, cur)} won "
+            f"in {twelve.source}: the stated team cannot have closed it. Capacity is set to what the export shows "
+            f"({fmt.percent(shown)} of that quota); check the team size and quota in Stage 1"
+        )
+        cap = shown
+        attainment = max(attainment or 0.0, shown)
     if quota is None or reps is None:
         notes.append(
             "capacity: unknown (no team size, quota, attainment or target to derive a quota from), so only the "
             "funnel limits the projection; give the quota in the baseline figures to count it"
         )
-    else:
+    elif not any(n.startswith("contradiction:") for n in notes):
         notes.append(
             f"capacity: reps x quota x {fmt.percent(cap)}, the most of quota a rep is taken to carry (stated "
             "assumption; attainment moves with the scenario up to it, or to the scenario's own attainment)"
@@ -342,11 +368,12 @@ def calibrate(
     from, and the reconciliation with actual revenue."""
     ctx = assessment.context.answers
     notes: list[str] = []
-    twelve = export_twelve_months(deals)
+    twelve = twelve_months(analysis)
     funnel = _funnel(assessment, analysis, deals, notes)
     deal = analysis.avg_deal_size if analysis is not None else None
     if deal is None and (deal := _num(ctx.get("avg_deal_size"))) is not None and analysis is not None:
         notes.append("deal size: the Stage 1 answer (the export has no won amounts)")
+    funnel = _to_the_books(funnel, deal, twelve, assessment.currency, notes)
     cycle = analysis.cycle_days_mean if analysis is not None else None
     if cycle is None and (cycle := _num(ctx.get("sales_cycle"))) is not None and analysis is not None:
         notes.append("sales cycle: the Stage 1 answer (the export has no created and close dates of won deals)")

@@ -212,7 +212,9 @@ def analyze_sql(
         if win_rate_value is None:
             reasons["win_rate_value"] = "closed deals carry no amount"
         rests["win_rate_value"] = f"{_n(won_n_amt + lost_n_amt)} of {_plural(n_closed, 'closed deal')} with an amount"
-    twelve = _last_12_months(con, classified, as_of, min(starts) if starts else None, has_amount, "close_date" in fields)
+    twelve = _last_12_months(
+        con, classified, as_of, min(starts) if starts else None, has_amount, "close_date" in fields
+    )
     if as_of is None:
         reasons["as_of"] = "the export has no created, close or stage-change date"
     else:
@@ -299,7 +301,9 @@ def analyze_sql(
     required = ratio(1.0, basis) if basis else None
     if required is None:
         reasons["required_coverage"] = (
-            ("no won deals yet" if n_won == 0 else "the won deals carry no amount") if basis == 0 else "win rate undefined"
+            ("no won deals yet" if n_won == 0 else "the won deals carry no amount")
+            if basis == 0
+            else "win rate undefined"
         )
     velocity = None
     if win_rate is None or avg_deal is None or not cycle_mean:
@@ -341,7 +345,7 @@ def analyze_sql(
         rows.append(StageRow(stage, reached[k], conv, bench, shortfall, t[0] if t else None, t[1] if t else None))
         if conv is not None and k + 1 < len(funnel):
             stake = None
-            if bench is not None and conv > 0 and shortfall is not None and shortfall > 0 and won_n_amt:
+            if bench is not None and conv > 0 and shortfall and shortfall > 0 and won_n_amt and won_revenue is not None:
                 stake = won_revenue * (bench / conv - 1)
             leaks.append(Leak(stage, funnel[k + 1], conv, bench, shortfall, stake, src or ""))
     below = [lk for lk in leaks if lk.shortfall is not None and lk.shortfall > 0]

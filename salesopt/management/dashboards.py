@@ -80,15 +80,18 @@ def revenue_by_quarter(
     weights: Mapping[str, float],
     thresholds: Mapping[str, float],
     yearly_target: float | None,
+    today: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """Per quarter: won (actual), forecast (won + weighted open deals) and target (a quarter of the
-    yearly target; None without one). Quarters with no deal are left out."""
+    yearly target; None without one). Quarters with no deal are left out. ``today``: the book's
+    as-of date (an overdue open deal counts in its quarter); when not given, the latest event of
+    ``deals``, which must then be the whole book."""
     columns = ["quarter", "actual", "forecast", "target"]
     if "close_date" not in deals or deals["close_date"].isna().all():
         return pd.DataFrame(columns=columns)
     amount = deals["amount"].fillna(0) if "amount" in deals else pd.Series(0.0, index=deals.index)
     q = deal_quarter(deals)
-    today = as_of(deals)
+    today = as_of(deals) if today is None else today
     if today is not None:
         now = pd.Timestamp(today).to_period("Q")
         slipped = (deals["status"] == "open") & (deals["close_date"].dt.to_period("Q") < now)
@@ -151,9 +154,12 @@ def revenue_per_rep(deals: pd.DataFrame) -> pd.DataFrame:
     return g.reset_index()
 
 
-def open_deals_of(deals: pd.DataFrame, owners: Sequence[str], median_cycle_days: float | None) -> pd.DataFrame:
+def open_deals_of(
+    deals: pd.DataFrame, owners: Sequence[str], median_cycle_days: float | None, today: pd.Timestamp | None = None
+) -> pd.DataFrame:
     """Open deals of ``owners`` (all owners when empty), oldest first: id, name, owner, stage, amount,
-    expected close, age in days, next step (when the export has it) and risk flags ('' when none)."""
+    expected close, age in days at ``today`` (the book's as-of date), next step (when the export
+    has it) and risk flags ('' when none)."""
     open_deals = deals[deals["status"] == "open"]
     if owners and "owner" in open_deals:
         open_deals = open_deals[open_deals["owner"].astype(str).isin(owners)]
@@ -161,11 +167,11 @@ def open_deals_of(deals: pd.DataFrame, owners: Sequence[str], median_cycle_days:
         c for c in ("opportunity_id", "name", "owner", "stage", "amount", "close_date", "next_step") if c in open_deals
     ]
     out = open_deals[cols].copy()
-    today = as_of(deals)
+    today = as_of(deals) if today is None else today
     if today is not None and "created_date" in open_deals:
         age = (pd.Timestamp(today).normalize() - open_deals["created_date"].dt.normalize()).dt.days
         out.insert(len(out.columns) - ("next_step" in out), "age_days", age.astype("Float64"))
-    flags = risk_flags(deals, median_cycle_days)
+    flags = risk_flags(deals, median_cycle_days, today)
     by_id = (
         dict(zip(flags["opportunity_id"], flags["flags"], strict=True))
         if "opportunity_id" in flags and "opportunity_id" in out
@@ -191,14 +197,19 @@ def flagged_by_rep(flags: pd.DataFrame) -> pd.DataFrame:
     return g.reset_index()
 
 
-def coverage(open_pipeline: float, target: float | None, won: float) -> float | None:
-    """Open pipeline / what is left to win of the target (undefined without a target or once it is met)."""
-    if not target or target <= won or np.isnan(open_pipeline):
+def coverage(open_pipeline: float | None, target: float | None, won: float) -> float | None:
+    """Open pipeline / what is left to win of the target (undefined without a target or pipeline,
+    or once the target is met)."""
+    if open_pipeline is None or not target or target <= won or np.isnan(open_pipeline):
         return None
     return open_pipeline / (target - won)
 
 
-def yearly_target(quotas: Mapping[str, float], implied_quota: float | None) -> float | None:
-    """The team's yearly target: the quota table's total, else the quota Stage 1 implies."""
-    total = sum(q for q in quotas.values() if q)
-    return total or implied_quota or None
+def yearly_target(quotas: Mapping[str, float], implied_quota: float | None, owners: Sequence[str] = ()) -> float | None:
+    """The yearly target of the reps shown: the quota table's total over ``owners`` (every rep when
+    empty), else the quota Stage 1 implies (for the whole team: None under a rep filter, since it
+    says nothing of one rep's share)."""
+    total = sum(q for rep, q in quotas.items() if q and (not owners or rep in owners))
+    if total:
+        return total
+    return None if owners else implied_quota or None

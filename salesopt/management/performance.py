@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TypedDict
 
 import numpy as np
 import pandas as pd
+
+from salesopt.management.attainment import attainment, tier
 
 CANONICAL = {
     "commit": "Commit",
@@ -97,45 +98,6 @@ def accuracy(rows: list[tuple[str, float, float]]) -> tuple[pd.DataFrame, Accura
     return table, {"mape": mape, "bias": bias, "verdict": verdict}
 
 
-@lru_cache(maxsize=1)
-def shipped_tier_thresholds() -> tuple[tuple[str, float], ...]:
-    """The tier thresholds of the frameworks/performance YAML (the only place they are set)."""
-    from salesopt.content.frameworks import load_catalog
-
-    kit = load_catalog().performance()
-    return tuple(sorted(kit.tier_thresholds.items())) if kit is not None else ()
-
-
-def tier(attainment: float | None, thresholds: Mapping[str, float] | None = None) -> str | None:
-    """High above the High threshold, Core at or above Core's, else Struggling (None: undefined, or
-    no valid thresholds to judge by)."""
-    th = dict(shipped_tier_thresholds()) if thresholds is None else dict(thresholds)
-    if attainment is None or (isinstance(attainment, float) and np.isnan(attainment)) or not th:
-        return None
-    return "High" if attainment > th["High"] else "Core" if attainment >= th["Core"] else "Struggling"
-
-
-def tiers(
-    quotas: list[tuple[str, float, float | None]],
-    won_by_rep: Mapping[str, float],
-    thresholds: Mapping[str, float] | None = None,
-    quota_share: float = 1.0,
-) -> pd.DataFrame:
-    """Rep, quota, actual (typed, else won revenue from the export in the quota's period),
-    attainment, tier. A typed actual is for the whole quota; the export's won revenue is set against
-    the quota x ``quota_share`` (the part of the year the export covers, QuotaPeriod.share)."""
-    rows = []
-    for rep, quota, actual in quotas:
-        typed = actual is not None
-        act = actual if typed else won_by_rep.get(rep)
-        due = quota if typed else quota * quota_share
-        att = None if act is None or not due else act / due
-        rows.append({"rep": rep, "quota": quota, "actual": act, "attainment": att, "tier": tier(att, thresholds)})
-    return _none_for_nan(
-        pd.DataFrame(rows, columns=["rep", "quota", "actual", "attainment", "tier"]), ("actual", "attainment", "tier")
-    )
-
-
 def as_of(deals: pd.DataFrame) -> pd.Timestamp | None:
     """The export's 'today': the latest created date or close date of a closed deal."""
     dates = []
@@ -147,9 +109,10 @@ def as_of(deals: pd.DataFrame) -> pd.Timestamp | None:
     return max(dates) if dates else None
 
 
-def risk_flags(deals: pd.DataFrame, median_cycle_days: float | None) -> pd.DataFrame:
-    """Open deals with at least one risk flag, and which."""
-    today = as_of(deals)
+def risk_flags(deals: pd.DataFrame, median_cycle_days: float | None, today: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Open deals with at least one risk flag, and which, at ``today`` (the book's as-of date;
+    when not given, the latest event of ``deals``, which must then be the whole book)."""
+    today = as_of(deals) if today is None else today
     open_deals = deals[deals["status"] == "open"]
     flags = pd.DataFrame(index=open_deals.index)
     day = None if today is None else pd.Timestamp(today).normalize()  # calendar dates, not times of day
@@ -188,9 +151,10 @@ class QuotaPeriod:
         return self.days < self.year_days
 
 
-def quota_period(deals: pd.DataFrame) -> QuotaPeriod | None:
-    """The year ending on the export's as-of date, cut to the export's first date (None without dates)."""
-    today = as_of(deals)
+def quota_period(deals: pd.DataFrame, today: pd.Timestamp | None = None) -> QuotaPeriod | None:
+    """The year ending on the as-of date ``today`` (default: the latest event of ``deals``, the
+    whole book), cut to the export's first date (None without dates)."""
+    today = as_of(deals) if today is None else today
     if today is None:
         return None
     end = pd.Timestamp(today).normalize()
@@ -224,35 +188,46 @@ def rep_table(
     quotas: Mapping[str, float],
     period: QuotaPeriod | None = None,
     thresholds: Mapping[str, float] | None = None,
+    actuals: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Per rep: won revenue in the quota's period (``period``, by default quota_period(deals)),
-    quota for that period (pro-rated when the export covers less than the year), attainment,
-    open pipeline, coverage of the quota still to win, open deals, tier."""
+    yearly quota, what is due and attainment (salesopt.management.attainment: the typed actual in
+    ``actuals`` against the whole quota, else the won revenue against the quota pro-rated to the
+    period), open pipeline (None when the rep's open deals carry no amount), coverage of what is
+    left to win, open deals, tier."""
     if "owner" not in deals:
         return pd.DataFrame()
     period = quota_period(deals) if period is None else period
     share = period.share if period is not None else 1.0
-    amount = deals["amount"].fillna(0) if "amount" in deals else pd.Series(0.0, index=deals.index)
+    amount = deals["amount"] if "amount" in deals else pd.Series(np.nan, index=deals.index)
+    is_open = deals["status"] == "open"
     g = (
         pd.DataFrame(
             {
                 "owner": deals["owner"].fillna("(no owner)"),
-                "won": amount.where((deals["status"] == "won") & in_quota_period(deals, period), 0),
-                "pipeline": amount.where(deals["status"] == "open", 0),
-                "open": (deals["status"] == "open").astype(int),
+                "won": amount.fillna(0).where((deals["status"] == "won") & in_quota_period(deals, period), 0),
+                "pipeline": amount.where(is_open),
+                "open": is_open.astype(int),
             }
         )
         .groupby("owner")
-        .sum()
+        .agg(won=("won", "sum"), pipeline=("pipeline", lambda x: x.sum(min_count=1)), open=("open", "sum"))
     )
-    g["quota"] = [q * share if (q := quotas.get(o)) else None for o in g.index]
-    g["attainment"] = [w / q if q else None for w, q in zip(g["won"], g["quota"], strict=True)]
+    g["pipeline"] = [0.0 if n == 0 else p for p, n in zip(g["pipeline"], g["open"], strict=True)]
+    typed = actuals or {}
+    rows = [attainment(quotas.get(o) or None, typed.get(o), w, share) for o, w in zip(g.index, g["won"], strict=True)]
+    g["quota"] = [quotas.get(o) or None for o in g.index]
+    g["due"] = [a.due for a in rows]
+    g["actual"] = [a.actual for a in rows]
+    g["basis"] = [a.basis for a in rows]
+    g["attainment"] = [a.value for a in rows]
     g["coverage"] = [
-        p / (q - w) if q and q > w else None for p, q, w in zip(g["pipeline"], g["quota"], g["won"], strict=True)
+        p / (q - w) if q and q > w and p == p else None
+        for p, q, w in zip(g["pipeline"], g["due"], g["actual"], strict=True)
     ]
     g["tier"] = [tier(a, thresholds) for a in g["attainment"]]
     out = g.reset_index().sort_values("won", ascending=False).reset_index(drop=True)
-    return _none_for_nan(out, ("quota", "attainment", "coverage", "tier"))
+    return _none_for_nan(out, ("quota", "due", "actual", "attainment", "coverage", "tier", "pipeline"))
 
 
 def trends(deals: pd.DataFrame) -> pd.DataFrame:

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from salesopt.content import contract
+from salesopt.management.attainment import Team, table, team
 from salesopt.management.dashboards import coverage
-from salesopt.management.performance import QuotaPeriod, forecast_categories, won_by_owner
+from salesopt.management.performance import QuotaPeriod, forecast_categories, quota_period, won_by_owner
 from salesopt.model.assessment import Assessment
 
 TIERS = ("High", "Core", "Struggling")
@@ -41,40 +42,68 @@ class QuotaYear:
     """The executive view's quota-year figures."""
 
     won: float | None  # won in the quota's period; None without an owner column
-    due: float | None  # the yearly target x the share of the year covered; None without a target
+    due: float | None  # what is due of the target in the period; None without a target
     attainment: float | None  # won / due
-    open_pipeline: float  # amount of the open deals (0 without amounts)
+    open_pipeline: float | None  # amount of the open deals; None when open deals carry no amount
     coverage: float | None  # open pipeline / (due - won); None without a target or once it is met
+    basis: str = ""  # on what won and due rest, in words
 
 
-def quota_year(people: pd.DataFrame, period: QuotaPeriod | None, target: float | None) -> QuotaYear:
+def open_pipeline(deals: pd.DataFrame) -> float | None:
+    """Open pipeline (METRICS.md §2): the open deals' amounts; 0 with no open deal; undefined
+    (None) when open deals exist and none carries an amount."""
+    is_open = deals["status"] == "open"
+    if not is_open.any():
+        return 0.0
+    if "amount" not in deals or not deals.loc[is_open, "amount"].notna().any():
+        return None
+    return float(deals.loc[is_open, "amount"].sum())
+
+
+def quota_year(
+    people: pd.DataFrame, period: QuotaPeriod | None, target: float | None, team: Team | None = None
+) -> QuotaYear:
     """``people``: the deals of the reps shown, every quarter (attainment is judged on the quota's
-    period whatever period the dashboards show); ``target``: the yearly target."""
+    period whatever period the dashboards show); ``target``: the yearly target. With a quota table
+    (``team``: its reps who have a quota), won and due are those reps' (the same figures as the
+    Manager view's team attainment); else everyone's won against the target pro-rated to the period."""
+    pipeline = open_pipeline(people)
+    if team is not None and team.due:
+        return QuotaYear(
+            team.actual,
+            team.due,
+            team.attainment,
+            pipeline,
+            coverage(pipeline, team.due, team.actual),
+            f"the {team.reps:,} rep(s) with a quota",
+        )
     won = float(sum(won_by_owner(people, period).values())) if "owner" in people else None
-    is_open = people["status"] == "open"
-    pipeline = float(people.loc[is_open, "amount"].fillna(0).sum()) if "amount" in people else 0.0
     due = target * (period.share if period is not None else 1.0) if target else None
     attainment = won / due if due and won is not None else None
-    return QuotaYear(won, due, attainment, pipeline, coverage(pipeline, due, won or 0.0))
+    return QuotaYear(won, due, attainment, pipeline, coverage(pipeline, due, won or 0.0), "every rep shown")
 
 
-@dataclass(frozen=True)
-class TeamAttainment:
-    """The manager view's team figures, over the reps of the rep table."""
-
-    reps: int
-    won: float  # won in the quota year
-    quota: float | None  # sum of the reps' quotas for the period; None when none has one
-    attainment: float | None  # won / quota
+def team_attainment(reps: pd.DataFrame) -> Team:
+    """``reps``: :func:`salesopt.management.performance.rep_table`: the reps who have a quota, their
+    actuals against what is due of their quotas; the others apart."""
+    return team(reps, rep_column="owner")
 
 
-def team_attainment(reps: pd.DataFrame) -> TeamAttainment:
-    """``reps``: :func:`salesopt.management.performance.rep_table` (its ``won`` and ``quota``)."""
-    if reps.empty:
-        return TeamAttainment(0, 0.0, None, None)
-    won = float(reps["won"].sum())
-    quota = sum(q for q in (_number(v) for v in reps["quota"]) if q) or None
-    return TeamAttainment(len(reps), won, quota, won / quota if quota else None)
+def quota_table(
+    quotas: Sequence[tuple[str, float, float | None]],
+    deals: pd.DataFrame | None,
+    as_of: pd.Timestamp | None,
+    thresholds: Mapping[str, float] | None = None,
+) -> tuple[pd.DataFrame, QuotaPeriod | None]:
+    """The quota table's attainment and tiers (the Tiers tab, the plan and the rules read this):
+    each rep's typed actual, else the export's won revenue in the quota year to ``as_of``."""
+    if deals is None:
+        return table(quotas, None, 1.0, thresholds), None
+    period = quota_period(deals, as_of)
+    won = None
+    if "owner" in deals:
+        won = {str(o): 0.0 for o in deals["owner"].dropna().unique()} | won_by_owner(deals, period)
+    return table(quotas, won, period.share if period is not None else 1.0, thresholds), period
 
 
 @dataclass(frozen=True)
@@ -88,7 +117,7 @@ class RepCard:
     tier: str | None
     pipeline: float | None
     coverage: float | None
-    open_deals: int  # the rep's open deals in the filters
+    open_deals: int  # the rep's open deals
     flagged: int  # of those, the ones with a risk flag
 
 
@@ -100,8 +129,8 @@ def rep_card(reps: pd.DataFrame, rep: str, open_deals: pd.DataFrame) -> RepCard:
     tier = row["tier"]
     return RepCard(
         rep,
-        _number(row["won"]),
-        _number(row["quota"]),
+        _number(row["actual"]),
+        _number(row["due"]),
         _number(row["attainment"]),
         tier if isinstance(tier, str) and tier else None,
         _number(row["pipeline"]),

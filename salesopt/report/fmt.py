@@ -6,6 +6,7 @@ Undefined figures (``None``) show as an em dash; callers add the one-line reason
 from __future__ import annotations
 
 import math
+from datetime import date
 
 DASH = "—"
 DAYS_PER_WEEK = 7
@@ -77,3 +78,8 @@ def times(value: float | None) -> str:
     if value is None or missing(value):
         return DASH
     return f"{value:,.1f}x"
+
+
+def day(value: date | None) -> str:
+    """A calendar date as 2026-09-30 (the dash when undefined)."""
+    return DASH if value is None else f"{value:%Y-%m-%d}"

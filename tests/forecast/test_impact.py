@@ -157,9 +157,9 @@ def test_demo_scenario_of_the_seed_results():
     a = demo_assessment().with_scenario("Seed results", {"win_rate": 0.08, "cycle": -2 / 9, "attainment": 0.22})
     a = a.updated("whatif", chosen_scenario=a.scenarios[-1].id)  # this one, not the demo's own
     imp = expected_impact(a, result.analysis, result.deals)
-    assert imp.baseline_revenue == pytest.approx(3_287_165.37, abs=0.01)
+    assert imp.baseline_revenue == pytest.approx(3_512_500, abs=0.01)
     assert imp.scenario_revenue == pytest.approx(4_100_000)
-    assert imp.uplift == pytest.approx(4_100_000 - 3_287_165.37, abs=0.01)
+    assert imp.uplift == pytest.approx(4_100_000 - 3_512_500, abs=0.01)
     assert imp.binding == "capacity" and imp.outcome.attainment == pytest.approx(0.82)
     assert imp.range_method == MONTE_CARLO and imp.low <= imp.scenario_revenue <= imp.high
     assert imp.pull_forward == pytest.approx(4_100_000 / 12 * (2 / 9 * 277.4828 / (365.25 / 12)), rel=1e-4)

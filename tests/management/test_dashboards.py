@@ -87,3 +87,25 @@ def test_flagged_deals_per_rep_and_coverage():
     assert coverage(1350.0, 1200.0, 300.0) == 1.5  # 1350 / (1200 - 300)
     assert coverage(10.0, 100.0, 100.0) is None and coverage(10.0, None, 0.0) is None
     assert yearly_target({"Ana": 500.0, "Ben": 700.0}, 9.0) == 1200.0 and yearly_target({}, None) is None
+
+
+def test_the_as_of_date_does_not_move_with_the_filters():
+    # the book is as of 2024-06-30 (c's close). Filtered to Ben's Q2 deals without c, the deals alone
+    # would say 2024-05-20; given the book's date, d (expected 2024-05-01) is still overdue and
+    # counted in the as-of quarter, and its age runs to 2024-06-30
+    today = pd.Timestamp("2024-06-30")
+    shown = apply_filters(DEALS, Filters(owners=("Ben",)))
+    shown = shown[shown["opportunity_id"] != "c"]
+    flags = risk_flags(shown, 60, today).set_index("opportunity_id")["flags"].to_dict()
+    assert "close date passed" in flags["d"]
+    ages = open_deals_of(shown, ["Ben"], None, today).set_index("opportunity_id")["age_days"].to_dict()
+    assert ages["d"] == 121  # 2024-03-01 to 2024-06-30
+    table = revenue_by_quarter(shown, WEIGHTS, THRESHOLDS, None, today).set_index("quarter")
+    assert table.loc["2024Q2", "forecast"] == pytest.approx(300 * 0.9)  # d, overdue, in the as-of quarter
+
+
+def test_under_a_rep_filter_the_target_is_the_shown_reps_quotas():
+    quotas = {"Ana": 500.0, "Ben": 700.0}
+    assert yearly_target(quotas, 9.0, owners=("Ben",)) == 700.0
+    assert yearly_target({}, 9.0, owners=("Ben",)) is None  # Stage 1's team quota says nothing of one rep
+    assert yearly_target({}, 9.0) == 9.0

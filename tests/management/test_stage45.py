@@ -9,6 +9,7 @@ from salesopt.content.frameworks import load_catalog
 from salesopt.enablement import gap_scores, leak_content, onboarding_weeks, stack_gaps
 from salesopt.funnel.analysis import classify
 from salesopt.funnel.stages import from_names
+from salesopt.management.attainment import table as tiers_table
 from salesopt.management.performance import (
     accuracy,
     category_from_probability,
@@ -16,7 +17,6 @@ from salesopt.management.performance import (
     rep_table,
     risk_flags,
     tier,
-    tiers,
     trends,
 )
 
@@ -129,12 +129,12 @@ def test_quota_period_is_the_year_to_the_as_of_date_pro_rated_when_the_export_is
     period = quota_period(short)
     assert period.start == pd.Timestamp("2024-01-01") and period.days == 122 and period.year_days == 366
     table = rep_table(short, {"Ana": 300.0}).set_index("owner")
-    assert table.loc["Ana", "quota"] == pytest.approx(100.0)  # 300 x 122 / 366
+    assert table.loc["Ana", "quota"] == 300.0 and table.loc["Ana", "due"] == pytest.approx(100.0)  # 300 x 122 / 366
     assert table.loc["Ana", "attainment"] == pytest.approx(1.0) and table.loc["Ana", "tier"] == "Core"
 
 
 def test_tiers_from_a_quota_table():
-    table = tiers([("Ana", 100_000, 120_000), ("Ben", 100_000, None), ("Cy", 100_000, None)], {"Ben": 80_000})
+    table = tiers_table([("Ana", 100_000, 120_000), ("Ben", 100_000, None), ("Cy", 100_000, None)], {"Ben": 80_000})
     assert table["tier"].tolist() == ["High", "Core", None]
     assert table["attainment"].tolist()[:2] == [1.2, 0.8]
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from salesopt.management.performance import QuotaPeriod, rep_table, tiers
+from salesopt.management.attainment import table as tiers_table
+from salesopt.management.performance import QuotaPeriod, rep_table
 from salesopt.management.team import (
     Capacity,
     QuotaYear,
     RepCard,
-    TeamAttainment,
     category_mix,
     last_capacity,
     quota_per_rep,
@@ -49,35 +49,58 @@ def test_quota_year_hand_worked():
 
 
 def test_quota_year_without_a_target_a_period_an_owner_or_amounts():
-    assert quota_year(DEALS, HALF, None) == QuotaYear(300.0, None, None, 350.0, None)
+    assert quota_year(DEALS, HALF, None) == QuotaYear(300.0, None, None, 350.0, None, "every rep shown")
     assert quota_year(DEALS, HALF, 0.0).due is None  # a zero target is no target
-    assert quota_year(DEALS, None, 300.0) == QuotaYear(300.0, 300.0, 1.0, 350.0, None)  # met: no coverage
+    assert quota_year(DEALS, None, 300.0) == QuotaYear(300.0, 300.0, 1.0, 350.0, None, "every rep shown")  # met
     no_owner = quota_year(DEALS.drop(columns=["owner"]), HALF, 1200.0)
     assert no_owner.won is None and no_owner.attainment is None and no_owner.coverage == pytest.approx(350 / 600)
     no_amount = quota_year(DEALS.drop(columns=["amount"]), HALF, 1200.0)
-    assert no_amount.won == 0.0 and no_amount.open_pipeline == 0.0 and no_amount.attainment == 0.0
+    # open deals exist and none carries an amount: the open pipeline is undefined, not $0
+    assert no_amount.won == 0.0 and no_amount.open_pipeline is None and no_amount.coverage is None
 
 
 def test_team_attainment_hand_worked():
     # quotas pro-rated by the period's share (1/2): Ana 400 -> 200, Ben 1000 -> 500, Cy none
     reps = rep_table(DEALS, {"Ana": 400.0, "Ben": 1000.0}, HALF)
     team = team_attainment(reps)
-    assert team == TeamAttainment(3, 300.0, pytest.approx(700.0), pytest.approx(300 / 700))
+    assert (team.reps, team.actual, team.due, team.yearly_quota) == (2, 300.0, pytest.approx(700.0), 1400.0)
+    assert team.attainment == pytest.approx(300 / 700) and team.without_quota == ("Cy",)
+
+
+def test_team_attainment_counts_only_the_reps_who_have_a_quota():
+    # a one-row quota table: Ana 100 won of 200 due = 50%; Ben's 200 won is not set against anyone's quota
+    team = team_attainment(rep_table(DEALS, {"Ana": 400.0}, HALF))
+    assert (team.reps, team.actual, team.due, team.attainment) == (1, 100.0, 200.0, 0.5)
+    assert set(team.without_quota) == {"Ben", "Cy"} and team.won_without_quota == 200.0
+    # the executive view reads the same figures when a quota table exists
+    year = quota_year(DEALS, HALF, 400.0, team)
+    assert (year.won, year.due, year.attainment) == (100.0, 200.0, 0.5)
+
+
+def test_a_typed_actual_is_set_against_the_whole_quota_everywhere():
+    # Ana typed 360 for her 400 quota: 90%, Core, in the rep table and in the quota table alike
+    reps = rep_table(DEALS, {"Ana": 400.0}, HALF, actuals={"Ana": 360.0}).set_index("owner")
+    assert reps.loc["Ana", "attainment"] == pytest.approx(0.9) and reps.loc["Ana", "tier"] == "Core"
+    table = tiers_table([("Ana", 400.0, 360.0)], {"Ana": 100.0}, HALF.share)
+    assert table.loc[0, "attainment"] == pytest.approx(0.9) and table.loc[0, "tier"] == "Core"
 
 
 def test_team_attainment_edge_cases():
-    assert team_attainment(rep_table(DEALS, {}, HALF)) == TeamAttainment(3, 300.0, None, None)  # no quota
-    zero = pd.DataFrame({"owner": ["Ana"], "won": [50.0], "quota": [0.0]})
-    assert team_attainment(zero) == TeamAttainment(1, 50.0, None, None)  # zero quota: undefined, not a division
-    assert team_attainment(pd.DataFrame()) == TeamAttainment(0, 0.0, None, None)  # no reps (no owner column)
+    none = team_attainment(rep_table(DEALS, {}, HALF))  # no quota
+    assert (none.reps, none.due, none.attainment, none.won_without_quota) == (0, None, None, 300.0)
+    zero = pd.DataFrame({"owner": ["Ana"], "won": [50.0], "quota": [0.0], "due": [0.0], "actual": [50.0]})
+    assert team_attainment(zero).attainment is None  # zero quota: undefined, not a division
+    empty = team_attainment(pd.DataFrame())  # no reps (no owner column)
+    assert (empty.reps, empty.actual, empty.attainment) == (0, 0.0, None)
 
 
 def test_rep_card_hand_worked():
     reps = rep_table(DEALS, {"Ana": 400.0}, HALF)
     mine = pd.DataFrame({"opportunity_id": ["e", "x"], "risk": ["stale", ""]})
-    # Ana: won 100 of 200 due = 50%, Struggling; open pipeline 0 (e has no amount); coverage 0 / 100
+    # Ana: won 100 of 200 due = 50%, Struggling; her one open deal (e) has no amount, so her open
+    # pipeline and its coverage are undefined, not 0
     card = rep_card(reps, "Ana", mine)
-    assert card == RepCard("Ana", 100.0, 200.0, 0.5, "Struggling", 0.0, 0.0, 2, 1)
+    assert card == RepCard("Ana", 100.0, 200.0, 0.5, "Struggling", None, None, 2, 1)
     cy = rep_card(reps, "Cy", mine.iloc[:0].drop(columns=["risk"]))
     assert (cy.quota, cy.attainment, cy.tier, cy.coverage, cy.open_deals, cy.flagged) == (None, None, None, None, 0, 0)
 
@@ -97,7 +120,7 @@ def test_category_mix_counts_open_deals_most_first():
 
 
 def test_tier_counts_include_empty_tiers():
-    table = tiers([("Ana", 100.0, 120.0), ("Ben", 100.0, 90.0), ("Cy", 100.0, 85.0)], {})
+    table = tiers_table([("Ana", 100.0, 120.0), ("Ben", 100.0, 90.0), ("Cy", 100.0, 85.0)], {})
     assert tier_counts(table) == {"High": 1, "Core": 2, "Struggling": 0}
     assert tier_counts(pd.DataFrame()) == {"High": 0, "Core": 0, "Struggling": 0}
 

@@ -4,6 +4,7 @@ or the recommendations, and a "Missing" line naming the stage that collects what
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from salesopt.content.frameworks import Catalog
 from salesopt.funnel.analysis import Analysis
@@ -22,6 +23,9 @@ from salesopt.report.plan.roadmap import prioritization, recommendation_lines
 from salesopt.report.plan.summary import challenges, compensation, exec_findings, exec_performance, told_lines
 from salesopt.report.plan.text import days_months, quote
 from salesopt.report.plan.tools import funnel_lines, stage3_lines, stage45_lines
+
+if TYPE_CHECKING:
+    from salesopt.funnel.stage2 import Result
 
 # a section's own builder (Section.custom) -> its lines from the plan's inputs as a whole
 CUSTOM: dict[str, Callable[[Inputs], list[str]]] = {
@@ -56,7 +60,7 @@ def section_lines(section: Section, inputs: Inputs) -> list[str]:
     own = CUSTOM[section.custom](inputs) if section.custom else []
     if section.custom and not section.sources and not section.figures:
         return own or [f"_Missing: {section.missing}._"]
-    lines = _section_body(section, a, inputs.catalog, inputs.funnel)
+    lines = _section_body(section, a, inputs.catalog, inputs.funnel, inputs.result)
     if section.custom == "told":
         return [*lines, *own]
     if own and lines and lines[0].startswith("_Missing"):
@@ -65,7 +69,11 @@ def section_lines(section: Section, inputs: Inputs) -> list[str]:
 
 
 def _section_body(
-    section: Section, assessment: Assessment, catalog: Catalog, funnel: Analysis | None = None
+    section: Section,
+    assessment: Assessment,
+    catalog: Catalog,
+    funnel: Analysis | None = None,
+    result: Result | None = None,
 ) -> list[str]:
     """A section's stage-tool lines and answers (for Performance Metrics: the headline figures first,
     without the answers they already show)."""
@@ -75,7 +83,7 @@ def _section_body(
     if section.stage3:
         lines += stage3_lines(section.stage3, assessment, catalog)
     if section.stage45:
-        lines += stage45_lines(section.stage45, assessment, catalog)
+        lines += stage45_lines(section.stage45, assessment, catalog, result)
     if section.figures:
         shown = [f for f in context_figures(assessment) if f.value != "—"]
         cycle = assessment.context.answers.get("sales_cycle")

@@ -5,6 +5,7 @@ enablement and Stage 5 performance tools."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from salesopt.content.frameworks import Catalog
 from salesopt.funnel.analysis import Analysis
@@ -12,6 +13,11 @@ from salesopt.model.assessment import Assessment
 from salesopt.report import fmt
 from salesopt.report.figures import funnel_figures, stage_table
 from salesopt.report.plan.text import days_months, plural, quote
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from salesopt.funnel.stage2 import Result
 
 
 def funnel_lines(kind: str, a: Analysis, currency: str) -> list[str]:
@@ -146,11 +152,11 @@ def _rate(value: float | str | None) -> float | None:
     return value if isinstance(value, float) else None
 
 
-def stage45_lines(kind: str, assessment: Assessment, catalog: Catalog) -> list[str]:
+def stage45_lines(kind: str, assessment: Assessment, catalog: Catalog, result: Result | None = None) -> list[str]:
     """Stage 4 and 5 tools as plan lines: content gaps, playbooks, the stack, onboarding, the chosen
     metrics, forecast accuracy and performance tiers (``metrics_tiers`` is metrics then tiers)."""
     from salesopt.enablement import gap_scores, onboarding_weeks, stack_gaps
-    from salesopt.management.performance import accuracy, tiers
+    from salesopt.management.performance import accuracy
 
     e, p = assessment.enablement, assessment.performance
     kit, perf = catalog.enablement(), catalog.performance()
@@ -198,12 +204,24 @@ def stage45_lines(kind: str, assessment: Assessment, catalog: Catalog) -> list[s
             f"bias {fmt.percent(bias)} ({summary['verdict']})"
         ]
     if kind == "metrics_tiers":
-        return stage45_lines("metrics", assessment, catalog) + stage45_lines("tiers", assessment, catalog)
+        return stage45_lines("metrics", assessment, catalog) + stage45_lines("tiers", assessment, catalog, result)
     if kind == "tiers" and p.quotas and perf is not None:
-        table = tiers([(r.rep, r.quota, r.actual) for r in p.quotas], {})
+        table = rep_tiers(assessment, perf.tier_thresholds, result)
         counts = table["tier"].value_counts()
         return [
             f"- **{t} performers:** {int(counts.get(t, 0))}; {perf.tier_actions[t]}"
             for t in ("High", "Core", "Struggling")
         ]
     return []
+
+
+def rep_tiers(assessment: Assessment, thresholds: Mapping[str, float], result: Result | None) -> pd.DataFrame:
+    """The quota table's attainment and tiers as Stage 5's Tiers tab shows them (the typed actual,
+    else the export's won revenue in the quota year)."""
+    import pandas as pd
+
+    from salesopt.management.team import quota_table
+
+    as_of = None if result is None or result.analysis.as_of is None else pd.Timestamp(result.analysis.as_of)
+    rows = [(r.rep, r.quota, r.actual) for r in assessment.performance.quotas]
+    return quota_table(rows, result.deals if result is not None else None, as_of, thresholds)[0]
