@@ -7,10 +7,10 @@ import pytest
 
 from salesopt.demo import demo_assessment, demo_crm_csv
 from salesopt.forecast.baseline import calibrate, twelve_months
-from salesopt.funnel.analysis import analyze, classify
-from salesopt.funnel.stages import from_names
 from salesopt.forecast.whatif import DAYS_PER_MONTH, outcome
+from salesopt.funnel.analysis import analyze, classify
 from salesopt.funnel.stage2 import evaluate, load, stage_map_for
+from salesopt.funnel.stages import from_names
 from salesopt.model.assessment import Assessment, FunnelSection
 
 
