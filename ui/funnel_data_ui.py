@@ -11,6 +11,7 @@ import streamlit as st
 from salesopt.crm import FIELDS, CrmError
 from salesopt.funnel.stages import ROLES, NoWonStage, role_rows, roles_from_rows
 from salesopt.model.assessment import Assessment, CrmSource, WorkshopRow
+from salesopt.report.export import to_csv
 from ui import state, uploads, widgets
 from ui.funnel_ui import AFFECTED_ALARM, NO_STAGE, UPLOADED_KEY
 
@@ -249,7 +250,7 @@ def import_report(result: Result) -> None:
         (st.error if alarm else st.warning)("; ".join(parts) + ".", icon=":material/warning:")
         rows = imported.issue_rows()
         widgets.table(pd.DataFrame(rows[:8], columns=["Line", "Column", "Value", "What happened"]), hide_index=True)
-        csv = pd.DataFrame(rows, columns=["line", "column", "value", "what_happened"]).to_csv(index=False)
+        csv = to_csv(pd.DataFrame(rows, columns=["line", "column", "value", "what_happened"]))
         st.download_button(
             f"Download all {len(rows):,} lines",
             csv.encode("utf-8"),

@@ -13,7 +13,6 @@ tables safe to open in a spreadsheet.
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 from collections.abc import Iterable
@@ -44,14 +43,26 @@ def csv_safe(value: object) -> object:
     return value
 
 
-def to_csv(frame: pd.DataFrame) -> str:
-    """A table as CSV with formula-looking text neutralized (headers too)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([csv_safe(str(c)) for c in frame.columns])
-    for row in frame.itertuples(index=False):
-        writer.writerow(["" if v is None or (isinstance(v, float) and pd.isna(v)) else csv_safe(v) for v in row])
-    return buf.getvalue()
+def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell and header neutralized (:func:`csv_safe`); numbers, dates
+    and empty cells are left as they are, so a negative amount stays a number."""
+    out = frame.copy()
+    out.columns = [csv_safe(str(c)) for c in frame.columns]
+    for i, dtype in enumerate(frame.dtypes):
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+            out.isetitem(i, frame.iloc[:, i].map(csv_safe, na_action="ignore"))
+    return out
+
+
+def to_csv(frame: pd.DataFrame, path: str | None = None) -> str:
+    """A table as CSV with formula-looking text neutralized (headers too): the one writer of every
+    CSV the app and the command line hand out. With ``path`` the file is written there too."""
+    # CRLF ends (RFC 4180): a carriage return inside a cell is then quoted, never a row break
+    text: str = csv_frame(frame).to_csv(index=False, lineterminator="\r\n")
+    if path is not None:
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    return text
 
 
 def _svg(chart: ChartLike) -> str:
