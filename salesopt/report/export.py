@@ -50,7 +50,7 @@ def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out.columns = [csv_safe(str(c)) for c in frame.columns]
     for i, dtype in enumerate(frame.dtypes):
         if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
-            out.isetitem(i, frame.iloc[:, i].map(csv_safe, na_action="ignore"))
+            out.isetitem(i, frame.iloc[:, i].map(csv_safe, na_action="ignore").to_list())
     return out
 
 
