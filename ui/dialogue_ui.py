@@ -13,6 +13,7 @@ from salesopt.model import progress
 from salesopt.model.answers import display, editable, parse
 from salesopt.model.assessment import Assessment
 from salesopt.report.figures import Figure, aspect_summaries
+from salesopt.report.mdtext import md_text
 from ui import state
 from ui.widgets import figures
 
@@ -205,7 +206,7 @@ def _workshop_dialogue(
                 st.markdown(f"**Said so far: {aspect.title}**")
                 if aspect.items:
                     for prompt, answer in aspect.items:
-                        st.markdown(f"- *{prompt}*  \n  {answer}")
+                        st.markdown(f"- *{prompt}*  \n  {md_text(answer)}")
                 else:
                     st.caption("Nothing answered in this part yet.")
 
@@ -219,7 +220,7 @@ def stage_output(stage: Stage, assessment: Assessment) -> None:
             st.markdown(f"**{summary.title}**")
             if summary.items:
                 for prompt, answer in summary.items:
-                    st.markdown(f"- *{prompt}*  \n  {answer}")
+                    st.markdown(f"- *{prompt}*  \n  {md_text(answer)}")
             if summary.unanswered:
                 st.caption(f"{summary.unanswered} question(s) not answered yet; go Back to answer them.")
     key = _key(stage.id, "closing")
