@@ -12,6 +12,7 @@ from salesopt.crm import FIELDS, CrmError
 from salesopt.funnel.stages import ROLES, NoWonStage, role_rows, roles_from_rows
 from salesopt.model.assessment import Assessment, CrmSource, WorkshopRow
 from salesopt.report.export import to_csv
+from salesopt.report.mdtext import md_text
 from ui import state, uploads, widgets
 from ui.funnel_ui import AFFECTED_ALARM, NO_STAGE, UPLOADED_KEY
 
@@ -93,7 +94,7 @@ def source_panel(assessment: Assessment, result: Result | None, problem: str | N
     error = st.session_state.get("funnel.upload_error")
     if error:
         kept = f" The previous data ({crm.name}) stays loaded." if crm else ""
-        st.error(f"{error}.{kept}", icon=":material/error:")
+        st.error(f"{md_text(error)}.{kept}", icon=":material/error:")
     if crm is None:
         st.info(
             "No export yet. Export opportunities from your CRM with stage, amount, created and close dates "
