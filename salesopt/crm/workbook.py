@@ -5,6 +5,7 @@ without a decimal point)."""
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
 from collections.abc import Mapping
 from datetime import date, datetime, time
@@ -88,16 +89,31 @@ def _check_zip(raw: bytes, name: str, lim: Limits) -> None:
         )
 
 
-def _open(raw: bytes, name: str) -> Any:
-    from openpyxl import load_workbook
+_OPEN_LOCK = threading.Lock()
 
-    try:
-        return load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001  openpyxl raises whatever a malformed part makes it raise
-        raise CrmError(
-            f"{name}: looks like an Excel workbook but cannot be read ({type(exc).__name__}: {exc}); "
-            "save it again as .xlsx or CSV"
-        ) from None
+
+def _open(raw: bytes, name: str) -> Any:
+    """The workbook, read only. openpyxl would parse every sheet that has no <dimension> to the
+    end while opening it (uncounted: a bomb inside the declared size); the sheets are opened
+    without that scan here, as the rows are read by :func:`_sheet_rows`, counted."""
+    from openpyxl.reader import excel
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class Unsized(ReadOnlyWorksheet):  # reads no size: the rows are counted later
+        def _get_size(self) -> None:
+            pass
+
+    with _OPEN_LOCK:  # the class openpyxl builds sheets with is a module global: one opening at a time
+        excel.ReadOnlyWorksheet = Unsized  # type: ignore[attr-defined]
+        try:
+            return excel.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001  openpyxl raises whatever a malformed part makes it raise
+            raise CrmError(
+                f"{name}: looks like an Excel workbook but cannot be read ({type(exc).__name__}: {exc}); "
+                "save it again as .xlsx or CSV"
+            ) from None
+        finally:
+            excel.ReadOnlyWorksheet = ReadOnlyWorksheet  # type: ignore[attr-defined]
 
 
 def _sheet_rows(
@@ -161,6 +177,11 @@ def _sheet_rows(
         ) from None
     except CrmError:
         raise
+    except zipfile.BadZipFile as exc:  # the part unpacks to other bytes than the zip says (its size lied)
+        raise CrmError(
+            f"{where}: the workbook is damaged ({exc}: the sheet is not what the zip declares); "
+            "save it again as .xlsx or CSV"
+        ) from None
     except Exception as exc:  # noqa: BLE001  a malformed cell reference, value or XML: openpyxl raises anything
         raise CrmError(
             f"{where}, row {max(parser.row_counter, 1):,}: a cell cannot be read ({type(exc).__name__}: {exc}); "

@@ -105,8 +105,8 @@ def test_a_workbook_whose_zip_lies_about_its_size_is_refused_without_unpacking_i
         read_table(liar, "liar.xlsx")
     assert time.perf_counter() - start < 2.0
     assert str(err.value) == (
-        "liar.xlsx: looks like an Excel workbook but cannot be read (BadZipFile: Bad CRC-32 for file "
-        "'xl/worksheets/sheet1.xml'); save it again as .xlsx or CSV"
+        "liar.xlsx: sheet 'Deals': the workbook is damaged (Bad CRC-32 for file 'xl/worksheets/sheet1.xml': "
+        "the sheet is not what the zip declares); save it again as .xlsx or CSV"
     )
 
 
@@ -189,3 +189,29 @@ def test_the_command_line_refuses_a_bomb_and_a_malformed_workbook_in_one_line(tm
         assert err.count("\n") == 1
         assert err.startswith(f"error: {path}: ")
         assert start in err
+
+
+def test_one_giant_row_within_the_size_limit_is_stopped_while_it_streams(tmp_path):
+    # 200 MB of cells in one row: under the 256 MB the zip may declare, but one row would hold them all in memory
+    cells = b"<c><v>1</v></c>" * 100_000
+    path = tmp_path / "row.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for part, text in (
+            ("[Content_Types].xml", CT),
+            ("_rels/.rels", RELS),
+            ("xl/workbook.xml", WB),
+            ("xl/_rels/workbook.xml.rels", WB_RELS),
+        ):
+            z.writestr(part, text)
+        with z.open("xl/worksheets/sheet1.xml", "w") as f:
+            f.write(HEAD + HEADER_ROW + b'<row r="2">')
+            for _ in range(130):
+                f.write(cells)
+            f.write(b"</row>" + TAIL)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    with pytest.raises(CrmError) as err:
+        read_table(path.read_bytes(), "row.xlsx")
+    assert time.perf_counter() - start < 2.0
+    assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024 < 500
+    assert str(err.value).startswith("row.xlsx: sheet 'Deals', near row 1: one row of a sheet holds more than 4 MB")
