@@ -73,7 +73,7 @@ def question_input(stage_id: str, q: Question, assessment: Assessment) -> None:
         st.text_input(q.prompt, placeholder=PLACEHOLDERS[q.type], **kwargs)
     error = state.field_errors().get(key)
     if error:
-        st.error(f"**{q.prompt}** {error}. Not saved; correct it and press Enter.", icon=":material/error:")
+        st.error(f"**{q.prompt}** {md_text(error)}. Not saved; correct it and press Enter.", icon=":material/error:")
     elif q.type not in ("text", "choice") and stored is not None:
         st.caption(f"Saved as {display(q, stored, assessment.currency)}")
     if q.note and state.facilitator_notes():

@@ -300,7 +300,7 @@ def workshop_editor(assessment: Assessment) -> None:
                 for r in clean.to_dict("records")
             ]
         except (ValueError, TypeError) as exc:
-            st.error(f"Not saved: {exc}", icon=":material/error:")
+            st.error(f"Not saved: {md_text(str(exc))}", icon=":material/error:")
             return
         state.update_section("funnel", workshop=new_rows, source="workshop")
         st.rerun()

@@ -32,3 +32,13 @@ def test_an_image_in_the_title_company_and_an_answer_is_shown_as_text(app):
     assert any("Review !\\[x\\](http://127.0.0.1:9/pixel.png)" in t for t in shown)  # the sidebar and Home
     assert any("Payroll !\\[x\\]" in t for t in shown)  # the answer, on the stage output and the plan
     assert [t for t in shown if LIVE_IMAGE.search(t)] == []
+
+
+def test_an_image_typed_into_a_number_field_is_quoted_as_text_in_its_error(app):
+    app.text_input(key="home.new.title").input("Numbers")
+    app.button[0].click().run()
+    app.text_input(key="q.context.avg_deal_size").input(IMAGE).run()
+    assert not app.exception, app.exception
+    errors = [str(e.value) for e in app.error]
+    assert any("!\\[x\\](http://127.0.0.1:9/pixel.png)" in e and "is not an amount of money" in e for e in errors)
+    assert [e for e in errors if LIVE_IMAGE.search(e)] == []
