@@ -18,6 +18,7 @@ class Limits:
     file_bytes: int = 2048 * MB  # a text export as stored (the app's uploads stop at 200 MB before this)
     unzipped_bytes: int = 256 * MB  # a workbook's parts once unzipped, all together
     zip_parts: int = 10_000  # files inside a workbook
+    zip_ratio: int = 100  # unzipped / zipped above 16 MB unzipped: real workbooks pack 5-20x, bombs 100-1,000x
     rows: int = 5_000_000  # data lines of a text export
     sheet_rows: int = 1_048_576  # rows of a workbook's sheet (Excel's own limit)
     columns: int = 1_000
@@ -29,6 +30,7 @@ ENV = {
     "file_bytes": "SALESOPT_MAX_FILE_MB",
     "unzipped_bytes": "SALESOPT_MAX_UNZIPPED_MB",
     "zip_parts": "SALESOPT_MAX_ZIP_PARTS",
+    "zip_ratio": "SALESOPT_MAX_ZIP_RATIO",
     "rows": "SALESOPT_MAX_ROWS",
     "sheet_rows": "SALESOPT_MAX_SHEET_ROWS",
     "columns": "SALESOPT_MAX_COLUMNS",
@@ -55,6 +57,9 @@ def limits() -> Limits:
             raise CrmError(f"{var}={text!r}: not a whole number above 0; fix the setting or remove it")
         changes[f.name] = value * MB if f.name.endswith("_bytes") else value
     return Limits(**changes)
+
+
+RATIO_FLOOR = 16 * MB  # below this a workbook may pack as tightly as it likes
 
 
 def size(n: int) -> str:

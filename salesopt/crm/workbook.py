@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from typing import IO, Any
 
 from salesopt.crm.header import HEAD_LINES, header_at, unique_names
-from salesopt.crm.limits import Limits, limits, size
+from salesopt.crm.limits import RATIO_FLOOR, Limits, limits, size
 from salesopt.crm.lines import Rejected, Rows, footer_start
 from salesopt.crm.mapping import auto_map
 from salesopt.crm.table import SAMPLE_ROWS, CrmError, RawTable
@@ -86,6 +86,12 @@ def _check_zip(raw: bytes, name: str, lim: Limits) -> None:
             f"{name}: the workbook ({size(len(raw))}) unpacks to {size(declared)}, more than the "
             f"{size(lim.unzipped_bytes)} allowed (a zip bomb, or a sheet far larger than a CRM export); "
             "export fewer rows or save it as CSV"
+        )
+    if declared > RATIO_FLOOR and declared > lim.zip_ratio * len(raw):
+        raise CrmError(
+            f"{name}: the workbook ({size(len(raw))}) unpacks to {size(declared)}, {declared // max(len(raw), 1):,} "
+            f"times its size (a real workbook packs 5 to 20 times; over {lim.zip_ratio:,} is a zip bomb); "
+            "save it again from Excel or as CSV"
         )
 
 

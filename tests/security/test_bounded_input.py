@@ -3,6 +3,7 @@ fast and without unpacking a zip bomb; the command line says it in one line with
 
 from __future__ import annotations
 
+import re
 import resource
 import struct
 import time
@@ -191,7 +192,8 @@ def test_the_command_line_refuses_a_bomb_and_a_malformed_workbook_in_one_line(tm
         assert start in err
 
 
-def test_one_giant_row_within_the_size_limit_is_stopped_while_it_streams(tmp_path):
+def test_one_giant_row_within_the_size_limit_is_stopped_while_it_streams(tmp_path, monkeypatch):
+    monkeypatch.setenv("SALESOPT_MAX_ZIP_RATIO", "100000")  # past the packing check, to the stream's
     # 200 MB of cells in one row: under the 256 MB the zip may declare, but one row would hold them all in memory
     cells = b"<c><v>1</v></c>" * 100_000
     path = tmp_path / "row.xlsx"
@@ -215,3 +217,15 @@ def test_one_giant_row_within_the_size_limit_is_stopped_while_it_streams(tmp_pat
     assert time.perf_counter() - start < 2.0
     assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024 < 500
     assert str(err.value).startswith("row.xlsx: sheet 'Deals', near row 1: one row of a sheet holds more than 4 MB")
+
+
+def test_a_small_file_that_unpacks_hundreds_of_times_its_size_is_refused_at_once(tmp_path):
+    # 26 MB of rows packed into 90 KB: under the 256 MB limit, but read row by row it would take a
+    # core for seconds; real workbooks pack 5 to 20 times
+    raw = workbook(tmp_path / "packed.xlsx", repeat=400_000).read_bytes()
+    start = time.perf_counter()
+    with pytest.raises(CrmError) as err:
+        read_table(raw, "packed.xlsx")
+    assert time.perf_counter() - start < 0.5
+    assert re.match(r"packed\.xlsx: the workbook \(\d+ KB\) unpacks to 25 MB, \d{3} times its size", str(err.value))
+    assert "over 100 is a zip bomb" in str(err.value)
