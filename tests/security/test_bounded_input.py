@@ -229,3 +229,17 @@ def test_a_small_file_that_unpacks_hundreds_of_times_its_size_is_refused_at_once
     assert time.perf_counter() - start < 0.5
     assert re.match(r"packed\.xlsx: the workbook \(\d+ KB\) unpacks to 25 MB, \d{3} times its size", str(err.value))
     assert "over 100 is a zip bomb" in str(err.value)
+
+
+def test_the_command_line_counts_a_large_files_rows_against_the_limit(tmp_path, capsys, monkeypatch):
+    # past 1 MB a file on disk is counted beside DuckDB's scan: the limit is checked there too
+    path = tmp_path / "many.csv"
+    path.write_text("Stage,Amount\n" + "Won,100\n" * 200_000, encoding="utf-8")
+    monkeypatch.setenv("SALESOPT_MAX_ROWS", "150000")
+    assert main(["analyze", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {path}: 200,000 lines below the header, more than the 150,000 rows an export may; " + (
+        "export a shorter period or fewer stages\n"
+    )
+    monkeypatch.setenv("SALESOPT_MAX_ROWS", "200000")
+    assert main(["analyze", str(path)]) == 0
