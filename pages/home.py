@@ -5,6 +5,7 @@ import streamlit as st
 from salesopt.model import progress
 from salesopt.model.files import to_json, to_yaml
 from salesopt.report.export import file_slug
+from salesopt.report.mdtext import md_text
 from ui import page, state
 
 page.frame()
@@ -25,9 +26,9 @@ if catalog.problems:
 
 if assessment is not None:
     with st.container(border=True):
-        st.subheader(f":material/folder_open: {assessment.title}")
+        st.subheader(f":material/folder_open: {md_text(assessment.title)}")
         if assessment.company:
-            st.caption(assessment.company)
+            st.caption(md_text(assessment.company))
         cols = st.columns(len(stages) or 1)
         for col, stage in zip(cols, stages, strict=False):
             p = progress.of_stage(assessment, stage)
@@ -126,7 +127,7 @@ with upload:
     if file is not None and st.button("Import as a new assessment", icon=":material/upload:", key="home.import"):
         error = state.import_file(file.getvalue(), file.name)
         if error:
-            st.error(f"Nothing was imported. {error}", icon=":material/error:")
+            st.error(f"Nothing was imported. {md_text(error)}", icon=":material/error:")
         else:
             st.switch_page("pages/context.py")
 

@@ -44,7 +44,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     assessment = demo_assessment()
     _write_assessment(Path(args.output), to_json(assessment), to_yaml(assessment))
     if args.crm:
-        generate_crm(args.rows, seed=args.seed).to_csv(args.crm, index=False)
+        from salesopt.report.export import to_csv
+
+        to_csv(generate_crm(args.rows, seed=args.seed), args.crm)
     return 0
 
 

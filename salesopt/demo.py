@@ -360,7 +360,9 @@ def demo_crm_csv(n: int = 620, seed: int = 7) -> bytes:
     """The demo's CRM export as CSV bytes, amounts written as money strings like a CRM report."""
     frame = generate_crm(n, seed)
     frame["Amount"] = frame["Amount"].map(lambda v: f"${v:,.2f}")
-    return frame.to_csv(index=False).encode("utf-8")
+    from salesopt.report.export import to_csv
+
+    return to_csv(frame).encode("utf-8")
 
 
 def _pick(rng: np.random.Generator, options: tuple[tuple[str, float], ...], n: int) -> np.ndarray:

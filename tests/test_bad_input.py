@@ -38,8 +38,9 @@ EXPECTED = {
     "csv_absurd_amount.csv": ("emptied", "not an amount"),  # 1e400
     "csv_duplicate_ids.csv": ("rejected", "duplicate opportunity id '1'"),
     "csv_formula_cells.csv": ("ok", None),
-    "csv_huge_field.csv": ("emptied", "too large"),
-    "csv_huge_text_cell.csv": ("ok", None),
+    # a cell past the 32,767 characters a cell may hold: its line is rejected, saying so (issue 22)
+    "csv_huge_field.csv": ("rejected", "field 3 holds 200,000 characters, more than the 32,767 a cell may"),
+    "csv_huge_text_cell.csv": ("error", "line 2: field 3 holds 1,000,000 characters"),
     "csv_bad_probability.csv": ("emptied", "not a probability"),
     "csv_unclosed_quote.csv": ("rejected", "an unclosed quote"),
     "csv_ragged_rows.csv": ("warning", ""),

@@ -13,6 +13,7 @@ from salesopt.model import progress
 from salesopt.model.answers import display, editable, parse
 from salesopt.model.assessment import Assessment
 from salesopt.report.figures import Figure, aspect_summaries
+from salesopt.report.mdtext import md_text
 from ui import state
 from ui.widgets import figures
 
@@ -72,7 +73,7 @@ def question_input(stage_id: str, q: Question, assessment: Assessment) -> None:
         st.text_input(q.prompt, placeholder=PLACEHOLDERS[q.type], **kwargs)
     error = state.field_errors().get(key)
     if error:
-        st.error(f"**{q.prompt}** {error}. Not saved; correct it and press Enter.", icon=":material/error:")
+        st.error(f"**{q.prompt}** {md_text(error)}. Not saved; correct it and press Enter.", icon=":material/error:")
     elif q.type not in ("text", "choice") and stored is not None:
         st.caption(f"Saved as {display(q, stored, assessment.currency)}")
     if q.note and state.facilitator_notes():
@@ -205,7 +206,7 @@ def _workshop_dialogue(
                 st.markdown(f"**Said so far: {aspect.title}**")
                 if aspect.items:
                     for prompt, answer in aspect.items:
-                        st.markdown(f"- *{prompt}*  \n  {answer}")
+                        st.markdown(f"- *{prompt}*  \n  {md_text(answer)}")
                 else:
                     st.caption("Nothing answered in this part yet.")
 
@@ -219,7 +220,7 @@ def stage_output(stage: Stage, assessment: Assessment) -> None:
             st.markdown(f"**{summary.title}**")
             if summary.items:
                 for prompt, answer in summary.items:
-                    st.markdown(f"- *{prompt}*  \n  {answer}")
+                    st.markdown(f"- *{prompt}*  \n  {md_text(answer)}")
             if summary.unanswered:
                 st.caption(f"{summary.unanswered} question(s) not answered yet; go Back to answer them.")
     key = _key(stage.id, "closing")

@@ -11,6 +11,7 @@ from salesopt.enablement import gap_scores, leak_content, onboarding_weeks, stac
 from salesopt.funnel.analysis import Leak
 from salesopt.model.assessment import Assessment, ContentStatus, OnboardingRow, SopRow, ToolStatus
 from salesopt.report import charts, fmt
+from salesopt.report.mdtext import md_text
 from ui import state, widgets
 
 STATUSES = ["have", "outdated", "missing"]
@@ -147,7 +148,7 @@ def onboarding(assessment: Assessment, kit: EnablementKit) -> None:
                 if r.get("name")
             ]
         except (TypeError, ValueError) as exc:
-            st.error(f"Not saved: every phase needs a name, a start week and a length ({exc}).")
+            st.error(f"Not saved: every phase needs a name, a start week and a length ({md_text(str(exc))}).")
             return
         state.update_section("enablement", onboarding=new)
         st.rerun()

@@ -11,6 +11,8 @@ import streamlit as st
 from salesopt.crm import FIELDS, CrmError
 from salesopt.funnel.stages import ROLES, NoWonStage, role_rows, roles_from_rows
 from salesopt.model.assessment import Assessment, CrmSource, WorkshopRow
+from salesopt.report.export import to_csv
+from salesopt.report.mdtext import md_text
 from ui import state, uploads, widgets
 from ui.funnel_ui import AFFECTED_ALARM, NO_STAGE, UPLOADED_KEY
 
@@ -92,7 +94,7 @@ def source_panel(assessment: Assessment, result: Result | None, problem: str | N
     error = st.session_state.get("funnel.upload_error")
     if error:
         kept = f" The previous data ({crm.name}) stays loaded." if crm else ""
-        st.error(f"{error}.{kept}", icon=":material/error:")
+        st.error(f"{md_text(error)}.{kept}", icon=":material/error:")
     if crm is None:
         st.info(
             "No export yet. Export opportunities from your CRM with stage, amount, created and close dates "
@@ -249,7 +251,7 @@ def import_report(result: Result) -> None:
         (st.error if alarm else st.warning)("; ".join(parts) + ".", icon=":material/warning:")
         rows = imported.issue_rows()
         widgets.table(pd.DataFrame(rows[:8], columns=["Line", "Column", "Value", "What happened"]), hide_index=True)
-        csv = pd.DataFrame(rows, columns=["line", "column", "value", "what_happened"]).to_csv(index=False)
+        csv = to_csv(pd.DataFrame(rows, columns=["line", "column", "value", "what_happened"]))
         st.download_button(
             f"Download all {len(rows):,} lines",
             csv.encode("utf-8"),
@@ -298,7 +300,7 @@ def workshop_editor(assessment: Assessment) -> None:
                 for r in clean.to_dict("records")
             ]
         except (ValueError, TypeError) as exc:
-            st.error(f"Not saved: {exc}", icon=":material/error:")
+            st.error(f"Not saved: {md_text(str(exc))}", icon=":material/error:")
             return
         state.update_section("funnel", workshop=new_rows, source="workshop")
         st.rerun()

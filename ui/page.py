@@ -13,6 +13,7 @@ import streamlit as st
 from salesopt.content.frameworks import EnablementKit, PerformanceKit, Stage
 from salesopt.model import progress
 from salesopt.model.assessment import Assessment
+from salesopt.report.mdtext import md_text
 from ui import state
 
 # ---- frame --------------------------------------------------------------------------------------
@@ -102,7 +103,9 @@ def sidebar(stages: list[Stage]) -> None:
         if assessment is None:
             st.caption("No assessment open. Start one, resume one or open the demo from Home.")
             return
-        st.markdown(f"**{assessment.title}**" + (f"  \n{assessment.company}" if assessment.company else ""))
+        st.markdown(
+            f"**{md_text(assessment.title)}**" + (f"  \n{md_text(assessment.company)}" if assessment.company else "")
+        )
         for stage in stages:
             p = progress.of_stage(assessment, stage)
             st.progress(p.share, text=f"{stage.number}. {stage.title}: {p.text}")

@@ -19,6 +19,7 @@ from salesopt.management.performance import accuracy, quota_period, rep_table, r
 from salesopt.management.team import TIERS, category_mix, quota_table, tier_counts
 from salesopt.model.assessment import Assessment, ForecastRow, MetricChoice, QuotaRow
 from salesopt.report import fmt
+from salesopt.report.mdtext import md_text
 from ui import state, uploads, widgets
 from ui.dashboards_ui import as_of_day, cached, executive_view, period_note, pick_filters
 from ui.forecast_ui import DEFAULT_SEED
@@ -106,7 +107,9 @@ def quota_editor(assessment: Assessment, result: Result | None, default_quota: f
                     ],
                 )
             except (TypeError, ValueError) as exc:
-                st.error(f"Not saved: each rep needs a quota above 0 and an actual that is a number ({exc}).")
+                st.error(
+                    f"Not saved: each rep needs a quota above 0 and an actual that is a number ({md_text(str(exc))})."
+                )
                 return {}
             st.rerun()
     return {r.rep: r.quota for r in rows}
@@ -210,7 +213,7 @@ def forecasting(assessment: Assessment, kit: PerformanceKit, result: Result | No
                 ],
             )
         except (TypeError, ValueError) as exc:
-            st.error(f"Not saved: each period needs a forecast and an actual ({exc}).")
+            st.error(f"Not saved: each period needs a forecast and an actual ({md_text(str(exc))}).")
             return
         st.rerun()
     if rows:

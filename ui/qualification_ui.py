@@ -18,6 +18,7 @@ from salesopt.qualification.methodology import recommend, spin_guide, spin_markd
 from salesopt.qualification.objections import playbook
 from salesopt.qualification.scorecards import check_custom, score, score_pipeline, with_custom
 from salesopt.report import charts, fmt
+from salesopt.report.mdtext import md_text
 from ui import state, widgets
 
 if TYPE_CHECKING:
@@ -213,7 +214,7 @@ def spin(assessment: Assessment) -> None:
         st.warning("frameworks/methodologies/spin.yaml is missing or invalid.", icon=":material/warning:")
         return
     guide = spin_guide(method, assessment)
-    md = spin_markdown(guide, assessment.company or assessment.title)
+    md = spin_markdown(guide, md_text(assessment.company or assessment.title))
     st.download_button(
         "Download the guide (Markdown)",
         md,
@@ -326,13 +327,13 @@ def custom_frameworks(assessment: Assessment) -> None:
         try:
             text = file.getvalue().decode("utf-8")
         except UnicodeDecodeError:
-            st.error(f"{file.name}: not UTF-8 text; save the file as UTF-8.", icon=":material/error:")
+            st.error(f"{md_text(file.name)}: not UTF-8 text; save the file as UTF-8.", icon=":material/error:")
             return
         problems = check_custom(
             state.catalog().scorecards(), assessment.qualification.custom_frameworks, text, file.name
         )
         if problems:
-            st.error(f"{file.name} was not added ({len(problems)} problem(s)):", icon=":material/error:")
+            st.error(f"{md_text(file.name)} was not added ({len(problems)} problem(s)):", icon=":material/error:")
             st.code("\n".join(problems), language=None)
             return
         state.update_section("qualification", custom_frameworks=[*assessment.qualification.custom_frameworks, text])

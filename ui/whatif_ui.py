@@ -32,6 +32,7 @@ from salesopt.forecast.whatif import (
 )
 from salesopt.model.assessment import Assessment
 from salesopt.report import charts, fmt
+from salesopt.report.mdtext import md_text
 from ui import state, widgets
 
 if TYPE_CHECKING:
@@ -228,7 +229,7 @@ def scenarios_panel(assessment: Assessment, base: Baseline) -> None:
             try:
                 state.update(state.opened().renamed_scenario(which, new_name))
             except ValueError as exc:
-                st.error(f"Not renamed: {exc}.", icon=":material/error:")
+                st.error(f"Not renamed: {md_text(str(exc))}.", icon=":material/error:")
             else:
                 st.rerun()
         if st.button("Delete this scenario", key="whatif.delete", icon=":material/delete:"):
@@ -317,7 +318,7 @@ def impact_panel(assessment: Assessment, result: Result | None) -> None:
     if impact is None:
         return
     cur = assessment.currency
-    st.subheader(f"Expected impact: {impact.scenario}")
+    st.subheader(f"Expected impact: {md_text(impact.scenario)}")
     if impact.silenced:
         st.warning(f"No money figure: {impact.silenced}.", icon=":material/block:")
         return

@@ -1,12 +1,15 @@
 """The typed import kept on disk by the file's SHA-256 and the import options, as Parquet beside
 the database: a rerun, a page switch or a restart reads it back instead of parsing the export
-again. A cache entry that cannot be read is ignored and rebuilt."""
+again. Each entry carries a manifest with the cache version and every file's SHA-256; an entry
+that is damaged, foreign (another version, a file added or changed) or unreadable is never read:
+it is removed and rebuilt from the stored upload."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -22,7 +25,8 @@ from salesopt.crm.importer import CellIssue, ImportReport, ImportResult
 from salesopt.crm.read import Rejected
 from salesopt.crm.values import lit
 
-VERSION = "1"  # bump when the typed table or the report changes shape
+VERSION = "2"  # bump when the typed table or the report changes shape (2: the checksummed manifest)
+MANIFEST = "manifest.json"
 
 
 def key(*parts: object) -> str:
@@ -38,9 +42,49 @@ def _report_from(data: dict[str, Any]) -> ImportReport:
     return ImportReport(**data)
 
 
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _manifest(folder: Path) -> dict[str, Any]:
+    return {
+        "version": VERSION,
+        "files": {p.name: _digest(p) for p in sorted(folder.iterdir()) if p.name != MANIFEST},
+    }
+
+
+def verified(folder: Path) -> bool:
+    """True when the entry's manifest is this version's and every file matches its checksum
+    (no file missing, none added)."""
+    try:
+        stored = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return isinstance(stored, dict) and stored == _manifest(folder)
+    except (OSError, ValueError):
+        return False
+
+
+def _discard(folder: Path) -> None:
+    """Move a damaged entry aside and delete it, so the rebuilt one can take its place."""
+    aside = folder.with_name(f".bad-{folder.name}-{os.getpid()}-{threading.get_ident()}")
+    try:
+        os.replace(folder, aside)
+    except OSError:
+        return
+    shutil.rmtree(aside, ignore_errors=True)
+
+
 def load(folder: Path) -> ImportResult | None:
+    """The entry in ``folder`` when it is there and verified; a damaged or foreign one is
+    removed (None: the caller imports the stored upload again)."""
     deals, report = folder / "deals.parquet", folder / "report.json"
-    if not (deals.is_file() and report.is_file()):
+    if not folder.is_dir():
+        return None
+    if not (deals.is_file() and report.is_file()) or not verified(folder):
+        _discard(folder)
         return None
     try:
         rep = _report_from(json.loads(report.read_text(encoding="utf-8")))
@@ -52,6 +96,7 @@ def load(folder: Path) -> ImportResult | None:
                 con.execute(f"create table {name} as select * from read_parquet({lit(str(path))})")
         columns = tuple(json.loads((folder / "columns.json").read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError, KeyError, duckdb.Error):
+        _discard(folder)
         return None
     return ImportResult(con, rep, columns)
 
@@ -66,6 +111,7 @@ def save(result: ImportResult, folder: Path) -> None:
                 result.sql(f"copy {name} to {lit(str(work / (name + '.parquet')))} (format parquet)")
         (work / "report.json").write_text(json.dumps(asdict(result.report), default=list), encoding="utf-8")
         (work / "columns.json").write_text(json.dumps(list(result.columns)), encoding="utf-8")
+        (work / MANIFEST).write_text(json.dumps(_manifest(work)), encoding="utf-8")
         os.replace(work, folder)
     except (OSError, duckdb.Error):
         for p in work.glob("*"):

@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from salesopt.crm.limits import limits
+
 MAX_RECORD_LINES = 50  # a quoted value may span at most this many lines
 TOTAL_RE = re.compile(
     r"^\s*((grand\s+)?(sub)?totals?\b|count\b|copyright|confidential|generated\b|report\b|\(c\)|©)", re.I
@@ -54,6 +56,9 @@ def _split_clean(lines: list[str], start: int, end: int, delimiter: str, width: 
         return None
     if reader.line_num != len(records):
         return None  # a quoted value spans lines
+    cap = limits().cell_chars
+    if any(len(lines[start + k]) > cap and any(len(c) > cap for c in r) for k, r in enumerate(records)):
+        return None  # a cell past the limit: the careful splitter says which line
     one_each = all(len(r) == width for r in records)  # a blank line has no field ([]), or one blank one
     if one_each and (width > 1 or all(ln.strip() for ln in lines[start : start + len(records)])):
         # the usual case, with no blank line and no extra field: the columns in one transpose
@@ -100,6 +105,7 @@ def _split_careful(lines: list[str], start: int, end: int, delimiter: str, width
     line_numbers: list[int] = []
     bad: list[Rejected] = []
     blank = 0
+    cap = limits().cell_chars
     i = start  # 0-based index of the first data line
     while i < end:
         line = lines[i]
@@ -117,13 +123,18 @@ def _split_careful(lines: list[str], start: int, end: int, delimiter: str, width
             cells = None  # a quote opened on this line did not close where a record would end
         if cells is None:
             quotes = line.count('"')
-            why = (
-                'an unclosed quote (") on this line; the line was skipped and reading resumed at the next'
-                if quotes % 2
-                else "the line cannot be split into fields (a stray quote?)"
-            )
+            if quotes % 2:
+                why = 'an unclosed quote (") on this line; the line was skipped and reading resumed at the next'
+            elif len(line) > cap:
+                why = _too_long(line.split(delimiter), cap)
+            else:
+                why = "the line cannot be split into fields (a stray quote?)"
             bad.append(Rejected(i + 1, why))
             i += 1
+            continue
+        if any(len(c) > cap for c in cells):
+            bad.append(Rejected(i + 1, _too_long(cells, cap)))
+            i += max(used, 1)
             continue
         if width < len(cells) <= raw_width and not any(c.strip() for c in cells[width:]):
             cells = cells[:width]  # the header's trailing delimiters
@@ -143,6 +154,14 @@ def _split_careful(lines: list[str], start: int, end: int, delimiter: str, width
         line_numbers.append(i + 1)
         i += max(used, 1)
     return Rows(line_numbers, cols, bad, blank)
+
+
+def _too_long(cells: list[str], cap: int) -> str:
+    n, longest = max((len(c), k) for k, c in enumerate(cells))
+    return (
+        f"field {longest + 1} holds {n:,} characters, more than the {cap:,} a cell may "
+        "(no CRM field is that long); the line was skipped"
+    )
 
 
 def footer_start(

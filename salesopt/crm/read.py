@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from salesopt.crm.header import HEAD_LINES, sniff, unique_names
+from salesopt.crm.limits import Limits, limits, size
 from salesopt.crm.lines import Rejected, Rows, footer_start, split
 from salesopt.crm.mapping import auto_map
 from salesopt.crm.table import SAMPLE_ROWS, CrmError, RawTable
@@ -122,8 +123,18 @@ class _LineCount:
         return self._lines
 
 
+def _too_many(name: str, lines: int, lim: Limits) -> CrmError:
+    return CrmError(
+        f"{name}: {lines:,} lines below the header, more than the {lim.rows:,} rows an export may; "
+        "export a shorter period or fewer stages"
+    )
+
+
 def _read_text(raw: bytes | _FileView, name: str, overrides: Mapping[str, str], path: str | None) -> RawTable:
     notes = []
+    lim = limits()
+    if len(raw) > lim.file_bytes:
+        raise CrmError(f"{name}: {size(len(raw))}, more than the {size(lim.file_bytes)} an export may be")
     head_bytes = raw[:HEAD_BYTES]
     utf8 = not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and not _utf16_like(raw)
     if utf8:
@@ -151,12 +162,22 @@ def _read_text(raw: bytes | _FileView, name: str, overrides: Mapping[str, str], 
     head_text = data[bom:HEAD_BYTES].decode("utf-8", "ignore")
     if len(data) > HEAD_BYTES:
         head_text = head_text[: head_text.rfind("\n") + 1]
+    if not head_text.strip() and len(data) > HEAD_BYTES:
+        raise CrmError(
+            f"{name}: no line break in the first {size(HEAD_BYTES)} of {size(len(data))}: not a table with one deal "
+            "per line; export the opportunities again as CSV or XLSX"
+        )
     head_lines = _lines(head_text, HEAD_LINES + SAMPLE_ROWS * 2)
     delimiter, found = sniff(head_lines[:HEAD_LINES], overrides)
     if found is None:
         raise CrmError(f"{name}: the file is empty; export the opportunities again with a header row")
     header_idx, cells, _ = found
     csv_columns = unique_names(cells)
+    if len(csv_columns) > lim.columns:
+        raise CrmError(
+            f"{name}, line {header_idx + 1}: the header has {len(csv_columns):,} columns, more than the "
+            f"{lim.columns:,} an export may; remove the columns the analysis does not need"
+        )
     header = list(csv_columns)
     while len(header) > 1 and header[-1].startswith("Unnamed: "):
         header.pop()  # a trailing delimiter on every line, or trailing empty columns
@@ -167,6 +188,8 @@ def _read_text(raw: bytes | _FileView, name: str, overrides: Mapping[str, str], 
     # a large file on disk is counted beside the scan; its tail lies wholly below the header
     counter = _LineCount(data) if isinstance(data, _FileView) and len(data) > HEAD_BYTES + TAIL_BYTES else None
     total = 0 if counter else data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if total - header_idx - 1 > lim.rows:
+        raise _too_many(name, total - header_idx - 1, lim)
     tail_start = max(len(data) - TAIL_BYTES, 0)
     raw_lines = data[tail_start:].split(b"\n")
     if tail_start:
@@ -192,7 +215,14 @@ def _read_text(raw: bytes | _FileView, name: str, overrides: Mapping[str, str], 
         footer_at = first_no + kept
         sample_end = min(footer_at - 1, len(head_lines))
     else:
-        footer_at = lambda: counter.get() - len(tail_lines) + 1 + kept  # noqa: E731
+
+        def counted_footer() -> int:
+            lines = counter.get()
+            if lines - header_idx - 1 > lim.rows:
+                raise _too_many(name, lines - header_idx - 1, lim)
+            return lines - len(tail_lines) + 1 + kept
+
+        footer_at = counted_footer
         sample_end = len(head_lines)  # the data goes on past the head
     sample_text = "\n".join(head_lines[header_idx + 1 : max(header_idx + 1, sample_end)])
     probe = split(sample_text, delimiter, 0, SAMPLE_ROWS * 2 + 1, len(header), len(csv_columns))
@@ -232,6 +262,9 @@ def read_path(path: str, name: str | None = None, overrides: Mapping[str, str] |
     place); anything else as :func:`read_table` reads its bytes."""
     name = name or path
     view = _FileView(path)
+    lim = limits()
+    if len(view) > lim.file_bytes:
+        raise CrmError(f"{name}: {size(len(view))}, more than the {size(lim.file_bytes)} an export may be")
     head = view[:4096]
     if (
         not head.strip()

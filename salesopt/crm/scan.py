@@ -13,6 +13,7 @@ import duckdb
 
 from salesopt.crm import values as v
 from salesopt.crm.fields import BOOL_FIELDS, DATE_FIELDS
+from salesopt.crm.limits import limits
 from salesopt.crm.result import MAX_LISTED, CellIssue, ImportReport, reject
 from salesopt.crm.table import RawTable
 
@@ -122,12 +123,23 @@ def fast_scan(con: duckdb.DuckDBPyConnection, table: RawTable, select: tuple[str
     expected = table.footer_from - 1 - table.header_line
     rejects = con.execute("select count(*) from reject_errors").fetchall()[0][0]
     got = con.execute("select count(*) from deals").fetchall()[0][0]
-    if rejects or got != expected:
+    if rejects or got != expected or _longest_text(con) > limits().cell_chars:
+        # a cell past the limit: the careful reader rejects its line and says why
         con.execute("drop table deals")
         return False
     con.execute("alter table deals add column line integer")
     con.execute(f"update deals set line = rowid + {table.header_line + 1}")
     return True
+
+
+def _longest_text(con: duckdb.DuckDBPyConnection) -> int:
+    """The longest text cell the scan kept (0 when it kept none)."""
+    described = con.execute("select column_name, column_type from (describe deals)").fetchall()
+    texts = [c for c, t in described if t == "VARCHAR"]
+    if not texts:
+        return 0
+    longest = ", ".join(f'coalesce(max(length("{c.replace(chr(34), chr(34) * 2)}")), 0)' for c in texts)
+    return int(con.execute(f"select greatest({longest}, 0) from deals").fetchall()[0][0])
 
 
 def careful_scan(

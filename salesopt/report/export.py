@@ -13,11 +13,11 @@ tables safe to open in a spreadsheet.
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -44,14 +44,26 @@ def csv_safe(value: object) -> object:
     return value
 
 
-def to_csv(frame: pd.DataFrame) -> str:
-    """A table as CSV with formula-looking text neutralized (headers too)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([csv_safe(str(c)) for c in frame.columns])
-    for row in frame.itertuples(index=False):
-        writer.writerow(["" if v is None or (isinstance(v, float) and pd.isna(v)) else csv_safe(v) for v in row])
-    return buf.getvalue()
+def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell and header neutralized (:func:`csv_safe`); numbers, dates
+    and empty cells are left as they are, so a negative amount stays a number."""
+    out = frame.copy()
+    out.columns = [csv_safe(str(c)) for c in frame.columns]
+    for i, dtype in enumerate(frame.dtypes):
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+            out.isetitem(i, frame.iloc[:, i].map(csv_safe, na_action="ignore").to_list())
+    return out
+
+
+def to_csv(frame: pd.DataFrame, path: str | None = None) -> str:
+    """A table as CSV with formula-looking text neutralized (headers too): the one writer of every
+    CSV the app and the command line hand out. With ``path`` the file is written there too."""
+    # CRLF ends (RFC 4180): a carriage return inside a cell is then quoted, never a row break
+    text: str = csv_frame(frame).to_csv(index=False, lineterminator="\r\n")
+    if path is not None:
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    return text
 
 
 def _svg(chart: ChartLike) -> str:
@@ -89,7 +101,9 @@ def body_html(markdown: str, charts: dict[str, tuple[str, ChartLike]] | None = N
     """The Markdown as HTML with each chart marker replaced by its figure (SVG and caption)."""
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    # no raw HTML and no images: the plan's own figures are inline SVG, and an image in user text
+    # (escaped by the plan already) would be a request to wherever it points
+    md = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
     body: str = md.render(markdown)  # markdown-it types a renderer's output as Any
     for cid, (caption, chart) in (charts or {}).items():
         svg = _document_svg(chart).replace("<svg ", f'<svg role="img" aria-label="{html.escape(caption)}" ', 1)
@@ -121,8 +135,51 @@ def html_to_pdf(document: str) -> bytes:
             "The PDF needs the Pango and HarfBuzz libraries. Install them with: "
             f"apt-get install {' '.join(PDF_LIBRARIES)} ({exc})"
         ) from None
-    pdf: bytes = HTML(string=document).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    pdf: bytes = HTML(string=document, url_fetcher=local_fetcher()).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     return pdf
+
+
+class FetchRefused(ValueError):
+    """The PDF renderer asked for a URL that is not one of the app's own assets."""
+
+
+def check_url(url: str) -> None:
+    """Raise FetchRefused unless ``url`` is a data: URI (the app's own inline charts) or a file
+    bundled with salesopt.report: no text in an assessment makes the server send a request."""
+    from importlib import resources
+    from urllib.parse import unquote, urlparse
+
+    if url.startswith("data:"):
+        return
+    parsed = urlparse(url)
+    bundled = Path(str(resources.files("salesopt.report"))).resolve()
+    if parsed.scheme == "file" and not parsed.netloc:
+        path = Path(unquote(parsed.path)).resolve()
+        if path.is_relative_to(bundled) and path.is_file():
+            return
+    raise FetchRefused(f"the plan fetches nothing from outside the app: {url[:100]} refused")
+
+
+def local_fetcher() -> Any:
+    """WeasyPrint's URL fetcher for the plan: :func:`check_url` first, then WeasyPrint's own
+    fetcher, limited to data: and file: (no HTTP, no FTP, no redirects)."""
+    from weasyprint import urls
+
+    base = getattr(urls, "URLFetcher", None)
+    if base is None:  # WeasyPrint before 70: a function returning a dict
+
+        def fetch(url: str, timeout: int = 10, ssl_context: object = None) -> Any:
+            check_url(url)
+            return urls.default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
+
+        return fetch
+
+    class LocalOnly(base):  # type: ignore[misc, valid-type]  # WeasyPrint ships no type hints
+        def fetch(self, url: str, headers: object = None) -> Any:
+            check_url(url)
+            return super().fetch(url, headers)
+
+    return LocalOnly(allowed_protocols=("data", "file"), allow_redirects=False)
 
 
 def to_pdf(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from salesopt.report import fmt
+from salesopt.report.mdtext import md_text
 
 
 def days_months(value: float | None) -> str:
@@ -23,8 +24,9 @@ def plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def quote(text: str) -> str:
-    """User text on one line, so it stays inside its list item."""
-    return " ".join(text.split())
+    """User text on one line, so it stays inside its list item, and as text: no link, image or
+    HTML of its own (:func:`~salesopt.report.mdtext.md_text`)."""
+    return md_text(" ".join(text.split()))
 
 
 def answer_number(answers: Mapping[str, object], qid: str) -> float | None:
