@@ -203,7 +203,7 @@ def open_demo() -> bool:
     demo = demo_assessment()
     try:
         data = demo_crm_csv()
-        digest = store().put_file(data, "demo-crm-export.csv")
+        digest = store().put_file(data, "demo-crm-export.csv", demo.id)
     except StorageError as exc:
         flash(f"Could not save the demo: {exc}", "error")
         return False

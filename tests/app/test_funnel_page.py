@@ -57,7 +57,7 @@ def test_upload_maps_columns_and_shows_the_figures(app, db_path):
     store = Store(f"sqlite:///{db_path}")
     saved = store.load(app.session_state["so.assessment"]["id"]).assessment
     assert saved.funnel.crm.name == "mine.csv"
-    assert store.get_file(saved.funnel.crm.sha256) == SMALL  # kept in storage, not only in the widget
+    assert store.get_file(saved.funnel.crm.sha256, saved.id) == SMALL  # kept in storage, not only in the widget
 
 
 @pytest.mark.parametrize(
