@@ -96,9 +96,10 @@ def _copy(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _copy(v) if isinstance(v, Mapping) else (list(v) if isinstance(v, list) else v) for k, v in data.items()}
 
 
-def merge(base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> Merged:
+def merge(base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping[str, Any], prefer: str = "mine") -> Merged:
     """Theirs with my changes since ``base`` applied; a field both changed differently is a
-    collision (mine is applied; the caller decides whether to ask first)."""
+    collision, which takes the value of ``prefer`` (mine or theirs; the caller decides whether to
+    ask first)."""
     my_changes, their_changes = changes(base, mine), changes(base, theirs)
     collisions: list[Difference] = []
     for path in my_changes:
@@ -117,6 +118,9 @@ def merge(base: Mapping[str, Any], mine: Mapping[str, Any], theirs: Mapping[str,
     for path, value in sorted(my_changes.items(), key=lambda kv: len(kv[0])):
         _set(merged, path, value)
     unique = {d.path: d for d in collisions}
+    if prefer == "theirs":
+        for d in unique.values():
+            _set(merged, d.path, _get(theirs, d.path))
     theirs_changed = [p for p in their_changes if p[-1] not in QUIET and p not in my_changes]
     return Merged(merged, list(unique.values()), theirs_changed)
 

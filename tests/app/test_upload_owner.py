@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from salesopt.model.files import to_json
 from salesopt.storage import Store
-from tests.helpers import ROOT, open_demo, tab
+from tests.helpers import ROOT, open_demo, opened, tab
 
 
 def _texts(at: AppTest) -> str:
@@ -20,8 +20,8 @@ def test_an_imported_file_naming_another_assessments_upload_opens_nothing(app, d
     app.switch_page("pages/funnel.py").run()
     assert {m.label: m.value for m in app.metric}["Opportunities"] == "620"  # A's import is now in memory
     store = Store(f"sqlite:///{db_path}")
-    exported = to_json(store.load(app.session_state["so.assessment"]["id"]).assessment)
-    assert store.load(app.session_state["so.assessment"]["id"]).assessment.funnel.crm.sha256 in exported
+    exported = to_json(store.load(opened(app)["id"]).assessment)
+    assert store.load(opened(app)["id"]).assessment.funnel.crm.sha256 in exported
 
     other = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)  # client B
     other.run()

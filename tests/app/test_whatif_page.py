@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from salesopt.demo import demo_crm_csv
 from salesopt.model.assessment import Assessment, CrmSource, FunnelSection
 from salesopt.storage import Store
-from tests.helpers import open_demo
+from tests.helpers import open_demo, opened
 
 
 def _texts(at: AppTest) -> str:
@@ -43,9 +43,9 @@ def test_saved_scenario_shows_its_expected_impact_and_programme_case(app):
     app.text_input(key="whatif.name").input("Seed results").run()
     app.button(key="whatif.save").click().run()
     assert not app.exception
-    saved = next(s["id"] for s in app.session_state["so.assessment"]["scenarios"] if s["name"] == "Seed results")
+    saved = next(s["id"] for s in opened(app)["scenarios"] if s["name"] == "Seed results")
     app.selectbox(key="whatif.chosen").select(saved).run()  # the demo's own scenario was the plan's
-    assert app.session_state["so.assessment"]["whatif"]["chosen_scenario"] == saved
+    assert opened(app)["whatif"]["chosen_scenario"] == saved
     body = _texts(app)
     assert "Expected impact: Seed results" in body
     assert "+$812.8K a year (P10" in body
