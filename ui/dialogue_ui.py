@@ -269,11 +269,15 @@ def stage_output(stage: Stage, assessment: Assessment) -> None:
                 st.caption(f"{summary.unanswered} question(s) not answered yet; go Back to answer them.")
     key = _key(stage.id, "closing")
     st.session_state.setdefault(key, assessment.section(stage.id).closing_answer)
-    st.text_area(
+    raw = st.text_area(
         f"**{stage.closing_question}**", key=key, on_change=_on_closing, args=(stage.id,), height=120, max_chars=5000
     )
-    confirmed = state.saved()
     current = state.current()
+    typed = (raw or "").strip()[:5000]
+    if current is not None and not state.needs_refill(key) and typed != current.section(stage.id).closing_answer:
+        state.update(current.with_section(stage.id, closing_answer=typed))  # its callback never ran (a reconnect)
+        current = state.current()
+    confirmed = state.saved()
     if (
         confirmed is not None
         and current is not None

@@ -61,8 +61,10 @@ def current_result(assessment: Assessment) -> tuple[Result | None, str | None]:
         return None, NO_STAGE
     except CrmError as exc:
         return None, f"The saved export cannot be read with the current mapping: {exc}"
-    except (NotFound, StorageError):
+    except NotFound:
         return None, NOT_HERE.format(name=crm.name)
+    except StorageError as exc:
+        return None, f"The saved export cannot be opened: {exc}."
     finally:
         bar.empty()
     return result, None

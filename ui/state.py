@@ -38,6 +38,8 @@ if TYPE_CHECKING:  # pandas and the timebox load when a page asks for them
 
 
 K_HELD = "so.held"
+K_ADMIN = "so.admin"
+K_SESSION = "so.session"
 K_TOKEN = "so.token"  # noqa: S105 - a session-state key, not a secret
 K_FLASH = "so.flash"
 K_ERRORS = "so.errors"
@@ -210,6 +212,22 @@ def workshop_changed() -> None:
 
 def facilitator_notes() -> bool:
     return workshop_mode() and bool(st.session_state.get(K_NOTES, False))
+
+
+def admin_granted() -> bool:
+    return bool(st.session_state.get(K_ADMIN, False))
+
+
+def grant_admin() -> None:
+    st.session_state[K_ADMIN] = True
+
+
+def session_id() -> str:
+    """A random id of this browser session (what the admin password throttle counts by)."""
+    import secrets
+
+    found: str = st.session_state.setdefault(K_SESSION, secrets.token_hex(16))
+    return found
 
 
 def flash(message: str, kind: str = "info") -> None:
