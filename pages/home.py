@@ -96,6 +96,7 @@ with new, st.form("home.new", border=False):
     if st.form_submit_button("Start a new assessment", type="primary", icon=":material/add:", key="home.new.start"):
         if state.start_new(title, company):
             st.switch_page("pages/context.py")
+        page.flash_here()  # a failing database is answered here, where the button was pressed
 with demo:
     st.markdown(
         "A worked example: B2B SaaS, \\$50K ACV, 10 AEs and 5 SDRs, 60% quota attainment, "
@@ -104,6 +105,7 @@ with demo:
     if st.button("Open the demo assessment", icon=":material/rocket_launch:", key="home.demo"):
         if state.open_demo():
             st.switch_page("pages/context.py")
+        page.flash_here()
 with resume, st.form("home.resume", border=False):
     link = st.text_input(
         "Resume link or token",

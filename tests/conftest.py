@@ -30,6 +30,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS assessments"))
+        for table in ("assessments", "files", "file_owners"):
+            conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
     engine.dispose()
     return url

@@ -69,3 +69,8 @@ def tab(at: Any, label: str) -> Any:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def opened(at: Any) -> Any:
+    """The open assessment's working copy (its JSON dump) in an AppTest session."""
+    return at.session_state["so.held"].assessment

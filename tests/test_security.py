@@ -48,3 +48,25 @@ def test_production_settings():
     assert config["client"]["disableDataExport"] is True
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["maxUploadSize"] <= 200  # a large CRM export fits; nothing larger reaches the app
+    assert config["server"]["enableCORS"] is True
+    assert config["server"]["enableAgentApi"] is False
+
+
+def _nginx_blocks(text: str) -> dict[str, str]:
+    """The proxy's location blocks by their match, and the server block's own lines under ''."""
+    text = re.sub(r"#[^\n]*", "", text)
+    server = text[text.index("server {") :]
+    blocks = dict(re.findall(r"location\s+([^{]+?)\s*\{([^}]*)\}", server))
+    blocks[""] = re.sub(r"location\s+[^{]+\{[^}]*\}", "", server)
+    return blocks
+
+
+def test_the_proxy_closes_metrics_and_forbids_framing():
+    blocks = _nginx_blocks((ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8"))
+    assert "return 404;" in blocks["^~ /_stcore/metrics"]
+    assert "return 404;" in blocks["^~ /_stcore/agent"]
+    assert "add_header Content-Security-Policy \"frame-ancestors 'none'\" always;" in blocks[""]
+    assert 'add_header X-Frame-Options "DENY" always;' in blocks[""]
+    assert 'add_header Referrer-Policy "no-referrer" always;' in blocks[""]
+    # a location with an add_header of its own would drop the server's headers there
+    assert all("add_header" not in body for match, body in blocks.items() if match)

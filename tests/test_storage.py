@@ -148,6 +148,56 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(sqlite_url):
     store.dispose()
 
 
-def test_an_unusable_database_url_is_a_clear_error(tmp_path):
-    with pytest.raises(StorageError, match="cannot open the database"):
+def test_an_unusable_database_url_is_a_clear_error_without_its_path(tmp_path):
+    with pytest.raises(StorageError, match="could not open the database: the server cannot open") as err:
         Store(f"sqlite:///{tmp_path}/missing-folder/x.db")
+    assert str(tmp_path) not in str(err.value)
+    assert "missing-folder" not in str(err.value)
+
+
+def test_an_upload_opens_only_for_the_assessment_that_made_it(store):
+    a, _ = store.create(Assessment(title="A"))
+    b, _ = store.create(Assessment(title="B"))
+    data = b"Stage,Amount\nClosed Won,100\n"
+    digest = store.put_file(data, "a-deals.csv", owner=a.assessment.id)
+    assert store.put_file(data, "a-deals.csv", owner=a.assessment.id) == digest  # idempotent
+    assert store.get_file(digest, a.assessment.id) == data
+    assert store.owns(a.assessment.id, digest) is True
+    # B knows the hash (it is in every export of A) and still reaches nothing
+    assert store.owns(b.assessment.id, digest) is False
+    with pytest.raises(NotFound):
+        store.get_file(digest, b.assessment.id)
+    # B uploading the same bytes itself is its own upload
+    assert store.put_file(data, "b-deals.csv", owner=b.assessment.id) == digest
+    assert store.get_file(digest, b.assessment.id) == data
+
+
+def test_a_copy_is_given_its_originals_uploads_and_a_deleted_one_loses_them(store):
+    a, _ = store.create(Assessment(title="A"))
+    digest = store.put_file(b"x,stage\n1,won\n", "deals.csv", owner=a.assessment.id)
+    copy, _ = store.duplicate(a.assessment.id)
+    kept, _ = store.save_as_copy(a.assessment)
+    assert store.owns(copy.assessment.id, digest) and store.owns(kept.assessment.id, digest)
+    store.delete(a.assessment.id)
+    assert not store.owns(a.assessment.id, digest)
+    assert store.get_file(digest, copy.assessment.id) == b"x,stage\n1,won\n"
+
+
+def test_uploads_stored_before_owner_links_stay_with_the_assessments_that_name_them(sqlite_url):
+    from salesopt.model.assessment import CrmSource
+
+    old = Store(sqlite_url)
+    data = b"stage\nwon\n"
+    digest = old.put_file(data, "deals.csv", owner="someone")
+    crm = CrmSource(sha256=digest, name="deals.csv", size=len(data))
+    mine, _ = old.create(
+        Assessment().model_copy(update={"funnel": Assessment().funnel.model_copy(update={"crm": crm})})
+    )
+    other, _ = old.create(Assessment())
+    with old.engine.begin() as conn:
+        conn.execute(text("DROP TABLE file_owners"))  # a database from before owner links
+    old.dispose()
+    store = Store(sqlite_url)
+    assert store.owns(mine.assessment.id, digest)
+    assert not store.owns(other.assessment.id, digest)
+    store.dispose()

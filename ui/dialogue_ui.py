@@ -3,6 +3,7 @@ workshop mode, beside what the room has said), the stage output and its closing 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TypedDict
 
@@ -10,7 +11,7 @@ import streamlit as st
 
 from salesopt.content.frameworks import Question, Stage
 from salesopt.model import progress
-from salesopt.model.answers import display, editable, parse
+from salesopt.model.answers import AnswerValue, display, editable, parse
 from salesopt.model.assessment import Assessment
 from salesopt.report.figures import Figure, aspect_summaries
 from salesopt.report.mdtext import md_text
@@ -54,30 +55,74 @@ class _AnswerArgs(TypedDict):
     help: str | None
 
 
+def _same(a: AnswerValue, b: AnswerValue) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+    return a == b
+
+
+def _reconcile(stage_id: str, q: Question, raw: AnswerValue, stored: AnswerValue) -> AnswerValue:
+    """An answer the widget holds but the assessment does not is saved now: its change callback
+    never ran (the browser sent it to a session that had just started, after a reconnect or a
+    server restart) or was cut short (Streamlit stopped the run for the next one). Returns the
+    answer the assessment holds afterwards."""
+    key = _key(stage_id, q.id)
+    if key in state.field_errors() or state.needs_refill(key):
+        return stored
+    parsed = parse(q, raw)
+    if not parsed.ok or _same(parsed.value, stored):
+        return stored
+    assessment = state.current()
+    if assessment is None:
+        return stored
+    state.update(assessment.with_answer(stage_id, q.id, parsed.value))
+    return parsed.value
+
+
 def question_input(stage_id: str, q: Question, assessment: Assessment) -> None:
     key = _key(stage_id, q.id)
     stored = assessment.section(stage_id).answers.get(q.id)
     kwargs = _AnswerArgs(key=key, on_change=_on_answer, args=(stage_id, q), help=q.help or None)
+    raw: AnswerValue
     if q.type == "choice":
         default = stored if isinstance(stored, list) else ([stored] if stored else [])
         st.session_state.setdefault(key, default if q.multiple else (default[0] if default else None))
         if q.multiple:
-            st.pills(q.prompt, q.options, selection_mode="multi", **kwargs)
+            raw = st.pills(q.prompt, q.options, selection_mode="multi", **kwargs)
         else:
-            st.pills(q.prompt, q.options, selection_mode="single", **kwargs)
+            raw = st.pills(q.prompt, q.options, selection_mode="single", **kwargs)
     elif q.type == "text":
         st.session_state.setdefault(key, stored or "")
-        st.text_area(q.prompt, height=90, max_chars=5000, **kwargs)
+        raw = st.text_area(q.prompt, height=90, max_chars=5000, **kwargs)
     else:
         st.session_state.setdefault(key, editable(q, stored))
-        st.text_input(q.prompt, placeholder=PLACEHOLDERS[q.type], **kwargs)
+        raw = st.text_input(q.prompt, placeholder=PLACEHOLDERS[q.type], **kwargs)
+    stored = _reconcile(stage_id, q, raw, stored)
     error = state.field_errors().get(key)
+    confirmed = state.saved()
+    in_database = confirmed.section(stage_id).answers.get(q.id) if confirmed is not None else None
     if error:
         st.error(f"**{q.prompt}** {md_text(error)}. Not saved; correct it and press Enter.", icon=":material/error:")
+    elif not _same(in_database, stored):
+        _not_saved()
     elif q.type not in ("text", "choice") and stored is not None:
         st.caption(f"Saved as {display(q, stored, assessment.currency)}")
     if q.note and state.facilitator_notes():
         st.info(f"Facilitator: {q.note}", icon=":material/record_voice_over:")
+
+
+def _not_saved() -> None:
+    """Under an answer the database has not confirmed: why, where the user is."""
+    s = state.status()
+    if s.get("state") == "conflict":
+        st.warning(
+            "Not saved yet: this assessment was changed in another tab; choose what to keep above.",
+            icon=":material/sync_problem:",
+        )
+    elif s.get("state") == "error":
+        st.error(f"Not saved: {s.get('message', '')}. Your answer is kept in this tab.", icon=":material/error:")
+    else:
+        st.caption(":material/hourglass_empty: Not saved yet")
 
 
 # ---- the stage stepper --------------------------------------------------------------------------
@@ -225,6 +270,18 @@ def stage_output(stage: Stage, assessment: Assessment) -> None:
                 st.caption(f"{summary.unanswered} question(s) not answered yet; go Back to answer them.")
     key = _key(stage.id, "closing")
     st.session_state.setdefault(key, assessment.section(stage.id).closing_answer)
-    st.text_area(
+    raw = st.text_area(
         f"**{stage.closing_question}**", key=key, on_change=_on_closing, args=(stage.id,), height=120, max_chars=5000
     )
+    current = state.current()
+    typed = (raw or "").strip()[:5000]
+    if current is not None and not state.needs_refill(key) and typed != current.section(stage.id).closing_answer:
+        state.update(current.with_section(stage.id, closing_answer=typed))  # its callback never ran (a reconnect)
+        current = state.current()
+    confirmed = state.saved()
+    if (
+        confirmed is not None
+        and current is not None
+        and confirmed.section(stage.id).closing_answer != current.section(stage.id).closing_answer
+    ):
+        _not_saved()

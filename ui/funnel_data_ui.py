@@ -13,8 +13,9 @@ from salesopt.funnel.stages import ROLES, NoWonStage, role_rows, roles_from_rows
 from salesopt.model.assessment import Assessment, CrmSource, WorkshopRow
 from salesopt.report.export import to_csv
 from salesopt.report.mdtext import md_text
+from salesopt.storage import StorageError
 from ui import state, uploads, widgets
-from ui.funnel_ui import AFFECTED_ALARM, NO_STAGE, UPLOADED_KEY
+from ui.funnel_ui import AFFECTED_ALARM, NO_STAGE, NOT_HERE, UPLOADED_KEY
 
 if TYPE_CHECKING:  # the Stage 2 pipeline (DuckDB) loads when an export is first read
     from salesopt.funnel.stage2 import Result
@@ -58,7 +59,11 @@ def _on_upload(kind: str) -> None:
         return
     st.session_state.pop("funnel.upload_error", None)
     st.session_state[UPLOADED_KEY] = True  # settle_tab() decides where the page goes once it is read
-    digest = uploads.put_file(data, file.name)
+    try:
+        digest = uploads.put_file(data, file.name, assessment.id)
+    except StorageError as exc:
+        st.session_state["funnel.upload_error"] = f"{file.name} was not kept: {exc}"
+        return
     if kind == "history" and crm is not None:
         state.update_section("funnel", crm=crm.model_copy(update={"history_sha256": digest, "history_name": file.name}))
     else:
@@ -122,6 +127,9 @@ def source_panel(assessment: Assessment, result: Result | None, problem: str | N
         help="Slash dates are read month first unless a day over 12 settles it; switch this on to read them day first.",
         on_change=lambda: _update_crm(dayfirst=st.session_state["funnel.dayfirst"]),
     )
+    if result is None and problem is not None and problem.startswith(NOT_HERE.split("{", 1)[0]):
+        st.error(problem, icon=":material/lock:")  # no preview: the file is not this assessment's
+        return
     mapping_screen(crm, result, problem)
     if result is None:
         if problem != NO_STAGE:
@@ -140,7 +148,8 @@ def _update_crm(**update: object) -> None:
 
 def mapping_screen(crm: CrmSource, result: Result | None, problem: str | None) -> None:
     no_stage = problem == NO_STAGE
-    columns, preview = uploads.preview(crm.sha256, crm.name, crm.overrides.get("stage") or None)
+    assessment = state.opened()
+    columns, preview = uploads.preview(crm.sha256, crm.name, crm.overrides.get("stage") or None, _owner=assessment.id)
     mapping = result.imported.report.mapping if result is not None else dict(crm.overrides)
     with st.expander("Column mapping", expanded=result is None):
         if no_stage:

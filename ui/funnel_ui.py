@@ -12,6 +12,7 @@ from salesopt.content.benchmarks import BenchmarkSet
 from salesopt.crm import CrmError, NoStageColumn
 from salesopt.model.assessment import Assessment, CrmSource
 from salesopt.report.figures import bottleneck_lines, stage_table
+from salesopt.storage import NotFound, StorageError
 from ui import state, uploads, widgets
 
 if TYPE_CHECKING:  # the Stage 2 pipeline (DuckDB) loads when an export is first read
@@ -31,6 +32,11 @@ def current_result(assessment: Assessment) -> tuple[Result | None, str | None]:
     crm = assessment.funnel.crm
     if crm is None:
         return None, "Upload a CRM export on the Data tab, or type stage volumes there as workshop numbers."
+    try:
+        if not uploads.reachable(assessment.id, *([crm.sha256] + ([crm.history_sha256] if crm.history_sha256 else []))):
+            return None, NOT_HERE.format(name=crm.name)
+    except StorageError as exc:
+        return None, f"The saved export cannot be opened: {exc}."
     f = assessment.funnel
     bar = st.empty()
 
@@ -38,7 +44,7 @@ def current_result(assessment: Assessment) -> tuple[Result | None, str | None]:
         bar.progress(min(max(done, 0.0), 1.0), text=text)
 
     try:
-        uploads.imported(*import_key(crm), _progress=progress)
+        uploads.imported(*import_key(crm), _progress=progress, owner=assessment.id)
         result = uploads.evaluated(
             import_key(crm),
             tuple(crm.stage_order),
@@ -49,16 +55,25 @@ def current_result(assessment: Assessment) -> tuple[Result | None, str | None]:
             f.win_rate_basis,
             f.benchmark_id,
             tuple(sorted(crm.stage_probabilities.items())),
+            _owner=assessment.id,
         )
     except NoStageColumn:
         return None, NO_STAGE
     except CrmError as exc:
         return None, f"The saved export cannot be read with the current mapping: {exc}"
+    except NotFound:
+        return None, NOT_HERE.format(name=crm.name)
+    except StorageError as exc:
+        return None, f"The saved export cannot be opened: {exc}."
     finally:
         bar.empty()
     return result, None
 
 
+NOT_HERE = (
+    "This assessment names a CRM export ({name}) that was not uploaded to it on this server, so it is not "
+    "opened here. Upload the export on the Data tab to analyse it."
+)
 NO_STAGE = "No column of this export is recognised as the deal stage yet: pick it under Column mapping on the Data tab."
 
 

@@ -28,10 +28,12 @@ def stage_progress_bar(stage: Stage, assessment: Assessment) -> None:
 def frame() -> None:
     """What every page starts with: the URL's assessment, the sidebar, messages and conflicts."""
     state.sync_with_url()
+    state.refill_widgets()
     sidebar(state.catalog().stages())
     workshop_style()
     commit_while_typing()
     flash_message()
+    save_error_banner()
     conflict_banner()
 
 
@@ -42,28 +44,64 @@ def flash_message() -> None:
         {"error": st.error, "success": st.success, "warning": st.warning}.get(kind, st.info)(text)
 
 
+def save_error_banner() -> None:
+    """The last save failed (the disk is full, the database read-only, busy, damaged or unreachable):
+    said at the top of every page until a save succeeds, with the way to retry."""
+    s = state.status()
+    if s.get("state") != "error":
+        return
+    c1, c2 = st.columns([5, 1], vertical_alignment="center")
+    c1.error(
+        f"Your latest changes are not saved: {s.get('message', '')}. They are kept in this tab; do not close it "
+        "before they are saved (or export the assessment from Home).",
+        icon=":material/error:",
+    )
+    c2.button("Retry saving", on_click=state.retry_save, icon=":material/refresh:", key="so.retry_save.top")
+
+
+def flash_here() -> None:
+    """The message an action just left (a failed start, demo or import), drawn where its button is,
+    in the same run, not one click later at the top of the page."""
+    message = state.pop_flash()
+    if message:
+        kind, text = message
+        {"error": st.error, "success": st.success, "warning": st.warning}.get(kind, st.info)(
+            text, icon=":material/error:" if kind == "error" else None
+        )
+
+
 def conflict_banner() -> None:
-    """A save met a newer version: the choice opens as a dialog in the middle of the screen, where
-    the user is, however far down the page they were editing."""
+    """A save met another tab's change to the same field: the choice opens as a dialog in the middle
+    of the screen, where the user is, however far down the page they were editing."""
     pending = state.conflict()
     if not pending:
         return
     st.error(
-        f"Someone else saved this assessment (now version {pending['current_version']}) while you were editing. "
-        "Your latest answers are kept here, not saved yet.",
+        f"Someone else saved this assessment, or you did in another tab (now version {pending['current_version']}), "
+        "and the same answers differ. Your latest answers are kept here, not saved yet.",
         icon=":material/sync_problem:",
     )
     _conflict_dialog(pending["current_version"])
 
 
-@st.dialog("Someone else saved this assessment", width="large", dismissible=False)
+@st.dialog("This assessment was changed elsewhere", width="large", dismissible=False)
 def _conflict_dialog(version: int) -> None:
-    st.markdown(
-        f"It is now at version {version}. Your latest answers are kept here, not saved yet. What should happen?"
-    )
+    pending = state.conflict()
+    if not pending:
+        return
+    import pandas as pd
+
+    from ui import widgets
+
+    collide, others = state.conflict_rows(pending)
+    st.markdown(f"It is now at version {version}. These answers were changed both here and there, differently:")
+    widgets.table(pd.DataFrame(collide, columns=["Answer", "Yours (not saved)", "Theirs (saved)"]), hide_index=True)
+    if others:
+        st.markdown("Kept whatever you choose (each was changed on one side only):")
+        widgets.table(pd.DataFrame(others, columns=["Answer", "Changed by", "Kept as"]), hide_index=True)
     choices: tuple[tuple[str, str, Literal["primary", "secondary"]], ...] = (
-        ("Reload their version and drop my changes", "reload", "secondary"),
-        ("Overwrite their version with mine", "overwrite", "secondary"),
+        ("Reload theirs for these answers (drop my version of them)", "reload", "secondary"),
+        ("Overwrite theirs with mine for these answers only", "overwrite", "secondary"),
         ("Keep both: save mine as a new assessment with its own link", "copy", "primary"),
     )
     for label, choice, kind in choices:
@@ -74,13 +112,16 @@ def _conflict_dialog(version: int) -> None:
 
 def save_indicator() -> None:
     s = state.status()
-    if s["state"] == "saved":
-        at = datetime.fromisoformat(s["at"]).strftime("%H:%M:%S UTC")
-        st.caption(f":material/cloud_done: All answers saved · {at}")
-    elif s["state"] == "conflict":
+    if s["state"] == "conflict":
         st.caption(":material/sync_problem: Not saved: choose what to do in the dialog")
     elif s["state"] == "error":
         st.caption(f":material/error: Not saved: {s.get('message', '')}")
+        st.button("Retry saving", on_click=state.retry_save, icon=":material/refresh:", key="so.retry_save")
+    elif state.unsaved():
+        st.caption(":material/hourglass_empty: Not saved yet")
+    elif s["state"] == "saved":
+        at = datetime.fromisoformat(s["at"]).strftime("%H:%M:%S UTC")
+        st.caption(f":material/cloud_done: All answers saved · {at}")
 
 
 def sidebar(stages: list[Stage]) -> None:

@@ -37,21 +37,37 @@ ImportKey = tuple[str, str, tuple[tuple[str, str], ...], bool, tuple[str, str] |
 BACKGROUND_STORE_BYTES = 8 << 20
 
 
-def put_file(data: bytes, name: str) -> str:
-    """Keep an upload in storage by its SHA-256 (never only in a widget); the bytes stay at hand
-    for the import that follows, which then need not read them back from the database. A large
-    file is written by a non-daemon thread (the interpreter waits for it at exit), so its figures
-    need not wait for the copy."""
+def put_file(data: bytes, name: str, owner: str) -> str:
+    """Keep an upload in storage by its SHA-256 (never only in a widget), linked to the assessment
+    ``owner`` that uploaded it; the bytes stay at hand for the import that follows, which then need
+    not read them back from the database. A large file is written by a non-daemon thread (the
+    interpreter waits for it at exit), so its figures need not wait for the copy; its owner link is
+    made at once, so the assessment reaches it meanwhile."""
     if len(data) < BACKGROUND_STORE_BYTES:
-        digest = store().put_file(data, name)
+        digest = store().put_file(data, name, owner)
     else:
         digest = hashlib.sha256(data).hexdigest()
         done = _import_done().setdefault(digest, threading.Event())
+        _pending().add((owner, digest))
         threading.Thread(
-            target=_store_after_import, args=(data, name, done), name="salesopt-store-upload", daemon=False
+            target=_store_after_import, args=(data, name, owner, done), name="salesopt-store-upload", daemon=False
         ).start()
     _recent().put((digest,), data)
     return digest
+
+
+def reachable(owner: str, *digests: str) -> bool:
+    """Whether the assessment ``owner`` may open these uploads: it uploaded them (or was given them
+    with its copy). An assessment file naming another assessment's upload hash reaches nothing.
+    Every path to an upload's bytes, import or preview (all shared by hash) asks this first."""
+    pending = _pending()
+    return all((owner, d) in pending or store().owns(owner, d) for d in digests)
+
+
+@st.cache_resource(show_spinner=False)
+def _pending() -> set[tuple[str, str]]:
+    """(owner, sha256) of large uploads whose copy for storage is still being written."""
+    return set()
 
 
 # The import of a fresh upload sets its event; the copy for storage waits for it (at most this long),
@@ -64,9 +80,12 @@ def _import_done() -> dict[str, threading.Event]:
     return {}
 
 
-def _store_after_import(data: bytes, name: str, done: threading.Event) -> None:
+def _store_after_import(data: bytes, name: str, owner: str, done: threading.Event) -> None:
     done.wait(STORE_WAIT_SECONDS)
-    store().put_file(data, name)
+    try:
+        store().put_file(data, name, owner)
+    finally:
+        _pending().discard((owner, hashlib.sha256(data).hexdigest()))
 
 
 @st.cache_resource(show_spinner=False)
@@ -74,21 +93,21 @@ def _recent() -> _Imports[bytes]:
     return _Imports(size=2)
 
 
-def _file(digest: str) -> bytes:
+def _file(digest: str, owner: str) -> bytes:
     data = _recent().get((digest,))
     if data is None:
-        data = store().get_file(digest)
+        data = store().get_file(digest, owner)
         _recent().put((digest,), data)
     return data
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
-def preview(digest: str, name: str, stage: str | None = None) -> tuple[list[str], pd.DataFrame]:
+def preview(digest: str, name: str, stage: str | None = None, *, _owner: str) -> tuple[list[str], pd.DataFrame]:
     """The export's columns and first rows, for the mapping screen (the header and a sample
-    only: the rows are read once, by :func:`imported`)."""
+    only: the rows are read once, by :func:`imported`). The caller checked :func:`reachable`."""
     from salesopt.crm import read_table
 
-    table = read_table(_file(digest), name, {"stage": stage} if stage else None)
+    table = read_table(_file(digest, _owner), name, {"stage": stage} if stage else None)
     return list(table.columns), table.preview(8)
 
 
@@ -164,10 +183,13 @@ def imported(
     dayfirst: bool,
     history: tuple[str, str] | None,
     _progress: Callable[[float, str], None] | None = None,
+    *,
+    owner: str,
 ) -> ImportResult:
     """The import of a stored file, parsed once: kept in memory for every session and on disk
     as Parquet by SHA-256 and options (a restart reads it back). ``_progress`` hears the steps of
-    a first read (a cached function could not draw them: Streamlit replays what it draws)."""
+    a first read (a cached function could not draw them: Streamlit replays what it draws). The
+    caller checked that ``owner`` (the open assessment) may open the file (:func:`reachable`)."""
     from salesopt.crm import cache
     from salesopt.funnel.stage2 import load
     from salesopt.storage import cache_dir
@@ -179,11 +201,11 @@ def imported(
 
     def make() -> ImportResult:
         return load(
-            _file(digest),
+            _file(digest, owner),
             name,
             overrides=dict(overrides),
             dayfirst=dayfirst,
-            history=(_file(history[0]), history[1]) if history else None,
+            history=(_file(history[0], owner), history[1]) if history else None,
             progress=_progress,
         )
 
@@ -207,11 +229,15 @@ def evaluated(
     basis: WinRateBasis,
     benchmark_id: str | None,
     probabilities: tuple[tuple[str, float], ...] = (),
+    *,
+    _owner: str,
 ) -> Result:
+    """The Stage 2 evaluation of an import (shared by every session; the caller checked that
+    ``_owner``, the open assessment, may open the file)."""
     from salesopt.forecast.weights import category_weights
     from salesopt.funnel.stage2 import evaluate, stage_map_for
 
-    result = imported(*import_key)
+    result = imported(*import_key, owner=_owner)
     stage_map = stage_map_for(result, list(order) or None, list(won), list(lost), dict(probabilities) or None)
     bench = catalog().benchmarks().get(benchmark_id or "")
     return evaluate(

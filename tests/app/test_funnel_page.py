@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from salesopt.model.assessment import Assessment, WorkshopRow
 from salesopt.storage import Store
-from tests.helpers import REAL_DATA, ROOT, open_demo, tab
+from tests.helpers import REAL_DATA, ROOT, open_demo, opened, tab
 
 SMALL = (
     b"Opportunity ID,Stage,Amount,Created Date,Close Date,Owner\n"
@@ -39,7 +39,7 @@ def test_no_benchmark_is_a_labelled_choice_and_is_saved_as_none(app, db_path):
     box.set_value("none").run()
     assert not app.exception
     assert app.selectbox(key="funnel.benchmark").value == "none"
-    saved = Store(f"sqlite:///{db_path}").load(app.session_state["so.assessment"]["id"]).assessment
+    saved = Store(f"sqlite:///{db_path}").load(opened(app)["id"]).assessment
     assert saved.funnel.benchmark_id is None
 
 
@@ -55,9 +55,9 @@ def test_upload_maps_columns_and_shows_the_figures(app, db_path):
     assert m["Average deal size"] == "$40K"  # (50,000 + 30,000) / 2
     assert m["Sales cycle (median)"] == "45 days"
     store = Store(f"sqlite:///{db_path}")
-    saved = store.load(app.session_state["so.assessment"]["id"]).assessment
+    saved = store.load(opened(app)["id"]).assessment
     assert saved.funnel.crm.name == "mine.csv"
-    assert store.get_file(saved.funnel.crm.sha256) == SMALL  # kept in storage, not only in the widget
+    assert store.get_file(saved.funnel.crm.sha256, saved.id) == SMALL  # kept in storage, not only in the widget
 
 
 @pytest.mark.parametrize(
@@ -70,13 +70,13 @@ def test_upload_maps_columns_and_shows_the_figures(app, db_path):
 def test_a_bad_upload_says_why_and_keeps_the_previous_data(app, content, message):
     open_demo(app)
     app.switch_page("pages/funnel.py").run()
-    before = app.session_state["so.assessment"]["funnel"]["crm"]
+    before = opened(app)["funnel"]["crm"]
     tab(app, "Data")
     app.file_uploader(key="funnel.export").upload("bad.csv", content, "text/csv").run()
     assert not app.exception
     errors = " ".join(e.value for e in app.error)
     assert message in errors and "The previous data (demo-crm-export.csv) stays loaded" in errors
-    assert app.session_state["so.assessment"]["funnel"]["crm"] == before
+    assert opened(app)["funnel"]["crm"] == before
     assert metrics(tab(app, "Funnel"))["Opportunities"] == "620"
 
 
@@ -128,7 +128,7 @@ def test_a_column_override_on_the_mapping_screen(app):
     tab(app, "Data")
     app.selectbox(key="funnel.map.created_date").select("(not mapped)").run()
     assert not app.exception
-    assert app.session_state["so.assessment"]["funnel"]["crm"]["overrides"] == {"created_date": ""}
+    assert opened(app)["funnel"]["crm"]["overrides"] == {"created_date": ""}
     assert metrics(tab(app, "Funnel"))["Sales cycle (median)"] == "—"
 
 
@@ -190,7 +190,7 @@ def test_reload_theirs_after_a_conflict_leaves_no_stale_widget(app, db_path):
     open_demo(app)
     app.switch_page("pages/funnel.py").run()
     store = Store(f"sqlite:///{db_path}")
-    aid = app.session_state["so.assessment"]["id"]
+    aid = opened(app)["id"]
     theirs = store.load(aid)
     store.save(theirs.assessment.updated("funnel", target=9_000_000, closed_only=True), theirs.version)
     app.text_input(key="funnel.target").input("7M").run()  # my save meets their newer version
@@ -198,6 +198,6 @@ def test_reload_theirs_after_a_conflict_leaves_no_stale_widget(app, db_path):
     assert any("Someone else saved this assessment" in e.value for e in app.error)
     app.button(key="conflict.reload").click().run()
     assert not app.exception
-    assert app.session_state["so.assessment"]["funnel"]["target"] == 9_000_000
+    assert opened(app)["funnel"]["target"] == 9_000_000
     assert app.text_input(key="funnel.target").value == "$9,000,000"
     assert app.toggle(key="funnel.closed_only").value is True

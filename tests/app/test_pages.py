@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from salesopt.storage import Store
-from tests.helpers import PAGES, ROOT, open_demo
+from tests.helpers import PAGES, ROOT, open_demo, opened
 
 
 def texts(at: AppTest) -> str:
@@ -189,13 +189,13 @@ def test_whatif_levers_scenarios_and_forecast_on_the_demo(app):
     metrics = {m.label: m.value for m in app.metric}
     assert float(metrics["Wins / month"]) > wins_before
     assert metrics["Capacity / year"] != "$5M"
-    before = app.session_state["so.assessment"]["scenarios"]  # the demo's own scenario, chosen for the plan
+    before = opened(app)["scenarios"]  # the demo's own scenario, chosen for the plan
     app.text_input(key="whatif.name").input("+10 pts demo to proposal, 2 reps").run()
-    assert app.session_state["so.assessment"]["scenarios"] == before  # Enter commits the name, it does not save
+    assert opened(app)["scenarios"] == before  # Enter commits the name, it does not save
     app.button(key="whatif.save").click().run()
     app.button(key="whatif.save").click().run()  # saved once: the same name again replaces it
     assert not app.exception
-    scenarios = app.session_state["so.assessment"]["scenarios"]
+    scenarios = opened(app)["scenarios"]
     assert len(scenarios) == len(before) + 1 and scenarios[-1]["name"] == "+10 pts demo to proposal, 2 reps"
     assert scenarios[-1]["levers"] == {"conversion_1": 0.1, "hires": 2.0}
     assert {"P10", "P50", "P90", "Chance of the target", "Category forecast"} <= {m.label for m in app.metric}
@@ -215,12 +215,12 @@ def test_whatif_scenarios_can_be_renamed_and_deleted(app):
     assert any("another scenario is already called 'plan b'" in e.value for e in app.error)
     app.text_input(key="whatif.rename").input("Hire two reps").run()
     app.button(key="whatif.rename.apply").click().run()
-    names = [s["name"] for s in app.session_state["so.assessment"]["scenarios"]]
+    names = [s["name"] for s in opened(app)["scenarios"]]
     assert names == ["Hire two reps", "Plan B"]
     app.selectbox(key="whatif.manage").select_index(1).run()
     app.button(key="whatif.delete").click().run()
     assert not app.exception
-    assert [s["name"] for s in app.session_state["so.assessment"]["scenarios"]] == ["Hire two reps"]
+    assert [s["name"] for s in opened(app)["scenarios"]] == ["Hire two reps"]
 
 
 def test_whatif_without_stage_two_asks_for_the_baseline(app):
@@ -255,13 +255,13 @@ def test_importing_an_assessment_file_creates_a_new_private_copy(app, db_path):
 )
 def test_a_bad_assessment_file_is_refused_and_changes_nothing(app, db_path, name, content, message):
     open_demo(app)
-    before = app.session_state["so.assessment"]
+    before = opened(app)
     app.switch_page("pages/home.py").run()
     app.file_uploader(key="home.upload").upload(name, content).run()
     app.button(key="home.import").click().run()
     assert not app.exception
     assert any(message in e.value and "Nothing was imported" in e.value for e in app.error)
-    assert app.session_state["so.assessment"] == before
+    assert opened(app) == before
     assert Store(f"sqlite:///{db_path}").count() == 1
 
 

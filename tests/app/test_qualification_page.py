@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import open_demo
+from tests.helpers import open_demo, opened
 
 GOOD = b"""id: quick
 name: Quick check
@@ -40,7 +40,7 @@ def test_score_a_deal_with_bant_end_to_end(app):
     m = metrics(app)
     assert (m["Score"], m["Tier"], m["Suggests forecast"]) == ("7 / 8", "High", "Best Case")
     app.button(key="qual.deal.keep").click().run()
-    deals = app.session_state["so.assessment"]["qualification"]["deals"]
+    deals = opened(app)["qualification"]["deals"]
     assert [(d["name"], d["framework_id"], d["scores"]) for d in deals] == [
         ("Acme renewal", "bant", {"budget": 2, "authority": 1, "need": 2, "timeline": 2})
     ]
@@ -75,7 +75,7 @@ def test_custom_framework_valid_appears_invalid_changes_nothing(app):
     app.button(key="qual.custom.add").click().run()
     assert any("broken.yaml was not added" in e.value for e in app.error)
     assert "colour: unknown field" in app.code[-1].value
-    assert app.session_state["so.assessment"]["qualification"]["custom_frameworks"] == []
+    assert opened(app)["qualification"]["custom_frameworks"] == []
     app.file_uploader(key="qual.custom").upload("quick.yaml", GOOD).run()
     app.button(key="qual.custom.add").click().run()
     assert not app.exception

@@ -3,13 +3,14 @@ limit, the chosen scenario's expected impact, and a baseline filled from a Stage
 
 from __future__ import annotations
 
+import hashlib
+
 from streamlit.testing.v1 import AppTest
 
 from salesopt.demo import demo_crm_csv
 from salesopt.model.assessment import Assessment, CrmSource, FunnelSection
-from salesopt.model.files import to_json
 from salesopt.storage import Store
-from tests.helpers import open_demo
+from tests.helpers import open_demo, opened
 
 
 def _texts(at: AppTest) -> str:
@@ -42,9 +43,9 @@ def test_saved_scenario_shows_its_expected_impact_and_programme_case(app):
     app.text_input(key="whatif.name").input("Seed results").run()
     app.button(key="whatif.save").click().run()
     assert not app.exception
-    saved = next(s["id"] for s in app.session_state["so.assessment"]["scenarios"] if s["name"] == "Seed results")
+    saved = next(s["id"] for s in opened(app)["scenarios"] if s["name"] == "Seed results")
     app.selectbox(key="whatif.chosen").select(saved).run()  # the demo's own scenario was the plan's
-    assert app.session_state["so.assessment"]["whatif"]["chosen_scenario"] == saved
+    assert opened(app)["whatif"]["chosen_scenario"] == saved
     body = _texts(app)
     assert "Expected impact: Seed results" in body
     assert "+$812.8K a year (P10" in body
@@ -52,14 +53,22 @@ def test_saved_scenario_shows_its_expected_impact_and_programme_case(app):
     assert {"Investment", "Return", "ROI", "Payback"} <= {m.label for m in app.metric}
 
 
+def _stored_with_its_export(at, db_path, only: Assessment, data: bytes) -> None:
+    """Store ``only`` with its export as its own upload and open it by its resume link."""
+    store = Store(f"sqlite:///{db_path}")
+    _, token = store.create(only)
+    store.put_file(data, "deals.csv", only.id)
+    at.query_params["a"] = token
+    at.run()
+    assert not at.exception
+
+
 def test_stage_two_only_assessment_fills_the_baseline_from_the_export(app, db_path):
     data = demo_crm_csv()
-    digest = Store(f"sqlite:///{db_path}").put_file(data, "deals.csv")
+    digest = hashlib.sha256(data).hexdigest()
     crm = CrmSource(sha256=digest, name="deals.csv", size=len(data))
     only = Assessment(title="Export only", funnel=FunnelSection(target=5_000_000, crm=crm))
-    app.file_uploader(key="home.upload").upload("only.json", to_json(only).encode(), "application/json").run()
-    app.button(key="home.import").click().run()
-    assert not app.exception
+    _stored_with_its_export(app, db_path, only, data)
     app.switch_page("pages/whatif.py").run()
     assert not app.exception
     body = _texts(app)
@@ -73,12 +82,11 @@ def test_stage_two_only_assessment_fills_the_baseline_from_the_export(app, db_pa
 
 def test_export_without_target_or_team_figures_says_capacity_is_not_counted(app, db_path):
     data = demo_crm_csv()
-    digest = Store(f"sqlite:///{db_path}").put_file(data, "deals.csv")
+    digest = hashlib.sha256(data).hexdigest()
     only = Assessment(
         title="No target", funnel=FunnelSection(crm=CrmSource(sha256=digest, name="deals.csv", size=len(data)))
     )
-    app.file_uploader(key="home.upload").upload("none.json", to_json(only).encode(), "application/json").run()
-    app.button(key="home.import").click().run()
+    _stored_with_its_export(app, db_path, only, data)
     app.switch_page("pages/whatif.py").run()
     assert not app.exception
     assert "Capacity is not counted" in _texts(app)
