@@ -82,6 +82,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 overrides=overrides,
                 dayfirst=args.dayfirst or (crm.dayfirst if crm else False),
                 history=history,
+                profile=args.profile,
             )
         except NoStageColumn as exc:
             raise UsageError(f"{exc}: name it with --map stage=COLUMN") from None
@@ -150,6 +151,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             history=history,
             path=args.path,
             fields=ANALYZE_FIELDS,
+            profile=args.profile,
         )
     except NoStageColumn as exc:
         raise UsageError(f"{exc}: name it with --map stage=COLUMN") from None
@@ -167,7 +169,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     a = result.analysis
     cur = a.currency or "USD"
     lines = [
-        f"{args.path}: {data['rows_read']:,} rows read, {data['rows_rejected']:,} rejected",
+        f"{args.path}: {data['rows_read']:,} rows read, {data['rows_rejected']:,} rejected"
+        + (f" (read as {data['profile']})" if data["profile"] else ""),
         f"opportunities {a.opportunities:,}: won {a.won:,}, lost {a.lost:,}, open {a.open:,}",
         f"win rate {fmt.percent(a.win_rate)} ({'won / (won + lost)' if a.win_rate_basis == 'closed' else 'won / all'})"
         f", by value {fmt.percent(a.win_rate_value)}",
@@ -295,6 +298,9 @@ def _import_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--won", action="append", default=[], help="stage value meaning won (repeatable)")
     parser.add_argument("--lost", action="append", default=[], help="stage value meaning lost (repeatable)")
     parser.add_argument("--dayfirst", action="store_true", help="read ambiguous dates as day first")
+    parser.add_argument(
+        "--profile", help="read the file with this CRM profile (frameworks/crm/); default: recognised from the headers"
+    )
 
 
 def _analyze_args(parser: argparse.ArgumentParser) -> None:
