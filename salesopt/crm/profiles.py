@@ -50,8 +50,9 @@ def by_name(name: str, directory: Path | None = None) -> CrmProfile:
 
 
 def recognise(columns: Sequence[str], directory: Path | None = None) -> CrmProfile | None:
-    """The profile whose headers the file has (the one naming the most, first in file order on a
-    tie), else the fallback profile (the one that names no headers), else None."""
+    """The profile whose headers the file has (the one requiring the most, then the one whose
+    optional headers are there, then the first in file order), else the fallback profile (the
+    one that names no headers), else None."""
     keys = {header_key(c) for c in columns}
     best: tuple[int, CrmProfile] | None = None
     fallback = None
@@ -63,7 +64,7 @@ def recognise(columns: Sequence[str], directory: Path | None = None) -> CrmProfi
             continue
         if p.recognise.any and not any(header_key(h) in keys for h in p.recognise.any):
             continue
-        score = len(p.recognise.all) + int(bool(p.recognise.any))
+        score = 2 * len(p.recognise.all) + int(bool(p.recognise.any))  # a required header outweighs an optional one
         if best is None or score > best[0]:
             best = (score, p)
     return best[1] if best else fallback
