@@ -22,7 +22,8 @@ from salesopt.crm.importer import CellIssue, ImportReport, ImportResult
 from salesopt.crm.read import Rejected
 from salesopt.crm.values import lit
 
-VERSION = "1"  # bump when the typed table or the report changes shape
+# bump when the typed table or the report changes shape (2: the CRM profile and its report fields)
+VERSION = "2"
 
 
 def key(*parts: object) -> str:
@@ -35,6 +36,8 @@ def _report_from(data: dict[str, Any]) -> ImportReport:
     data["rejected"] = [Rejected(**r) for r in data["rejected"]]
     data["cells_emptied"] = [CellIssue(**c) for c in data["cells_emptied"]]
     data["currencies"] = tuple(data["currencies"])
+    for name in ("won_stages", "lost_stages"):
+        data[name] = tuple(data.get(name, ()))
     return ImportReport(**data)
 
 

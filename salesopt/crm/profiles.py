@@ -32,11 +32,23 @@ def word_key(word: str) -> str:
 @lru_cache(maxsize=4)
 def profiles(directory: Path | None = None) -> tuple[CrmProfile, ...]:
     """The valid profiles of frameworks/crm/, in file order (an invalid file is reported by
-    `salesopt frameworks check` and left out here)."""
-    from salesopt.content.frameworks import load_kind
+    `salesopt frameworks check` and when the app loads, and left out here). Only the CRM schema
+    is loaded: the command line should not pay for every content schema at start-up."""
+    import yaml
+    from pydantic import ValidationError
 
-    items, _ = load_kind("crm", directory)
-    return tuple(items.values())
+    from salesopt.content.paths import FRAMEWORKS_DIR, SAFE_LOADER
+    from salesopt.content.schemas.crm import CrmProfile
+
+    out: dict[str, CrmProfile] = {}
+    for path in sorted(((directory or FRAMEWORKS_DIR) / "crm").glob("*.y*ml")):
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
+            profile = CrmProfile.model_validate(data)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError):
+            continue
+        out.setdefault(profile.id, profile)
+    return tuple(out.values())
 
 
 def by_name(name: str, directory: Path | None = None) -> CrmProfile:

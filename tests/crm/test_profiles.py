@@ -257,3 +257,15 @@ def test_the_corpus_fixtures_are_small_and_hand_made():
     for path in sorted(Path(CORPUS).glob("*.csv")):
         lines = path.read_text(encoding="utf-8").splitlines()
         assert 10 <= len(lines) <= 30, path.name
+
+
+def test_the_import_cache_keeps_which_profile_read_the_file(tmp_path):
+    from salesopt.crm import cache
+
+    imported = load(b"", "zoho.csv", path=str(CORPUS / "zoho.csv"))
+    cache.save(imported, tmp_path / "entry")
+    again = cache.load(tmp_path / "entry")
+    assert again is not None
+    assert again.report.profile == "Zoho CRM deals"
+    assert sorted(again.report.lost_stages) == ["Closed Lost", "Closed Lost to Competition"]
+    assert isinstance(again.report.lost_stages, tuple)
