@@ -5,6 +5,7 @@ separate stage-history file."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -333,3 +334,44 @@ def layout_rows(
             f"{n:,} row(s) of the {title} layout skipped, not deals: group titles, repeated headers and subitems"
         )
     con.execute("drop table if exists sub_lines")
+
+
+# HubSpot's 'Date entered "Appointment Scheduled (Sales Pipeline)"': the stage, then its pipeline
+_ENTERED = re.compile(r'^date entered\s*"?(?P<stage>.+?)(\s*\([^()]*\))?"?\s*$', re.IGNORECASE)
+
+
+def date_entered(
+    con: duckdb.DuckDBPyConnection, table: RawTable, key_column: str, dayfirst: bool, report: ImportReport
+) -> bool:
+    """A stage history (table ``history``) from one "Date entered <stage>" column per stage, as
+    HubSpot exports them: each filled cell is the deal's entry into that stage. False when the
+    file has no such column or none matches a deal."""
+    found = [(c, m.group("stage").strip()) for c in table.columns if (m := _ENTERED.match(c))]
+    if not found:
+        return False
+    import pyarrow as pa
+
+    cells = dict(zip(table.columns, table.rows.columns, strict=True))
+    arrays = {"k": pa.array(cells[key_column], pa.string())}
+    arrays.update({f"c{i}": pa.array(cells[c], pa.string()) for i, (c, _) in enumerate(found)})
+    plan = v.plan_dates(con, [x for c, _ in found for x in column_sample(table, c)], dayfirst)
+    con.register("entered_src", pa.table(arrays))
+    parts = [
+        f"select nullif(trim(k), '') as opportunity_id, {v.lit(stage)} as stage, "
+        f"{v.date_sql(f'c{i}', plan)} as entered_at from entered_src"
+        for i, (_, stage) in enumerate(found)
+    ]
+    con.execute(
+        "create table history as select * from (" + " union all ".join(parts) + ") "
+        "where opportunity_id in (select opportunity_id from deals) and entered_at is not null"
+    )
+    con.unregister("entered_src")
+    n = con.execute("select count(*) from history").fetchall()[0][0]
+    if not n:
+        con.execute("drop table history")
+        return False
+    report.warnings.append(
+        f"stage history from {len(found)} 'Date entered' columns: {n:,} stage entries (time in stage, and the stage "
+        "each lost deal was lost at)"
+    )
+    return True

@@ -26,6 +26,7 @@ from salesopt.crm.checks import (
     canonical_stages,
     collapse,
     currencies,
+    date_entered,
     duplicates,
     history_file,
     ids,
@@ -298,6 +299,10 @@ def import_opportunities(
         changed = duplicates(con, report, keep_later_duplicates) or changed
     report.rows_kept = report.rows_read - report.rows_rejected
     has_history = report.long_format
+    entered = profile is not None and profile.history == "date_entered_columns" and history is None
+    if entered and not report.long_format and "opportunity_id" in mapping:
+        has_history = date_entered(con, table, mapping["opportunity_id"], dayfirst, report)
+        changed = changed or has_history
     if history is not None and not report.long_format:
         step(0.85, "Reading the stage history")
         has_history = history_file(con, history, dayfirst, report)

@@ -269,3 +269,21 @@ def test_the_import_cache_keeps_which_profile_read_the_file(tmp_path):
     assert again.report.profile == "Zoho CRM deals"
     assert sorted(again.report.lost_stages) == ["Closed Lost", "Closed Lost to Competition"]
     assert isinstance(again.report.lost_stages, tuple)
+
+
+def test_hubspot_date_entered_columns_give_the_stage_history():
+    d = analyze("hubspot_date_entered.csv")
+    assert d["profile"] == "HubSpot deals"
+    assert (d["won"], d["lost"], d["open"]) == (2, 3, 5)
+    # furthest stage: W1, W2 won (4); lost at their last open stage entered: L1 Qualified To Buy (1),
+    # L2 Appointment Scheduled (0), L3 Presentation Scheduled (2); open O1 0, O2 1, O3 2, O4 3, O5 0
+    reached = [(s["stage"], s["reached"]) for s in d["stages"]]
+    assert reached == [("Appointment Scheduled", 10), ("Qualified To Buy", 7), ("Presentation Scheduled", 5),
+                       ("Contract Sent", 3), ("Closed Won", 2)]  # fmt: skip
+    time_in = {s["stage"]: s["time_in_stage_days_median"] for s in d["stages"]}
+    # Presentation Scheduled left after 10 (W1), 17 (L3) and 15 days (O4): median 15; Contract Sent after
+    # 11 days 3 hours (W1: Jan 20 09:00 -> Jan 31 12:00) and 8 days 3 hours (W2): median 9.625
+    assert time_in["Presentation Scheduled"] == approx(15)
+    assert time_in["Contract Sent"] == approx(9.625)
+    assert not any("no known stage" in w for w in d["warnings"])
+    assert any("29 stage entries" in w for w in d["warnings"])

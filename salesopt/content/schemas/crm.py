@@ -118,8 +118,10 @@ class CrmProfile(ContentModel):
     stage_set: str | None = Field(
         None, description="The stage set (frameworks/stage_sets/) with this CRM's stage order and probabilities."
     )
-    history: Literal["none", "rows"] = Field(
-        "none", description="rows: the file has one row per stage change (a stage history) and is read as one."
+    history: Literal["none", "rows", "date_entered_columns"] = Field(
+        "none",
+        description="rows: the file has one row per stage change (a stage history) and is read as one; "
+        "date_entered_columns: one 'Date entered <stage>' column per stage (HubSpot) gives the history.",
     )
     ignore: tuple[str, ...] = Field((), description="Headers never read as any field (a history row's own id).")
     skip_rows: SkipRows = Field(default_factory=SkipRows, description="Rows of the layout that are not deals.")
