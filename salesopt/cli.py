@@ -143,6 +143,7 @@ def _evaluate(
             history=history,
             path=path,
             fields=fields,
+            profile=args.profile,
         )
     except NoStageColumn as exc:
         raise UsageError(f"{exc}: name it with --map stage=COLUMN") from None
@@ -209,7 +210,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     a = result.analysis
     cur = a.currency or "USD"
     lines = [
-        f"{args.path}: {data['rows_read']:,} rows read, {data['rows_rejected']:,} rejected",
+        f"{args.path}: {data['rows_read']:,} rows read, {data['rows_rejected']:,} rejected"
+        + (f" (read as {data['profile']})" if data["profile"] else ""),
         f"as of {a.as_of or fmt.DASH}: won revenue, last 12 months {fmt.money(a.won_revenue_last_12_months, cur)}",
         f"opportunities {a.opportunities:,}: won {a.won:,}, lost {a.lost:,}, open {a.open:,}",
         f"win rate {fmt.percent(a.win_rate)} ({'won / (won + lost)' if a.win_rate_basis == 'closed' else 'won / all'})"
@@ -340,6 +342,9 @@ def _import_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dayfirst", action="store_true", help="read ambiguous dates as day first")
     parser.add_argument(
         "--as-of", help="the date the figures are taken at, YYYY-MM-DD (default: the export's latest event)"
+    )
+    parser.add_argument(
+        "--profile", help="read the file with this CRM profile (frameworks/crm/); default: recognised from the headers"
     )
 
 

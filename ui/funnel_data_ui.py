@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from salesopt.crm import FIELDS, CrmError
+from salesopt.crm.profiles import article
 from salesopt.funnel.stages import ROLES, NoWonStage, role_rows, roles_from_rows
 from salesopt.model.assessment import Assessment, CrmSource, WorkshopRow
 from salesopt.report.export import to_csv
@@ -270,6 +271,8 @@ def import_report(result: Result) -> None:
             icon=":material/download:",
         )
     with st.expander(f"Import report: {report.rows_read:,} rows read, {report.rows_rejected:,} rejected"):
+        if report.profile:
+            st.caption(f"Read as {article(report.profile)} {report.profile} export.")
         if report.columns_ignored:
             st.caption("Columns not used: " + ", ".join(report.columns_ignored))
         for w in [*report.warnings, *result.analysis.warnings]:

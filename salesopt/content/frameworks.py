@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from salesopt.content.paths import FRAMEWORKS_DIR, SAFE_LOADER
+from salesopt.content.schemas.crm import CrmProfile
 from salesopt.content.schemas.dialogue import STAGE_IDS, AnswerType, Aspect, Question, Stage, StageId
 from salesopt.content.schemas.enablement import (
     ContentItem,
@@ -64,6 +65,7 @@ __all__ = [
     "ContentPhase",
     "ConversionBenchmark",
     "Criterion",
+    "CrmProfile",
     "Element",
     "EnablementKit",
     "Level",
@@ -113,6 +115,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "enablement": EnablementKit,
     "performance": PerformanceKit,
     "recommendations": RuleSet,
+    "crm": CrmProfile,
 }
 
 
@@ -166,6 +169,9 @@ class Catalog:
 
     def rules(self) -> list[RuleSet]:
         return list(self.items.get("recommendations", {}).values())
+
+    def crm_profiles(self) -> dict[str, CrmProfile]:
+        return dict(self.items.get("crm", {}))
 
     def performance(self) -> PerformanceKit | None:
         return next(iter(self.items.get("performance", {}).values()), None)

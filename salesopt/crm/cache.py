@@ -25,7 +25,7 @@ from salesopt.crm.importer import CellIssue, ImportReport, ImportResult
 from salesopt.crm.read import Rejected
 from salesopt.crm.values import lit
 
-VERSION = "2"  # bump when the typed table or the report changes shape (2: the checksummed manifest)
+VERSION = "3"  # bump when the typed table or the report changes shape (2: the CRM profile; 3: the checksummed manifest)
 MANIFEST = "manifest.json"
 
 
@@ -39,6 +39,8 @@ def _report_from(data: dict[str, Any]) -> ImportReport:
     data["rejected"] = [Rejected(**r) for r in data["rejected"]]
     data["cells_emptied"] = [CellIssue(**c) for c in data["cells_emptied"]]
     data["currencies"] = tuple(data["currencies"])
+    for name in ("won_stages", "lost_stages"):
+        data[name] = tuple(data.get(name, ()))
     return ImportReport(**data)
 
 

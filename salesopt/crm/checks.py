@@ -5,6 +5,9 @@ separate stage-history file."""
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
 import duckdb
 
 from salesopt.crm import values as v
@@ -13,6 +16,9 @@ from salesopt.crm.mapping import auto_map
 from salesopt.crm.result import ImportReport, StageStats, reject
 from salesopt.crm.scan import column_sample, deal_columns
 from salesopt.crm.table import CrmError, RawTable
+
+if TYPE_CHECKING:
+    from salesopt.content.schemas.crm import SkipRows
 
 OUTCOME_WORDS = frozenset({"0", "1", "true", "false", "yes", "no", "0.0", "1.0"})  # a 0/1 column taken as the stage
 
@@ -216,4 +222,156 @@ def history_file(con: duckdb.DuckDBPyConnection, table: RawTable, dayfirst: bool
             "update deals set created_date = h.first_at from (select opportunity_id as k, min(entered_at) as first_at "
             "from history group by 1) h where deals.opportunity_id = h.k"
         )
+    return True
+
+
+def outcomes(con: duckdb.DuckDBPyConnection, words: dict[str, str], fields: set[str], report: ImportReport) -> bool:
+    """The CRM profile's outcome words (:func:`salesopt.crm.profiles.outcome_words`) on the status
+    column and the stage values: an outcome column's words become won / lost / open (a closed-
+    without-a-win word, such as Abandoned or Out-Sold, is lost and becomes the loss reason when
+    the deal has none; on hold is open); stage values naming an outcome ("Closed Lost to
+    Competition") are listed in the report as won or lost stages. True when the deals changed."""
+    from salesopt.crm.profiles import word_key
+
+    changed = False
+    canon = {"won": "won", "lost": "lost", "closed_without_win": "lost", "open": "open", "on_hold": "open"}
+    if "active" in fields:  # Odoo archives a lost opportunity: Active = False
+        if "status" not in fields:
+            con.execute("alter table deals add column status varchar")
+            fields.add("status")
+        n = con.execute("select count(*) from deals where active = false and status is null").fetchall()[0][0]
+        if n:
+            con.execute("update deals set status = 'lost' where active = false and status is null")
+            changed = True
+    if "status" in fields:
+        raw = [r[0] for r in con.execute("select distinct status from deals where status is not null").fetchall()]
+        kinds = {r: words[word_key(r)] for r in raw if word_key(r) in words}
+        unlisted = [r for r in raw if r not in kinds]
+        without_win = [r for r, k in kinds.items() if k == "closed_without_win"]
+        if without_win:
+            _reason_from(con, "status", without_win, fields)
+        renames = {r: canon[k] for r, k in kinds.items() if r != canon[k]}
+        if renames:
+            con.execute("create temp table status_words(raw varchar, canon varchar)")
+            con.executemany("insert into status_words values (?, ?)", list(renames.items()))
+            con.execute("update deals set status = w.canon from status_words w where deals.status = w.raw")
+            con.execute("drop table status_words")
+            changed = True
+        report.status_outcomes = any(k == "won" for k in kinds.values())
+        if without_win:
+            report.warnings.append(
+                f"closed without a win ({', '.join(without_win)}): counted as lost, with that as the loss reason"
+            )
+        if unlisted and kinds:
+            report.warnings.append(
+                f"outcome values not recognised ({', '.join(unlisted[:5])}): the stage decides those deals' status"
+            )
+    stages = [r[0] for r in con.execute("select distinct stage from deals where stage is not null").fetchall()]
+    won = tuple(s for s in stages if words.get(word_key(s)) == "won")
+    lost = tuple(s for s in stages if words.get(word_key(s)) in ("lost", "closed_without_win"))
+    report.won_stages, report.lost_stages = won, lost
+    without_win_stages = [s for s in stages if words.get(word_key(s)) == "closed_without_win"]
+    if without_win_stages:
+        _reason_from(con, "stage", without_win_stages, fields)
+        report.warnings.append(
+            f"stages closed without a win ({', '.join(without_win_stages)}): counted as lost, with the stage as "
+            "the loss reason"
+        )
+        changed = True
+    return changed
+
+
+def _reason_from(con: duckdb.DuckDBPyConnection, column: str, values: list[str], fields: set[str]) -> None:
+    """The loss reason of deals whose ``column`` holds one of ``values``, where they have none."""
+    if "loss_reason" not in fields:
+        con.execute("alter table deals add column loss_reason varchar")
+        fields.add("loss_reason")
+    con.execute("create temp table reason_words(v varchar)")
+    con.executemany("insert into reason_words values (?)", [(x,) for x in values])
+    con.execute(
+        f"update deals set loss_reason = {column} "
+        f"where loss_reason is null and {column} in (select v from reason_words)"
+    )
+    con.execute("drop table reason_words")
+
+
+def layout_rows(
+    con: duckdb.DuckDBPyConnection,
+    first: str | None,
+    stage_header: str,
+    rules: SkipRows,
+    report: ImportReport,
+    title: str,
+) -> None:
+    """Skip the rows of a board layout that are not deals (monday.com): a repeated header row, a
+    group's title row (only its first cell filled), a subitem block (a row whose first cell is
+    the subitems marker and the rows after it with an empty first cell). ``first`` is the typed
+    column of the file's first column (None when it is not read). Skipped rows are counted, not
+    rejected: they were never deals."""
+    conds = []
+    if rules.repeated_headers:
+        conds.append(f"trim(stage) = {v.lit(stage_header)}")
+    cols = [c for c in deal_columns(con) if c != "line" and not c.endswith("__raw") and not c.endswith("__any")]
+    if rules.group_titles and first:
+        others = " and ".join(f"{c} is null" for c in cols if c != first) or "true"
+        conds.append(f"({first} is not null and {others})")
+    if rules.subitems and first:
+        marker = v.lit(rules.subitems)
+        con.execute(
+            f"create temp table sub_lines as select line from (select line, {first} as f, last_value({first} ignore "
+            f"nulls) over (order by line rows between unbounded preceding and current row) as block from deals) "
+            f"where block = {marker} and (f is null or f = {marker})"
+        )
+        conds.append("line in (select line from sub_lines)")
+    if not conds:
+        return
+    where = " or ".join(conds)
+    n = con.execute(f"select count(*) from deals where {where}").fetchall()[0][0]
+    if n:
+        con.execute(f"delete from deals where {where}")
+        report.rows_skipped += n
+        report.warnings.append(
+            f"{n:,} row(s) of the {title} layout skipped, not deals: group titles, repeated headers and subitems"
+        )
+    con.execute("drop table if exists sub_lines")
+
+
+# HubSpot's 'Date entered "Appointment Scheduled (Sales Pipeline)"': the stage, then its pipeline
+_ENTERED = re.compile(r'^date entered\s*"?(?P<stage>.+?)(\s*\([^()]*\))?"?\s*$', re.IGNORECASE)
+
+
+def date_entered(
+    con: duckdb.DuckDBPyConnection, table: RawTable, key_column: str, dayfirst: bool, report: ImportReport
+) -> bool:
+    """A stage history (table ``history``) from one "Date entered <stage>" column per stage, as
+    HubSpot exports them: each filled cell is the deal's entry into that stage. False when the
+    file has no such column or none matches a deal."""
+    found = [(c, m.group("stage").strip()) for c in table.columns if (m := _ENTERED.match(c))]
+    if not found:
+        return False
+    import pyarrow as pa
+
+    cells = dict(zip(table.columns, table.rows.columns, strict=True))
+    arrays = {"k": pa.array(cells[key_column], pa.string())}
+    arrays.update({f"c{i}": pa.array(cells[c], pa.string()) for i, (c, _) in enumerate(found)})
+    plan = v.plan_dates(con, [x for c, _ in found for x in column_sample(table, c)], dayfirst)
+    con.register("entered_src", pa.table(arrays))
+    parts = [
+        f"select nullif(trim(k), '') as opportunity_id, {v.lit(stage)} as stage, "
+        f"{v.date_sql(f'c{i}', plan)} as entered_at from entered_src"
+        for i, (_, stage) in enumerate(found)
+    ]
+    con.execute(
+        "create table history as select * from (" + " union all ".join(parts) + ") "
+        "where opportunity_id in (select opportunity_id from deals) and entered_at is not null"
+    )
+    con.unregister("entered_src")
+    n = con.execute("select count(*) from history").fetchall()[0][0]
+    if not n:
+        con.execute("drop table history")
+        return False
+    report.warnings.append(
+        f"stage history from {len(found)} 'Date entered' columns: {n:,} stage entries (time in stage, and the stage "
+        "each lost deal was lost at)"
+    )
     return True

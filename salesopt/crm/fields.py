@@ -12,6 +12,7 @@ FIELDS: tuple[str, ...] = (
     "currency",
     "created_date",
     "close_date",
+    "actual_close_date",
     "won_time",
     "lost_time",
     "lost_at_stage",
@@ -29,9 +30,10 @@ FIELDS: tuple[str, ...] = (
     "is_closed",
     "entered_at",
     "next_step",
+    "active",
 )
-DATE_FIELDS = ("created_date", "close_date", "won_time", "lost_time", "entered_at")
-BOOL_FIELDS = ("is_won", "is_closed")
+DATE_FIELDS = ("created_date", "close_date", "actual_close_date", "won_time", "lost_time", "entered_at")
+BOOL_FIELDS = ("is_won", "is_closed", "active")
 NUMBER_FIELDS = ("amount", "probability")
 TEXT_FIELDS = tuple(f for f in FIELDS if f not in (*DATE_FIELDS, *BOOL_FIELDS, *NUMBER_FIELDS))
 COHORT_FIELDS = ("owner", "segment", "region", "product", "lead_source", "team")
@@ -84,6 +86,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "stagelabel",
     ),
     "amount": (
+        "amountconverted",
+        "amountincompanycurrency",
+        "amountinhomecurrency",
+        "basecurrencyamount",
         "amount",
         "value",
         "dealvalue",
@@ -91,13 +97,21 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "closevalue",
         "revenue",
         "opportunityamount",
-        "amountconverted",
         "forecastedmonthlyrevenue",
         "acv",
         "totalcontractvalue",
-        "amountincompanycurrency",
+        "estrevenue",
+        "estimatedrevenue",
     ),
-    "currency": ("currency", "currencyisocode", "dealcurrency", "amountcurrency", "opportunitycurrency"),
+    "currency": (
+        "currency",
+        "currencyisocode",
+        "dealcurrency",
+        "amountcurrency",
+        "opportunitycurrency",
+        "currencyofvalue",
+        "valuecurrency",
+    ),
     "created_date": (
         "createddate",
         "createdate",
@@ -109,17 +123,22 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "opportunitycreateddate",
         "dealcreatedate",
         "addtime",
+        "createdtime",
+        "datecreated",
     ),
     "close_date": (
         "closedate",
         "expectedclosedate",
-        "closedon",
-        "closeddate",
+        "closingdate",
+        "estclosedate",
+        "estimatedclosedate",
+        "forecastclosedate",
         "targetclose",
-        "actualclosedate",
         "closetime",
     ),
-    "won_time": ("wontime", "wondate", "dealwontime"),
+    # the day a deal actually closed: wins over the expected close date where both are given
+    "actual_close_date": ("actualclosedate", "dealclosedon", "closedon", "closeddate", "dateclosed"),
+    "won_time": ("wontime", "wondate", "dealwontime", "datewon"),
     "lost_time": ("losttime", "lostdate", "deallosttime"),
     "lost_at_stage": ("lostatstage", "loststage", "stagelostat", "closedloststage", "stagebeforeloss"),
     "loss_reason": ("lossreason", "lostreason", "closedlostreason", "reasonlost", "closelostreason"),
@@ -150,6 +169,12 @@ HISTORY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "entered_at": ("createddate", "enteredat", "date", "changedate", "stagedate", "createddateforinsert"),
     "amount": ("amount",),
 }
+
+# amount columns already converted to one (the company's) currency: read, they make a per-deal
+# currency column moot (normalised headers)
+CONVERTED_AMOUNTS = frozenset(
+    {"amountconverted", "amountincompanycurrency", "amountinhomecurrency", "basecurrencyamount"}
+)
 
 # stage names compared lower case with single spaces
 WON_NAMES = frozenset(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
+from typing import TYPE_CHECKING
 
 from salesopt.crm import engine
 from salesopt.crm import values as v
@@ -25,14 +26,27 @@ from salesopt.crm.checks import (
     canonical_stages,
     collapse,
     currencies,
+    date_entered,
     duplicates,
     history_file,
     ids,
     is_long,
+    layout_rows,
     outcome_column,
+    outcomes,
 )
-from salesopt.crm.fields import BOOL_FIELDS, DATE_FIELDS, FALSE_WORDS, FIELDS, STAND_INS, TRUE_WORDS
+from salesopt.crm.fields import (
+    BOOL_FIELDS,
+    CONVERTED_AMOUNTS,
+    DATE_FIELDS,
+    FALSE_WORDS,
+    FIELDS,
+    STAND_INS,
+    SYNONYMS,
+    TRUE_WORDS,
+)
 from salesopt.crm.mapping import auto_map, normalise_header
+from salesopt.crm.profiles import article, header_key, ignored, outcome_words, profile_mapping, recognise
 from salesopt.crm.result import (
     CellIssue,
     ImportReport,
@@ -54,6 +68,9 @@ from salesopt.crm.scan import (
 )
 from salesopt.crm.table import CrmError, RawTable
 
+if TYPE_CHECKING:
+    from salesopt.content.schemas.crm import CrmProfile
+
 __all__ = [
     "OUTCOME_WORDS",
     "CellIssue",
@@ -68,17 +85,35 @@ __all__ = [
 ]
 
 # always typed: what decides a deal's identity, stage and status
-CORE_FIELDS = ("opportunity_id", "name", "stage", "status", "is_won", "is_closed", "entered_at", "lost_at_stage")
+CORE_FIELDS = (
+    "opportunity_id",
+    "name",
+    "stage",
+    "status",
+    "is_won",
+    "is_closed",
+    "entered_at",
+    "lost_at_stage",
+    "actual_close_date",
+    "active",
+)
 PARSED = ("amount", "probability", *DATE_FIELDS, *BOOL_FIELDS)
 
 
-def _mapping(columns: tuple[str, ...], overrides: Mapping[str, str], name: str) -> dict[str, str]:
+def _mapping(
+    columns: tuple[str, ...], overrides: Mapping[str, str], name: str, profile: CrmProfile | None = None
+) -> dict[str, str]:
+    """The user's overrides, then the profile's columns, then the generic column names."""
     for fld, col in overrides.items():
         if fld not in FIELDS:
             raise CrmError(f"{name}: unknown field '{fld}' in a column override; fields are {', '.join(FIELDS)}")
         if col and col not in columns:
             raise CrmError(f"{name}: no column '{col}' for {fld}; the columns are: {', '.join(columns)}")
-    mapping = auto_map([c for c in columns if c not in overrides.values()])
+    skip = set(overrides.values()) | ignored(profile, columns)
+    free = [c for c in columns if c not in skip]
+    mapping = profile_mapping(profile, free) if profile is not None else {}
+    rest = [c for c in free if c not in mapping.values()]
+    mapping.update(auto_map(rest, {k: syn for k, syn in SYNONYMS.items() if k not in mapping}))
     mapping.update({k: c for k, c in overrides.items() if c})
     for k, c in overrides.items():
         if not c:
@@ -134,24 +169,41 @@ def import_opportunities(
     name: str = "upload",
     fields: Collection[str] | None = None,
     progress: Callable[[float, str], None] | None = None,
+    profile: CrmProfile | None = None,
 ) -> ImportResult:
     """Map, type and check a read table; see the module docstring. ``fields`` limits the typed
     table to the fields a caller needs (the mapping still reports every column); ``progress``
-    hears (fraction done, what is happening) between steps."""
+    hears (fraction done, what is happening) between steps; ``profile`` is the CRM profile to
+    read the file with (default: the one its headers recognise, :mod:`salesopt.crm.profiles`)."""
 
     def step(done: float, text: str) -> None:
         if progress is not None:
             progress(done, text)
 
     overrides = dict(overrides or {})
-    mapping = _refine(_mapping(table.columns, overrides, name), table, overrides)
+    profile = profile if profile is not None else recognise(table.columns)
+    mapping = _refine(_mapping(table.columns, overrides, name, profile), table, overrides)
+    converted = _converted_amount(mapping, profile)
+    if converted and "currency" in mapping and "currency" not in overrides:
+        dropped = mapping.pop("currency")
+    else:
+        dropped = None
+    layout = profile.skip_rows if profile is not None else None
+    by_layout = layout is not None and (layout.group_titles or layout.subitems)
     typed = {k: c for k, c in mapping.items() if fields is None or k in fields or k in CORE_FIELDS}
-    if fields is not None and "opportunity_id" in typed and "name" not in fields:
+    if fields is not None and "opportunity_id" in typed and "name" not in fields and not by_layout:
         typed.pop("name", None)  # the name only identifies deals that have no id
     report = ImportReport(
         mapping=mapping, footer_lines=table.footer_lines, header_line=table.header_line, sheet=table.sheet
     )
+    if profile is not None:
+        report.profile, report.profile_id, report.stage_set = profile.title, profile.id, profile.stage_set
     report.warnings.extend(table.notes)
+    if dropped:
+        report.warnings.append(
+            f"amounts read from '{mapping['amount']}', already in one currency: the per-deal currency column "
+            f"'{dropped}' is not used"
+        )
     for fld, names in STAND_INS.items():
         if fld in mapping and fld not in overrides and normalise_header(mapping[fld]) in names:
             what = fld.replace("_", " ")
@@ -186,6 +238,9 @@ def import_opportunities(
     data = [c for c in fields if c != "line" and "__" not in c]
     blank = " and ".join(f"{c} is null" for c in data + texts)
     con.execute(f"delete from deals where {blank}")  # a row of empty cells is a blank line, not a deal
+    if layout is not None and profile is not None:
+        first = next((k for k, c in typed.items() if c == table.columns[0]), None)
+        layout_rows(con, first, mapping["stage"], layout, report, profile.title)
     for (line,) in con.execute("select line from deals where stage is null order by line").fetchall():
         reject(report, line, "no stage")
     con.execute("delete from deals where stage is null")
@@ -209,8 +264,15 @@ def import_opportunities(
                 "is it the right column for this field?"
             )
     currencies(con, fields, report)
-    if {"won_time", "lost_time"} & fields:
-        parts = [c for c in ("won_time", "lost_time") if c in fields]
+    if profile is not None and profile.amount_unit != 1 and "amount" in fields:
+        con.execute(f"update deals set amount = amount * {float(profile.amount_unit)!r}")
+        report.warnings.append(
+            f"amounts in '{mapping['amount']}' are in units of {profile.amount_unit:g} ({profile.title}): "
+            f"read as {profile.amount_unit:g} each"
+        )
+    if {"won_time", "lost_time", "actual_close_date"} & fields:
+        # the day a deal actually closed wins over its expected close date
+        parts = [c for c in ("won_time", "lost_time", "actual_close_date") if c in fields]
         if "close_date" not in fields:
             con.execute("alter table deals add column close_date timestamp")
         con.execute(f"update deals set close_date = coalesce({', '.join(parts)}, close_date)")
@@ -222,8 +284,11 @@ def import_opportunities(
     changed = canonical_stages(con, stats, report)
     changed = outcome_column(con, stats, fields, report) or changed
     fields = set(deal_columns(con))
+    changed = outcomes(con, outcome_words(profile), fields, report) or changed
+    fields = set(deal_columns(con))
     key = "opportunity_id" if "opportunity_id" in fields else "name"
-    if is_long(con, key, fields):
+    as_history = profile is not None and profile.history == "rows" and {key, "entered_at"} <= fields
+    if as_history or is_long(con, key, fields):
         collapse(con, key, fields, report)
         ids(con, set(deal_columns(con)))
         changed = True
@@ -234,6 +299,10 @@ def import_opportunities(
         changed = duplicates(con, report, keep_later_duplicates) or changed
     report.rows_kept = report.rows_read - report.rows_rejected
     has_history = report.long_format
+    entered = profile is not None and profile.history == "date_entered_columns" and history is None
+    if entered and not report.long_format and "opportunity_id" in mapping:
+        has_history = date_entered(con, table, mapping["opportunity_id"], dayfirst, report)
+        changed = changed or has_history
     if history is not None and not report.long_format:
         step(0.85, "Reading the stage history")
         has_history = history_file(con, history, dayfirst, report)
@@ -244,6 +313,22 @@ def import_opportunities(
         con.executemany("insert into issues values (?, null, null, null, ?)", report.rejected_all)
         report.rejected_all = []
     return ImportResult(con, report, table.columns, None if changed else stats, has_history)
+
+
+def _converted_amount(mapping: Mapping[str, str], profile: CrmProfile | None) -> bool:
+    """Whether the amount column is already in one currency (a converted or company-currency amount)."""
+    col = mapping.get("amount")
+    if col is None:
+        return False
+    named = {header_key(h) for h in profile.converted_amounts} if profile is not None else set()
+    return header_key(col) in named or normalise_header(col) in CONVERTED_AMOUNTS
+
+
+def read_as(report: ImportReport) -> str | None:
+    """Which profile read the file, as a line ("Read as a Zoho CRM deals export"); None when none did."""
+    if not report.profile:
+        return None
+    return f"Read as {article(report.profile)} {report.profile} export"
 
 
 def read_lines(report: ImportReport) -> str:

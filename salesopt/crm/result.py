@@ -59,6 +59,13 @@ class ImportReport:
     currency: str | None = None
     currencies: tuple[str, ...] = ()  # more than one: money is not summed
     date_notes: dict[str, str] = field(default_factory=dict)
+    profile: str | None = None  # the CRM profile that read the file (its title: "Zoho CRM deals")
+    profile_id: str | None = None
+    stage_set: str | None = None  # the profile's stage set id: the funnel's order and probabilities
+    won_stages: tuple[str, ...] = ()  # stage values the profile's outcome words call won
+    lost_stages: tuple[str, ...] = ()  # ... lost or closed without a win
+    status_outcomes: bool = False  # an outcome column (won / lost / open) decides each deal's status
+    rows_skipped: int = 0  # layout rows that are not deals (group titles, repeated headers, subitems)
     rejected_all: list[tuple[int, str]] = field(default_factory=list, repr=False)  # emptied into ``issues``
 
     @property
@@ -157,7 +164,14 @@ def stage_stats(con: duckdb.DuckDBPyConnection, fields: Collection[str], has_his
     """Stage values with their counts, most common first: "stage" (with each stage's median
     probability in "median_probability"), "lost_at_stage", "history", and "all" of them; and
     the forecast categories as written. One statement."""
-    prob = "median(probability)" if "probability" in fields else "null"
+    # a stage's median probability over its open deals: a lost deal's 0% says nothing of where the
+    # stage sits in the funnel (Pipedrive and Copper keep a lost deal at the stage it was lost at)
+    still_open = ["true"]
+    if "status" in fields:
+        still_open.append("coalesce(lower(status), '') not in ('won', 'lost')")
+    if "is_closed" in fields:
+        still_open.append("not coalesce(is_closed, false)")
+    prob = f"median(probability) filter (where {' and '.join(still_open)})" if "probability" in fields else "null"
     parts = [f"select 'stage' as kind, stage as s, count(*) as n, {prob} as p from deals group by 2"]
     if "lost_at_stage" in fields:
         parts.append(

@@ -163,7 +163,8 @@ def _why_sql(fld: str, text: str, plan: v.MoneyPlan | None) -> str:
     if fld == "amount" and plan is not None:
         number = v.money_sql(text, plan)
         return (
-            f"case when {number} < 0 then 'a negative amount' when {number} > {v.MAX_AMOUNT} then 'too large' "
+            f"case when {v.money_date_sql(text)} then 'a date, not an amount' "
+            f"when {number} < 0 then 'a negative amount' when {number} > {v.MAX_AMOUNT} then 'too large' "
             "else 'not an amount' end"
         )
     if fld in DATE_FIELDS:

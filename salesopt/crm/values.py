@@ -9,7 +9,8 @@ be read becomes NULL; the importer lists it (line, column, value, why) and keeps
   as written: an offset does not move the calendar day); English month names; US and
   day-first slashes with two- or four-digit years and AM/PM; dd.mm.yyyy; yyyymmdd; Excel
   serial numbers.
-- Money: symbols and ISO codes before or after; spaces, NBSP, narrow NBSP and apostrophes
+- Money: a date in a money cell is no amount (emptied and reported, never 20,230,512); symbols and
+  ISO codes before or after; spaces, NBSP, narrow NBSP and apostrophes
   grouping thousands; decimal comma; a dot grouping thousands when the column says so
   ("€1.000" next to "€500"); parentheses and minus negatives; "-" and "$ -" as empty; k/M/bn.
 - Probabilities: 0-1, or 0-100 (with or without "%") when any value of the column is above 1.
@@ -193,6 +194,20 @@ class MoneyPlan:
     simple: bool  # every sample value is plain ("$1,250.00", "1250"): the fast expression reads it
 
 
+# a date written in a money column ("2023-05-12", "12/05/2023", "12.05.2023 10:00") is not an amount:
+# stripped of its separators it would read as 20,230,512
+DATE_IN_MONEY = (
+    r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([ T].*)?|[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}( .*)?"
+    r"|[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2,4}( .*)?"
+)
+_DATE_IN_MONEY_RE = re.compile(DATE_IN_MONEY)
+
+
+def money_date_sql(col: str) -> str:
+    """True where a money cell holds a date."""
+    return f"regexp_full_match(trim({col}), {lit(DATE_IN_MONEY)})"
+
+
 _PLAIN = re.compile(r"^\$?-?\d{1,3}(,\d{3})*(\.\d+)?$|^\$?-?\d+(\.\d+)?$")
 
 
@@ -241,7 +256,7 @@ def money_sql(col: str, plan: MoneyPlan) -> str:
     )
     negative = f"(regexp_matches({v}, '^\\(.*\\)$') or regexp_matches({v}, '^[^0-9]*-') or ends_with({v}, '-'))"
     careful = (
-        f"case when {money_empty_sql(col)} then null "
+        f"case when {money_empty_sql(col)} then null when {money_date_sql(col)} then null "
         f"when regexp_full_match({bare}, '[0-9][0-9.,]*') then try_cast({digits} as double) * ({mult}) "
         f"* (case when {negative} then -1 else 1 end) end"
     )
@@ -268,7 +283,7 @@ def money_value(text: str, plan: MoneyPlan | None = None) -> float | None:
     unreadable); ``plan`` defaults to the plan of this one value (an answer typed on its own)."""
     plan = plan or plan_money([text])
     v = text.strip(" ")
-    if _EMPTY_RE.fullmatch(v.lower()):
+    if _EMPTY_RE.fullmatch(v.lower()) or _DATE_IN_MONEY_RE.fullmatch(v):
         return None
     bare = _SUFFIX_RE.sub("", _GROUPING_RE.sub("", _MARKS_RE.sub("", v)), count=1)
     if not re.fullmatch(r"[0-9][0-9.,]*", bare):

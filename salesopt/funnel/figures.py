@@ -185,4 +185,5 @@ def as_json(a: Analysis, report: ImportReport, owners: Sequence[Mapping[str, Any
         "undefined": a.reasons,
         "rests_on": a.rests_on,
         "warnings": list(report.warnings) + a.warnings,
+        "profile": report.profile,
     }

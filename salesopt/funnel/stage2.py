@@ -194,7 +194,13 @@ def load(
     path: str | None = None,
     fields: Collection[str] | None = None,
     progress: Callable[[float, str], None] | None = None,
+    profile: str | None = None,
 ) -> ImportResult:
+    """``profile``: the CRM profile to read the file with, by id or title (default: recognised
+    from the headers)."""
+    from salesopt.crm.profiles import by_name
+
+    chosen = by_name(profile) if profile else None
     if progress:
         progress(0.02, f"Reading {name} ({len(raw) / 1e6:,.1f} MB)")
     hist_table = read_table(history[0], history[1]) if history else None
@@ -206,6 +212,7 @@ def load(
         name=name,
         fields=fields,
         progress=progress,
+        profile=chosen,
     )
 
 
@@ -248,7 +255,16 @@ def stage_map_for(
         )
     lost_at = list(stats["lost_at_stage"])
     won_by_data, lost_by_data = _stages_marked_by_data(imported)
-    detected = detect(stages, probs, ranks, lost_at, won_by_data, lost_by_data)
+    report = imported.report  # the CRM profile's outcome words name these stages won or lost
+    won_by_data = [*won_by_data, *(s for s in report.won_stages if s not in won_by_data)]
+    lost_by_data = [*lost_by_data, *(s for s in report.lost_stages if s not in lost_by_data)]
+    detected = detect(stages, probs, ranks, lost_at, won_by_data, lost_by_data, prefer=report.stage_set)
+    if not detected.won and report.status_outcomes and not won:
+        # an outcome column says which deals were won (Pipedrive, Copper, Dynamics): the funnel ends in Won
+        notes = tuple(n for n in detected.notes if "won stage" not in n)
+        detected = StageMap(
+            (*detected.order, "Won"), frozenset({"Won"}), detected.lost, notes, detected.probabilities, detected.source
+        )
     if won or lost:
         order_ = [s for s in detected.order if s not in detected.won and s not in set(won)]
         notes = tuple(n for n in detected.notes if "won stage" not in n and (not won or "order" not in n))

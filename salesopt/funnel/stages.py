@@ -76,6 +76,7 @@ class KnownSet:
     probabilities: Mapping[str, float]
     won: tuple[str, ...]
     lost: tuple[str, ...]
+    match_alone: bool = True  # False: used only when a CRM profile names it
 
 
 @lru_cache(maxsize=4)
@@ -112,6 +113,7 @@ def known_sets(directory: Path | None = None) -> tuple[KnownSet, ...]:
                 {n: float(p) for n, p, _ in stages if p is not None},
                 tuple(won),
                 tuple(lost),
+                bool(data.get("match_alone", True)),
             )
         )
     return tuple(out)
@@ -121,7 +123,7 @@ def default_probabilities(stages: Iterable[str]) -> tuple[tuple[str, float], ...
     """Default probabilities of the given open stages from the known set that names every one
     of them (none when no single set does: a guess from another CRM's stages is no default)."""
     stages = list(stages)
-    for known in known_sets():
+    for known in (k for k in known_sets() if k.match_alone):
         names = [known.aliases.get(_key(s)) for s in stages]
         if stages and None not in names:
             return tuple(
@@ -139,12 +141,15 @@ def detect(
     lost_at: Iterable[str] = (),
     won_by_data: Iterable[str] = (),
     lost_by_data: Iterable[str] = (),
+    prefer: str | None = None,
 ) -> StageMap:
     """Guess the stage map from the stage values seen: a known stage set first, else the
     stages' median probability, else the order deals entered them in the history. Stages seen
     only as a lost deal's lost_at_stage join the funnel where the order places them; stages
     whose deals the export itself marks won or lost (IsWon/IsClosed, a status column) are won
-    or lost stages. The result is a starting point for the stage mapping screen."""
+    or lost stages; ``prefer`` is the id of the stage set the CRM profile names, tried first. The
+    order never comes from closed deals' probabilities (``probabilities`` are open deals' medians).
+    The result is a starting point for the stage mapping screen."""
     seen = list(dict.fromkeys(str(s) for s in stages if s is not None and str(s).strip()))
     seen_keys = {norm(x) for x in seen}
     extra = [s for s in dict.fromkeys(str(x) for x in lost_at if x) if norm(s) not in seen_keys]
@@ -155,7 +160,9 @@ def detect(
     notes: list[str] = []
     order: list[str] | None = None
     source = None
-    for known in known_sets():
+    chosen: KnownSet | None = None
+    sets = sorted(known_sets(), key=lambda k: k.id != prefer)
+    for known in (k for k in sets if k.match_alone or k.id == prefer):
         won_keys = {_key(w) for w in known.won}
         lost_keys = {_key(x) for x in known.lost}
         open_c = [s for s in candidates if _key(s) not in won_keys | lost_keys]
@@ -167,6 +174,7 @@ def detect(
         lost |= {s for s in candidates if _key(s) in lost_keys}
         source = known.title
         candidates = open_c
+        chosen = known
         break
     if order is None and probabilities:
         order = sorted(candidates, key=lambda s: (probabilities.get(s, float("inf")), candidates.index(s)))
@@ -181,9 +189,15 @@ def detect(
     if not won:
         notes.append("no won stage recognised: name it on the stage mapping screen (or --won)")
     won_ordered = sorted(won, key=lambda s: (norm(s) not in WON_NAMES, s))
-    return StageMap(
-        (*order, *won_ordered), frozenset(won), frozenset(lost), tuple(notes), default_probabilities(order), source
-    )
+    if chosen is not None:
+        probs = tuple(
+            (s, chosen.probabilities[chosen.aliases[_key(s)]])
+            for s in order
+            if chosen.aliases.get(_key(s)) in chosen.probabilities
+        )
+    else:
+        probs = default_probabilities(order)
+    return StageMap((*order, *won_ordered), frozenset(won), frozenset(lost), tuple(notes), probs, source)
 
 
 def from_names(

@@ -119,3 +119,8 @@ class StageSet(ContentModel):
     stages: list[StageDef] = Field(min_length=1, description="open stages in funnel order")
     won: list[str] = Field(min_length=1)
     lost: list[str] = Field(default_factory=list)
+    match_alone: bool = Field(
+        True,
+        description="false: the set is used only when a CRM profile (frameworks/crm/) names it, never guessed "
+        "from the stage names alone",
+    )
