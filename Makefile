@@ -62,7 +62,7 @@ pdf-libs:
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy salesopt ui pages
+	$(BIN)/mypy salesopt ui app_pages
 	$(BIN)/python -m salesopt frameworks check
 
 # Known vulnerabilities in the installed packages (PyPI's advisory data): says how many packages it

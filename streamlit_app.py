@@ -1,4 +1,4 @@
-"""salesopt: the router. Pages live in pages/, calculations in salesopt/.
+"""salesopt: the router. Pages live in app_pages/ (not pages/: a folder of that name beside the entry script makes Streamlit show its own menu of page files), calculations in salesopt/.
 
 Each page opens with ``page.frame()`` (ui/page.py: URL sync, sidebar, banners) rather than this script
 drawing them: AppTest (Streamlit 1.67) runs only the page script after a page switch, and the
@@ -13,18 +13,18 @@ WIDE_PAGES = {"funnel", "performance", "whatif", "plan"}
 
 page = st.navigation(
     {
-        "": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
+        "": [st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True)],
         "Engagement": [
-            st.Page("pages/context.py", title="1 · Sales context", icon=":material/storefront:"),
-            st.Page("pages/funnel.py", title="2 · Funnel analysis", icon=":material/filter_alt:"),
-            st.Page("pages/qualification.py", title="3 · Qualification", icon=":material/fact_check:"),
-            st.Page("pages/enablement.py", title="4 · Enablement", icon=":material/school:"),
-            st.Page("pages/performance.py", title="5 · Performance", icon=":material/monitoring:"),
+            st.Page("app_pages/context.py", title="1 · Sales context", icon=":material/storefront:"),
+            st.Page("app_pages/funnel.py", title="2 · Funnel analysis", icon=":material/filter_alt:"),
+            st.Page("app_pages/qualification.py", title="3 · Qualification", icon=":material/fact_check:"),
+            st.Page("app_pages/enablement.py", title="4 · Enablement", icon=":material/school:"),
+            st.Page("app_pages/performance.py", title="5 · Performance", icon=":material/monitoring:"),
         ],
         "Results": [
-            st.Page("pages/whatif.py", title="What-if", icon=":material/tune:"),
-            st.Page("pages/plan.py", title="Plan", icon=":material/description:"),
-            st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:", visibility="hidden"),
+            st.Page("app_pages/whatif.py", title="What-if", icon=":material/tune:"),
+            st.Page("app_pages/plan.py", title="Plan", icon=":material/description:"),
+            st.Page("app_pages/admin.py", title="Admin", icon=":material/admin_panel_settings:", visibility="hidden"),
         ],
     }
 )

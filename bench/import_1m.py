@@ -123,7 +123,7 @@ def rerun_time(path: Path) -> tuple[float, float]:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
     at.run()
     at.button(key="home.demo").click().run()
-    at.switch_page("pages/funnel.py").run()
+    at.switch_page("app_pages/funnel.py").run()
     at.session_state["funnel.tab"] = "Data"  # the upload sits on the Data tab; only the open tab draws
     at.run()
     data = path.read_bytes()

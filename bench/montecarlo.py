@@ -48,7 +48,7 @@ def whatif_rerun() -> float:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     at.run()
     at.button(key="home.demo").click().run()
-    at.switch_page("pages/whatif.py").run()
+    at.switch_page("app_pages/whatif.py").run()
     times = []
     for value in (5, 10, 15, 20, 25, 30, 35):
         at.slider(key="whatif.volume").set_value(value)

@@ -13,15 +13,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 REAL_DATA = SHARED / "data" / "real"
 PAGES = [
-    "pages/home.py",
-    "pages/context.py",
-    "pages/funnel.py",
-    "pages/qualification.py",
-    "pages/enablement.py",
-    "pages/performance.py",
-    "pages/whatif.py",
-    "pages/plan.py",
-    "pages/admin.py",
+    "app_pages/home.py",
+    "app_pages/context.py",
+    "app_pages/funnel.py",
+    "app_pages/qualification.py",
+    "app_pages/enablement.py",
+    "app_pages/performance.py",
+    "app_pages/whatif.py",
+    "app_pages/plan.py",
+    "app_pages/admin.py",
 ]
 
 

@@ -25,5 +25,11 @@ def test_every_package_is_in_the_layout_table():
     named = {p.rstrip("/") for p in _table_paths()}
     packages = {str(p.parent.relative_to(ROOT)) for p in (ROOT / "salesopt").rglob("__init__.py")}
     assert packages - {"salesopt"} <= named, f"missing from README's layout: {sorted(packages - named)}"
-    for top in ("pages", "ui", "frameworks", "tests", "bench", "streamlit_app.py"):
+    for top in ("app_pages", "ui", "frameworks", "tests", "bench", "streamlit_app.py"):
         assert top in named
+
+
+def test_no_folder_named_pages_beside_the_entry_script():
+    # Streamlit shows its own menu of page file names (the hidden admin page included) to a visitor
+    # who opens a deep link first whenever a folder named pages sits beside the entry script
+    assert (ROOT / "streamlit_app.py").is_file() and not (ROOT / "pages").exists()

@@ -1,8 +1,8 @@
-"""No arithmetic on deal columns in ui/ or pages/: every sum, mean, count, grouping and division
+"""No arithmetic on deal columns in ui/ or app_pages/: every sum, mean, count, grouping and division
 over deal data or a result frame is computed in salesopt (where it is unit-tested), and the page
 only draws it. Layout arithmetic (``len(cols) + 1``, a slider's percent / 100) stays allowed.
 
-The rule, on the syntax tree of every .py file in ui/ and pages/:
+The rule, on the syntax tree of every .py file in ui/ and app_pages/:
 - an aggregation method call (``.sum(``, ``.mean(``, ``.median(``, ``.groupby(``, ``.value_counts(``,
   ...) anywhere; ``.count(`` when it is pandas' (no argument, or on a column): ``str.count(x)`` and
   ``list.count(x)`` take one;
@@ -43,7 +43,7 @@ AGGREGATES = {
 ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
 INDEXERS = {"loc", "iloc", "at", "iat"}
 BUILTINS = {"sum", "min", "max"}
-FILES = sorted([*ROOT.joinpath("ui").glob("*.py"), *ROOT.joinpath("pages").glob("*.py")])
+FILES = sorted([*ROOT.joinpath("ui").glob("*.py"), *ROOT.joinpath("app_pages").glob("*.py")])
 
 
 def _is_session_state(node: ast.expr) -> bool:

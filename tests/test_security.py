@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [p for d in ("salesopt", "ui", "pages") for p in (ROOT / d).rglob("*.py")] + [ROOT / "streamlit_app.py"]
+SOURCES = [p for d in ("salesopt", "ui", "app_pages") for p in (ROOT / d).rglob("*.py")] + [ROOT / "streamlit_app.py"]
 
 
 def _code() -> dict[Path, str]:

@@ -1,4 +1,4 @@
-"""Every input widget in ui/ and pages/ has a key: the registry of key prefixes (ui/state.py) can
+"""Every input widget in ui/ and app_pages/ has a key: the registry of key prefixes (ui/state.py) can
 then clear them on a switch, reload, resume or duplicate, and no widget's identity hangs on its label."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ WIDGETS = {
     "time_input",
     "toggle",
 }
-FILES = sorted([*ROOT.joinpath("ui").glob("*.py"), *ROOT.joinpath("pages").glob("*.py")])
+FILES = sorted([*ROOT.joinpath("ui").glob("*.py"), *ROOT.joinpath("app_pages").glob("*.py")])
 
 
 def _unkeyed(source: str) -> list[str]:

@@ -142,11 +142,11 @@ def _on_closing(stage_id: str) -> None:
 
 
 NEXT_PAGE = {
-    "context": ("pages/funnel.py", "Stage 2 · Funnel analysis"),
-    "funnel": ("pages/qualification.py", "Stage 3 · Qualification"),
-    "qualification": ("pages/enablement.py", "Stage 4 · Enablement"),
-    "enablement": ("pages/performance.py", "Stage 5 · Performance"),
-    "performance": ("pages/plan.py", "The plan"),
+    "context": ("app_pages/funnel.py", "Stage 2 · Funnel analysis"),
+    "funnel": ("app_pages/qualification.py", "Stage 3 · Qualification"),
+    "qualification": ("app_pages/enablement.py", "Stage 4 · Enablement"),
+    "enablement": ("app_pages/performance.py", "Stage 5 · Performance"),
+    "performance": ("app_pages/plan.py", "The plan"),
 }
 
 

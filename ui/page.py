@@ -205,7 +205,7 @@ def require_assessment() -> Assessment:
             "No assessment is open. Start a new one, resume one with its link, or open the demo.",
             icon=":material/info:",
         )
-        st.page_link("pages/home.py", label="Go to Home", icon=":material/home:")
+        st.page_link("app_pages/home.py", label="Go to Home", icon=":material/home:")
         st.stop()
     return assessment
 

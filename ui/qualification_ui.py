@@ -143,7 +143,7 @@ def pipeline(assessment: Assessment, card: Scorecard, result: Result | None) -> 
             "Scoring the pipeline needs the open deals of a CRM export: upload one in Stage 2 (Data tab).",
             icon=":material/info:",
         )
-        st.page_link("pages/funnel.py", label="Stage 2 · Funnel analysis", icon=":material/filter_alt:")
+        st.page_link("app_pages/funnel.py", label="Stage 2 · Funnel analysis", icon=":material/filter_alt:")
         return
     open_deals = largest_open(result.deals, PIPELINE_ROWS)
     saved = assessment.qualification.pipeline

@@ -17,7 +17,7 @@ def _admin(db_path, user: dict, allow: object = None) -> AppTest:
     if allow is not None:
         at.secrets["admin_allow"] = allow
     at.user = user
-    at.switch_page("pages/admin.py").run()
+    at.switch_page("app_pages/admin.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -42,7 +42,7 @@ def test_a_signed_in_user_is_admin_only_on_the_allow_list(db_path, email, allow,
 def test_password_attempts_are_throttled(db_path):
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
     at.secrets["admin_password"] = "correct horse"
-    at.switch_page("pages/admin.py").run()
+    at.switch_page("app_pages/admin.py").run()
     for _ in range(3):
         at.text_input(key="admin.login.password").input("wrong")
         at.button(key="admin.login.enter").click().run()

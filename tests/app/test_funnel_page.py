@@ -22,7 +22,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def test_demo_opens_with_its_crm_export_analysed(app):
     open_demo(app)
-    app.switch_page("pages/funnel.py").run()
+    app.switch_page("app_pages/funnel.py").run()
     assert not app.exception
     m = metrics(app)
     assert m["Opportunities"] == "620"
@@ -33,7 +33,7 @@ def test_demo_opens_with_its_crm_export_analysed(app):
 
 def test_no_benchmark_is_a_labelled_choice_and_is_saved_as_none(app, db_path):
     open_demo(app)
-    app.switch_page("pages/funnel.py").run()
+    app.switch_page("app_pages/funnel.py").run()
     box = app.selectbox(key="funnel.benchmark")
     assert box.options[0] == "No benchmark"  # a word a person reads, not Python's None
     box.set_value("none").run()
@@ -45,7 +45,7 @@ def test_no_benchmark_is_a_labelled_choice_and_is_saved_as_none(app, db_path):
 
 def test_upload_maps_columns_and_shows_the_figures(app, db_path):
     open_demo(app)
-    app.switch_page("pages/funnel.py").run()
+    app.switch_page("app_pages/funnel.py").run()
     tab(app, "Data")
     app.file_uploader(key="funnel.export").upload("mine.csv", SMALL, "text/csv").run()
     assert not app.exception
@@ -69,7 +69,7 @@ def test_upload_maps_columns_and_shows_the_figures(app, db_path):
 )
 def test_a_bad_upload_says_why_and_keeps_the_previous_data(app, content, message):
     open_demo(app)
-    app.switch_page("pages/funnel.py").run()
+    app.switch_page("app_pages/funnel.py").run()
     before = opened(app)["funnel"]["crm"]
     tab(app, "Data")
     app.file_uploader(key="funnel.export").upload("bad.csv", content, "text/csv").run()
@@ -88,7 +88,7 @@ LEADS = b"Prospect ID,Lead Source,Converted\n" + b"".join(
 def test_an_export_without_a_recognised_stage_opens_the_mapping_screen_not_a_dead_end(app):
     # a leads export whose outcome is a 0/1 "Converted" column: no stage column is recognised
     open_demo(app)
-    app.switch_page("pages/funnel.py").run()
+    app.switch_page("app_pages/funnel.py").run()
     tab(app, "Data")
     app.file_uploader(key="funnel.export").upload("leads.csv", LEADS, "text/csv").run()
     assert not app.exception
@@ -104,7 +104,7 @@ def test_an_export_without_a_recognised_stage_opens_the_mapping_screen_not_a_dea
 
 def test_the_import_report_opens_on_the_data_tab_with_a_download(app):
     open_demo(app)
-    app.switch_page("pages/funnel.py").run()
+    app.switch_page("app_pages/funnel.py").run()
     bad = SMALL + b'5,Closed Lost,n/a,2024-01-01,soon,Ben\n6,,"$1",2024-01-01,2024-02-01,Ana\n'
     tab(app, "Data")
     app.file_uploader(key="funnel.export").upload("mine.csv", bad, "text/csv").run()
@@ -122,7 +122,7 @@ def test_the_import_report_opens_on_the_data_tab_with_a_download(app):
 
 def test_a_column_override_on_the_mapping_screen(app):
     open_demo(app)
-    app.switch_page("pages/funnel.py").run()
+    app.switch_page("app_pages/funnel.py").run()
     tab(app, "Data")
     app.file_uploader(key="funnel.export").upload("mine.csv", SMALL, "text/csv").run()
     tab(app, "Data")
@@ -145,7 +145,7 @@ def test_workshop_numbers_give_conversions(db_path):
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
     at.query_params["a"] = token
     at.run()
-    at.switch_page("pages/funnel.py").run()
+    at.switch_page("app_pages/funnel.py").run()
     assert not at.exception
     m = metrics(at)
     assert m["Overall conversion"] == "4%"
@@ -155,7 +155,7 @@ def test_workshop_numbers_give_conversions(db_path):
 @pytest.mark.skipif(not REAL_DATA.is_dir(), reason="../shared/data/real is not here")
 def test_the_maven_export_through_the_ui_with_one_override(app):
     open_demo(app)
-    app.switch_page("pages/funnel.py").run()
+    app.switch_page("app_pages/funnel.py").run()
     raw = (REAL_DATA / "maven-crm-opportunities" / "sales_pipeline.csv").read_bytes()
     tab(app, "Data")
     app.file_uploader(key="funnel.export").upload("sales_pipeline.csv", raw, "text/csv").run()
@@ -171,7 +171,7 @@ def test_the_maven_export_through_the_ui_with_one_override(app):
 
 def test_scoring_tab_and_the_stage_output(app):
     open_demo(app)
-    app.switch_page("pages/funnel.py").run()
+    app.switch_page("app_pages/funnel.py").run()
     m = metrics(tab(app, "Scoring"))
     assert {"High priority", "Medium priority", "Low priority"} <= set(m)
     assert sum(int(m[k].replace(",", "")) for k in ("High priority", "Medium priority", "Low priority")) == 205
@@ -188,7 +188,7 @@ def test_reload_theirs_after_a_conflict_leaves_no_stale_widget(app, db_path):
     """The other writer set the target to 9M while I typed 7M: after "Reload theirs" every
     Stage 2 widget shows the stored assessment (the target box, the closed-only toggle)."""
     open_demo(app)
-    app.switch_page("pages/funnel.py").run()
+    app.switch_page("app_pages/funnel.py").run()
     store = Store(f"sqlite:///{db_path}")
     aid = opened(app)["id"]
     theirs = store.load(aid)

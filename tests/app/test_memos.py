@@ -36,11 +36,11 @@ def test_remember_makes_a_value_once_per_owner_and_key_and_forgets_it_with_the_o
 
 
 def test_no_page_writes_memos_onto_a_core_result():
-    # a private method called on a core object from ui/ or pages/ (as result._remember(...) was)
+    # a private method called on a core object from ui/ or app_pages/ (as result._remember(...) was)
     private_call = re.compile(r"\b(result|imported|memo|analysis|base|cal)\._[a-z]\w*\(")
     found = [
         f"{path.relative_to(ROOT)}:{n}"
-        for folder in ("ui", "pages")
+        for folder in ("ui", "app_pages")
         for path in sorted((ROOT / folder).glob("*.py"))
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if private_call.search(line)

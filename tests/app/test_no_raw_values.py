@@ -74,7 +74,7 @@ def test_no_raw_values_on_any_page_with_the_demo(app, page):
 
 def test_no_raw_values_on_the_dashboards_with_quotas_and_filters(app, db_path):
     at = _with_quotas(app, db_path)
-    at.switch_page("pages/performance.py").run()
+    at.switch_page("app_pages/performance.py").run()
     assert not at.exception
     assert raw_values(at) == []
     for rep in at.selectbox(key="perf.rep").options:

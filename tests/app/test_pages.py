@@ -28,7 +28,7 @@ def test_home_renders_with_the_five_stages(app):
         assert title in body
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES[1:] if p != "pages/admin.py"])
+@pytest.mark.parametrize("page", [p for p in PAGES[1:] if p != "app_pages/admin.py"])
 def test_every_page_without_an_assessment_points_to_home(app, page):
     app.switch_page(page).run()
     assert not app.exception
@@ -70,8 +70,8 @@ def test_stage_one_flow_survives_page_switch_and_resume(app, db_path):
     app.text_input(key="q.context.rep_count").input("12").run()
     assert not app.exception
 
-    app.switch_page("pages/plan.py").run()
-    app.switch_page("pages/context.py").run()
+    app.switch_page("app_pages/plan.py").run()
+    app.switch_page("app_pages/context.py").run()
     assert app.text_input(key="q.context.rep_count").value == "12"
     app.button(key="context.back").click().run()
     assert app.text_area(key="q.context.products").value == "Payroll software"
@@ -92,7 +92,7 @@ def test_stage_one_flow_survives_page_switch_and_resume(app, db_path):
     again = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
     again.query_params["a"] = token
     again.run()
-    again.switch_page("pages/context.py").run()
+    again.switch_page("app_pages/context.py").run()
     assert again.text_area(key="q.context.products").value == "Payroll software"
 
 
@@ -173,13 +173,13 @@ def test_a_wrong_resume_link_says_so(db_path):
 def test_closing_question_answer_is_kept(app):
     open_demo(app)
     app.text_area(key="q.context.closing").input("Fix qualification first").run()
-    app.switch_page("pages/plan.py").run()
+    app.switch_page("app_pages/plan.py").run()
     assert "Fix qualification first" in texts(app)
 
 
 def test_whatif_levers_scenarios_and_forecast_on_the_demo(app):
     open_demo(app)
-    app.switch_page("pages/whatif.py").run()
+    app.switch_page("app_pages/whatif.py").run()
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Capacity / year"] == "$5M"  # 10 reps x $500,000 quota x 100%, the most of quota a rep carries
@@ -203,7 +203,7 @@ def test_whatif_levers_scenarios_and_forecast_on_the_demo(app):
 
 def test_whatif_scenarios_can_be_renamed_and_deleted(app):
     open_demo(app)
-    app.switch_page("pages/whatif.py").run()
+    app.switch_page("app_pages/whatif.py").run()
     app.selectbox(key="whatif.manage").select_index(0).run()  # the demo's own scenario, out of the way
     app.button(key="whatif.delete").click().run()
     for name in ("Plan A", "Plan B"):
@@ -225,7 +225,7 @@ def test_whatif_scenarios_can_be_renamed_and_deleted(app):
 
 def test_whatif_without_stage_two_asks_for_the_baseline(app):
     _start(app)
-    app.switch_page("pages/whatif.py").run()
+    app.switch_page("app_pages/whatif.py").run()
     assert not app.exception
     assert any("The baseline needs" in i.value for i in app.info)
 
@@ -256,7 +256,7 @@ def test_importing_an_assessment_file_creates_a_new_private_copy(app, db_path):
 def test_a_bad_assessment_file_is_refused_and_changes_nothing(app, db_path, name, content, message):
     open_demo(app)
     before = opened(app)
-    app.switch_page("pages/home.py").run()
+    app.switch_page("app_pages/home.py").run()
     app.file_uploader(key="home.upload").upload(name, content).run()
     app.button(key="home.import").click().run()
     assert not app.exception
@@ -283,10 +283,10 @@ def test_a_broken_framework_file_is_listed_on_home_and_the_app_still_runs(db_pat
         problems = "\n".join(c.value for c in at.code)
         assert "2_funnel.yaml:3: colour: unknown field" in problems
         open_demo(at)
-        at.switch_page("pages/funnel.py").run()
+        at.switch_page("app_pages/funnel.py").run()
         assert not at.exception
         assert any("could not be loaded" in e.value for e in at.error)
-        at.switch_page("pages/context.py").run()
+        at.switch_page("app_pages/context.py").run()
         assert not at.error
     finally:
         st.cache_resource.clear()
@@ -295,7 +295,7 @@ def test_a_broken_framework_file_is_listed_on_home_and_the_app_still_runs(db_pat
 def test_workshop_mode_hides_facilitator_notes_until_shown(app):
     open_demo(app)
     app.toggle(key="so.workshop").set_value(True).run()
-    app.switch_page("pages/context.py").run()
+    app.switch_page("app_pages/context.py").run()
     assert not any("Facilitator:" in i.value for i in app.info)
     # beside the question: what the room has said so far in this part of the stage
     assert any(m.value.startswith("**Said so far:") for m in app.markdown)
@@ -305,7 +305,7 @@ def test_workshop_mode_asks_one_question_at_a_time_with_notes(app):
     open_demo(app)
     app.toggle(key="so.workshop").set_value(True).run()
     app.toggle(key="so.notes").set_value(True).run()
-    app.switch_page("pages/context.py").run()
+    app.switch_page("app_pages/context.py").run()
     assert not app.exception
     # the demo's Stage 1 has every answer, so workshop mode opens on question 1 with one input
     texts = [p.text for p in app.get("progress")]
@@ -325,7 +325,7 @@ def test_workshop_mode_asks_one_question_at_a_time_with_notes(app):
 
 
 def test_admin_is_off_without_a_password(app):
-    app.switch_page("pages/admin.py").run()
+    app.switch_page("app_pages/admin.py").run()
     assert not app.exception
     assert any("Admin is off" in i.value for i in app.info)
 
@@ -335,7 +335,7 @@ def test_admin_behind_a_password(db_path):
     at.secrets["admin_password"] = "correct horse"
     at.run()
     at.button(key="home.demo").click().run()
-    at.switch_page("pages/admin.py").run()
+    at.switch_page("app_pages/admin.py").run()
     at.text_input[0].input("wrong")
     at.button[0].click().run()
     assert any("Wrong password" in e.value for e in at.error)
@@ -355,7 +355,7 @@ def test_a_wrong_link_pasted_on_home_is_answered_there(app):
 
 def test_home_lists_what_is_left_to_complete_the_plan_with_links(app):
     open_demo(app)
-    app.switch_page("pages/home.py").run()
+    app.switch_page("app_pages/home.py").run()
     assert not app.exception
     texts = [m.value for m in app.markdown]
     assert "**Left to complete the plan**" in texts
@@ -367,6 +367,6 @@ def test_home_lists_what_is_left_to_complete_the_plan_with_links(app):
 
 def test_an_empty_business_case_says_what_fills_its_chart(app):
     _start(app, "Empty business case")
-    app.switch_page("pages/qualification.py").run()
+    app.switch_page("app_pages/qualification.py").run()
     assert not app.exception
     assert any("cash-flow chart appears once the business case has a benefit or a cost" in i.value for i in app.info)

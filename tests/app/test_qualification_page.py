@@ -26,7 +26,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def test_score_a_deal_with_bant_end_to_end(app):
     open_demo(app)
-    app.switch_page("pages/qualification.py").run()
+    app.switch_page("app_pages/qualification.py").run()
     assert not app.exception
     # nothing scored: no "0 / 8, Low" as if the deal had been judged
     assert "Score" not in metrics(app) and any("Not scored yet" in i.value for i in app.info)
@@ -48,7 +48,7 @@ def test_score_a_deal_with_bant_end_to_end(app):
 
 def test_business_case_and_methodology(app):
     open_demo(app)
-    app.switch_page("pages/qualification.py").run()
+    app.switch_page("app_pages/qualification.py").run()
     values = {
         "revenue_increase": 100_000,
         "cost_savings": 50_000,
@@ -70,7 +70,7 @@ def test_business_case_and_methodology(app):
 
 def test_custom_framework_valid_appears_invalid_changes_nothing(app):
     open_demo(app)
-    app.switch_page("pages/qualification.py").run()
+    app.switch_page("app_pages/qualification.py").run()
     app.file_uploader(key="qual.custom").upload("broken.yaml", b"id: x\nname: X\ncolour: red\n").run()
     app.button(key="qual.custom.add").click().run()
     assert any("broken.yaml was not added" in e.value for e in app.error)

@@ -149,7 +149,7 @@ def test_the_answer_typed_just_before_a_reconnect_is_kept(app, db_path):
     again = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=30)
     again.query_params["a"] = token
     again.session_state["q.context.products"] = "typed during the restart"  # the browser's widget value
-    again.switch_page("pages/context.py").run()
+    again.switch_page("app_pages/context.py").run()
     assert not again.exception
     assert again.text_area(key="q.context.products").value == "typed during the restart"
     assert Store(f"sqlite:///{db_path}").load(aid).assessment.context.answers == {

@@ -15,7 +15,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def test_enablement_links_the_demo_leak_to_proposal_content(app):
     open_demo(app)
-    app.switch_page("pages/enablement.py").run()
+    app.switch_page("app_pages/enablement.py").run()
     assert not app.exception
     body = " ".join(str(m.value) for m in app.markdown)
     assert "The biggest leak, Demo → Proposal (Stage 2), points to:" in body
@@ -59,7 +59,7 @@ def _seeded(app: AppTest, db_path) -> AppTest:
 
 def test_performance_dashboards_forecast_and_tiers(app, db_path):
     at = _seeded(app, db_path)
-    at.switch_page("pages/performance.py").run()
+    at.switch_page("app_pages/performance.py").run()
     assert not at.exception
     m = metrics(at)
     assert m["MAPE"] == "20%" and m["Bias"] == "20%" and m["Pattern"] == "over-optimism"
@@ -73,7 +73,7 @@ def test_performance_dashboards_forecast_and_tiers(app, db_path):
 
 def test_enablement_gap_score_after_rating(app, db_path):
     at = _seeded(app, db_path)
-    at.switch_page("pages/enablement.py").run()
+    at.switch_page("app_pages/enablement.py").run()
     assert metrics(at)["Proposal phase gap"] == "100%"
     assert "Proposal templates (missing)" in " ".join(str(m.value) for m in at.markdown)
 
@@ -82,7 +82,7 @@ def test_stage5_tables_show_labels_and_formats_not_internals(app):
     from tests.helpers import open_demo
 
     open_demo(app)
-    app.switch_page("pages/performance.py").run()
+    app.switch_page("app_pages/performance.py").run()
     assert not app.exception
     for frame in app.dataframe:
         columns = [str(c) for c in frame.value.columns]
@@ -93,7 +93,7 @@ def test_stage5_tables_show_labels_and_formats_not_internals(app):
 
 def test_risk_flags_click_through_to_a_reps_deals_and_the_rep_view_lists_age_and_risk(app, db_path):
     at = _seeded(app, db_path)
-    at.switch_page("pages/performance.py").run()
+    at.switch_page("app_pages/performance.py").run()
     box = at.selectbox(key="perf.flags.rep")
     first = box.options[1].rsplit(" (", 1)
     rep, count = first[0], int(first[1].rstrip(")").replace(",", ""))

@@ -26,7 +26,7 @@ def test_a_deep_assessment_file_is_refused_on_home(app):
 def test_a_zip_bomb_and_a_malformed_workbook_are_refused_on_the_data_tab(app, tmp_path):
     app.text_input(key="home.new.title").input("Uploads")
     app.button[0].click().run()
-    app.switch_page("pages/funnel.py").run()
+    app.switch_page("app_pages/funnel.py").run()
     assert not app.exception, app.exception
     bomb = workbook(tmp_path / "bomb.xlsx", repeat=5_000_000).read_bytes()  # 315 MB of XML in 1 MB
     start = time.perf_counter()

@@ -17,7 +17,7 @@ def _texts(at: AppTest) -> str:
 
 def test_an_imported_file_naming_another_assessments_upload_opens_nothing(app, db_path):
     open_demo(app)  # client A: the demo, with its CRM export as its own upload
-    app.switch_page("pages/funnel.py").run()
+    app.switch_page("app_pages/funnel.py").run()
     assert {m.label: m.value for m in app.metric}["Opportunities"] == "620"  # A's import is now in memory
     store = Store(f"sqlite:///{db_path}")
     exported = to_json(store.load(opened(app)["id"]).assessment)
@@ -28,7 +28,7 @@ def test_an_imported_file_naming_another_assessments_upload_opens_nothing(app, d
     other.file_uploader(key="home.upload").upload("a.json", exported.encode(), "application/json").run()
     other.button(key="home.import").click().run()
     assert not other.exception
-    other.switch_page("pages/funnel.py").run()
+    other.switch_page("app_pages/funnel.py").run()
     assert not other.exception
     assert "Opportunities" not in {m.label for m in other.metric}
     body = _texts(other)

@@ -24,7 +24,7 @@ def test_an_image_in_the_title_company_and_an_answer_is_shown_as_text(app):
     assert not app.exception, app.exception
     app.text_area(key="q.context.products").input(f"Payroll {IMAGE}").run()
     seen: list[str] = []
-    for page in ("pages/home.py", "pages/context.py", "pages/plan.py"):
+    for page in ("app_pages/home.py", "app_pages/context.py", "app_pages/plan.py"):
         app.switch_page(page).run()
         assert not app.exception, app.exception
         seen += _markdown(app)

@@ -21,7 +21,7 @@ def _texts(at: AppTest) -> str:
 
 def test_demo_baseline_is_reconciled_and_names_the_binding_limit(app):
     open_demo(app)
-    app.switch_page("pages/whatif.py").run()
+    app.switch_page("app_pages/whatif.py").run()
     assert not app.exception
     body = _texts(app)
     assert "The baseline projects $3,287,165 a year against $3,512,500 won in the export's last 12 months" in body
@@ -37,7 +37,7 @@ def test_demo_baseline_is_reconciled_and_names_the_binding_limit(app):
 
 def test_saved_scenario_shows_its_expected_impact_and_programme_case(app):
     open_demo(app)
-    app.switch_page("pages/whatif.py").run()
+    app.switch_page("app_pages/whatif.py").run()
     app.slider(key="whatif.win").set_value(8).run()
     app.slider(key="whatif.attainment").set_value(22).run()
     app.text_input(key="whatif.name").input("Seed results").run()
@@ -69,7 +69,7 @@ def test_stage_two_only_assessment_fills_the_baseline_from_the_export(app, db_pa
     crm = CrmSource(sha256=digest, name="deals.csv", size=len(data))
     only = Assessment(title="Export only", funnel=FunnelSection(target=5_000_000, crm=crm))
     _stored_with_its_export(app, db_path, only, data)
-    app.switch_page("pages/whatif.py").run()
+    app.switch_page("app_pages/whatif.py").run()
     assert not app.exception
     body = _texts(app)
     assert "The baseline needs" not in body
@@ -87,7 +87,7 @@ def test_export_without_target_or_team_figures_says_capacity_is_not_counted(app,
         title="No target", funnel=FunnelSection(crm=CrmSource(sha256=digest, name="deals.csv", size=len(data)))
     )
     _stored_with_its_export(app, db_path, only, data)
-    app.switch_page("pages/whatif.py").run()
+    app.switch_page("app_pages/whatif.py").run()
     assert not app.exception
     assert "Capacity is not counted" in _texts(app)
     assert {m.label: m.value for m in app.metric}["Capacity / year"] == "—"

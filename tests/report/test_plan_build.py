@@ -169,7 +169,7 @@ def test_page_and_cli_build_the_plan_through_one_function(tmp_path, monkeypatch)
     at = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=60)
     at.run()
     at.button(key="home.demo").click().run()
-    at.switch_page("pages/plan.py").run()
+    at.switch_page("app_pages/plan.py").run()
     assert not at.exception
     assert calls[1:] == ["Demo: SaaS sales process optimization"]
 

@@ -58,7 +58,7 @@ def test_no_csv_is_written_but_through_the_one_helper():
     writers = re.compile(r"\.to_csv\(|csv\.writer\(|csv\.DictWriter\(")
     found = [
         str(p.relative_to(ROOT))
-        for folder in ("salesopt", "ui", "pages")
+        for folder in ("salesopt", "ui", "app_pages")
         for p in sorted((ROOT / folder).rglob("*.py"))
         for line in p.read_text(encoding="utf-8").splitlines()
         if writers.search(line) and not line.lstrip().startswith("#")

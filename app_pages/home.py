@@ -46,7 +46,7 @@ if assessment is not None:
         c1, c2, c3, c4 = st.columns(4)
         if first_open is not None:
             c1.page_link(
-                f"pages/{first_open.id}.py", label=f"Continue: stage {first_open.number}", icon=":material/play_arrow:"
+                f"app_pages/{first_open.id}.py", label=f"Continue: stage {first_open.number}", icon=":material/play_arrow:"
             )
         slug = file_slug(assessment.title)
         c2.download_button(
@@ -74,18 +74,18 @@ if assessment is not None:
             st.markdown("**Left to complete the plan**")
             for stage, done, total in left:
                 st.page_link(
-                    f"pages/{stage.id}.py",
+                    f"app_pages/{stage.id}.py",
                     label=f"Stage {stage.number} · {stage.title}: {total - done} of {total} questions open",
                     icon=":material/radio_button_unchecked:",
                 )
             if assessment.funnel.crm is None and assessment.funnel.source != "workshop":
                 st.page_link(
-                    "pages/funnel.py",
+                    "app_pages/funnel.py",
                     label="Stage 2 · a CRM export (or workshop numbers) for the funnel figures",
                     icon=":material/upload_file:",
                 )
         else:
-            st.page_link("pages/plan.py", label="Every stage is answered: open the plan", icon=":material/description:")
+            st.page_link("app_pages/plan.py", label="Every stage is answered: open the plan", icon=":material/description:")
         st.button("Close this assessment", on_click=state.close, type="tertiary", key="home.close")
 
 st.subheader("Start" if assessment is None else "Start another")
@@ -95,7 +95,7 @@ with new, st.form("home.new", border=False):
     company = st.text_input("Company", max_chars=200, key="home.new.company")
     if st.form_submit_button("Start a new assessment", type="primary", icon=":material/add:", key="home.new.start"):
         if state.start_new(title, company):
-            st.switch_page("pages/context.py")
+            st.switch_page("app_pages/context.py")
         page.flash_here()  # a failing database is answered here, where the button was pressed
 with demo:
     st.markdown(
@@ -104,7 +104,7 @@ with demo:
     )
     if st.button("Open the demo assessment", icon=":material/rocket_launch:", key="home.demo"):
         if state.open_demo():
-            st.switch_page("pages/context.py")
+            st.switch_page("app_pages/context.py")
         page.flash_here()
 with resume, st.form("home.resume", border=False):
     link = st.text_input(
@@ -131,7 +131,7 @@ with upload:
         if error:
             st.error(f"Nothing was imported. {md_text(error)}", icon=":material/error:")
         else:
-            st.switch_page("pages/context.py")
+            st.switch_page("app_pages/context.py")
 
 st.subheader("The five stages")
 for stage in stages:
