@@ -1,4 +1,5 @@
-"""salesopt: the router. Pages live in app_pages/ (not pages/: a folder of that name beside the entry script makes Streamlit show its own menu of page files), calculations in salesopt/.
+"""salesopt: the router. Pages live in app_pages/, calculations in salesopt/. (Not pages/: a folder of
+that name beside the entry script makes Streamlit show its own menu of page file names.)
 
 Each page opens with ``page.frame()`` (ui/page.py: URL sync, sidebar, banners) rather than this script
 drawing them: AppTest (Streamlit 1.67) runs only the page script after a page switch, and the

@@ -46,7 +46,9 @@ if assessment is not None:
         c1, c2, c3, c4 = st.columns(4)
         if first_open is not None:
             c1.page_link(
-                f"app_pages/{first_open.id}.py", label=f"Continue: stage {first_open.number}", icon=":material/play_arrow:"
+                f"app_pages/{first_open.id}.py",
+                label=f"Continue: stage {first_open.number}",
+                icon=":material/play_arrow:",
             )
         slug = file_slug(assessment.title)
         c2.download_button(
@@ -85,7 +87,9 @@ if assessment is not None:
                     icon=":material/upload_file:",
                 )
         else:
-            st.page_link("app_pages/plan.py", label="Every stage is answered: open the plan", icon=":material/description:")
+            st.page_link(
+                "app_pages/plan.py", label="Every stage is answered: open the plan", icon=":material/description:"
+            )
         st.button("Close this assessment", on_click=state.close, type="tertiary", key="home.close")
 
 st.subheader("Start" if assessment is None else "Start another")
