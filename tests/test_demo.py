@@ -26,7 +26,7 @@ def test_stage_one_figures_of_the_demo():
     shown = {f.label: f.value for f in context_figures(demo)}
     assert shown["Average deal size"] == "$50K"
     assert shown["Sales cycle"] == "270 days"
-    assert shown["Win rate"] == "20%"
+    assert shown["Win rate (stated)"] == "20%"
     assert shown["Implied team quota"] == "$5M"
 
 

@@ -212,6 +212,7 @@ def kpi_tiles(tiles: list[KpiChange], cur: str) -> None:
     cols = st.columns(len(tiles))
     for col, t in zip(cols, tiles, strict=True):
         label, help_text = KPI_LABELS[t.key]
+        label = f"{label}, {t.period}"  # a quarter's figure, not the export's (Stage 2 shows those)
         if t.key == "win_rate":
             value, delta = fmt.percent(t.value), (None if t.change is None else f"{t.change * 100:+.1f} pts")
         elif t.key == "median_cycle":

@@ -265,9 +265,13 @@ def business_case_panel(assessment: Assessment) -> None:
     )
     cur = assessment.currency
     m1, m2, m3 = st.columns(3)
-    m1.metric("ROI", fmt.percent(r.roi), help=r.reasons.get("roi") or "(total benefit - total cost) / total cost.")
+    m1.metric(
+        "ROI (buyer's case)",
+        fmt.percent(r.roi),
+        help=r.reasons.get("roi") or "(total benefit - total cost) / total cost.",
+    )
     m2.metric(
-        "Payback",
+        "Payback (buyer's case)",
         "never" if r.payback_never else f"{fmt.number(r.payback_months, 1)} months",
         help=r.reasons.get("payback_months") or "One-time investment / monthly net benefit.",
     )

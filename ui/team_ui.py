@@ -197,11 +197,15 @@ def rep_view(
     c[2].metric("Attainment", fmt.percent(r.attainment), help="Actual / quota due (the Tiers tab's figure).")
     c[3].metric("Tier", r.tier or "No quota", help="High above 100% of quota, Core from 80%, Struggling below.")
     c[4].metric(
-        "Open pipeline",
+        "Rep's open pipeline",
         fmt.money(r.pipeline, cur, compact=True),
         help="Amount of the rep's open deals, whatever their expected close date.",
     )
-    c[5].metric("Coverage", fmt.times(r.coverage), help="Open pipeline / (quota - won); undefined once it is met.")
+    c[5].metric(
+        "Rep's coverage of quota left",
+        fmt.times(r.coverage),
+        help="Open pipeline / (quota - won); undefined once it is met.",
+    )
     st.markdown(f"**Open deals:** {r.open_deals:,}, {r.flagged:,} with a risk flag (oldest first)")
     if mine.empty:
         st.caption("This rep has no open deals.")

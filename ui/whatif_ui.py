@@ -160,16 +160,18 @@ def levers(assessment: Assessment, base: Baseline, basis: str | None = None) -> 
         delta=fmt.number(after.wins_per_month - before.wins_per_month, 1),
     )
     m[1].metric(
-        "Velocity / 30 days",
+        "Modelled velocity / 30 days",
         fmt.money(after.velocity_per_30_days, cur, compact=True),
         help="Open opportunities x win rate x deal size / cycle days x 30.",
     )
     m[2].metric(
-        "Pipeline value", fmt.money(after.pipeline_value, cur, compact=True), help="Open opportunities x deal size."
+        "Modelled pipeline value",
+        fmt.money(after.pipeline_value, cur, compact=True),
+        help="Open opportunities x average deal size (a model; Stage 2's open pipeline sums the deals' amounts).",
     )
-    m[3].metric("Coverage", fmt.times(after.coverage), help="Pipeline value / target.")
+    m[3].metric("Modelled coverage", fmt.times(after.coverage), help="Modelled pipeline value / target.")
     st.metric(
-        "Quota attainment",
+        "Quota attainment (projected)",
         fmt.percent(after.attainment),
         help="Projected revenue / the quota the reps carry in the year.",
     )
@@ -200,7 +202,7 @@ def scenarios_panel(assessment: Assessment, base: Baseline) -> None:
                 "Projected revenue": table["projected_revenue"].map(lambda v: fmt.money(v, cur)),
                 "Gap to target": table["gap_to_target"].map(lambda v: fmt.money(v, cur)),
                 "Wins / month": table["wins_per_month"].map(lambda v: fmt.number(v, 1)),
-                "Velocity / 30 days": table["velocity_per_30_days"].map(lambda v: fmt.money(v, cur)),
+                "Modelled velocity / 30 days": table["velocity_per_30_days"].map(lambda v: fmt.money(v, cur)),
                 "Makes the number": table["makes_target"].map({True: "yes", False: "no"}),
             }
         ),
@@ -352,8 +354,8 @@ def _programme(assessment: Assessment, impact: ExpectedImpact) -> None:
     c = st.columns(4)
     c[0].metric("Investment", fmt.money(case.investment, cur, compact=True), help="Hires + tools + enablement time.")
     c[1].metric("Return", fmt.money(case.gain, cur, compact=True), help="Uplift x gross margin (revenue if not given).")
-    c[2].metric("ROI", fmt.percent(case.roi), help="(Return - investment) / investment, over 12 months.")
-    c[3].metric("Payback", f"month {case.payback_month}" if case.payback_month else "not in 12 months")
+    c[2].metric("ROI (programme)", fmt.percent(case.roi), help="(Return - investment) / investment, over 12 months.")
+    c[3].metric("Payback (programme)", f"month {case.payback_month}" if case.payback_month else "not in 12 months")
     for line in case.assumptions:
         st.caption(line)
     with st.expander("Programme costs and margin"), st.form("whatif.programme"):

@@ -63,7 +63,7 @@ def test_business_case_and_methodology(app):
     app.button[[b.label for b in app.button].index("Calculate and save")].click().run()
     assert not app.exception
     m = metrics(app)
-    assert m["ROI"] == "172.7%" and m["Payback"] == "7.5 months" and m["NPV"] == "$297.9K"
+    assert m["ROI (buyer's case)"] == "172.7%" and m["Payback (buyer's case)"] == "7.5 months" and m["NPV"] == "$297.9K"
     body = " ".join(md.value for md in app.markdown)
     assert "Recommended: MEDDPICC" in body and "Also: BANT" in body
 

@@ -24,14 +24,14 @@ def test_demo_baseline_is_reconciled_and_names_the_binding_limit(app):
     app.switch_page("app_pages/whatif.py").run()
     assert not app.exception
     body = _texts(app)
-    assert "The baseline projects $3,287,165 a year against $3,512,500 won in the export's last 12 months" in body
+    assert "The baseline projects $3,512,500 a year against $3,512,500 won in the export's last 12 months" in body
     assert "The funnel binds" in body
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Projected revenue / year"] == "$3.3M" and metrics["Quota attainment"] == "65.7%"
+    assert metrics["Projected revenue / year"] == "$3.5M" and metrics["Quota attainment (projected)"] == "70.2%"
     app.slider(key="whatif.win").set_value(8).run()
     app.slider(key="whatif.attainment").set_value(22).run()  # 60% -> 82%: capacity 10 x $500,000 x 82%
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Projected revenue / year"] == "$4.1M" and metrics["Quota attainment"] == "82%"
+    assert metrics["Projected revenue / year"] == "$4.1M" and metrics["Quota attainment (projected)"] == "82%"
     assert "Capacity binds" in _texts(app)
 
 
@@ -48,9 +48,9 @@ def test_saved_scenario_shows_its_expected_impact_and_programme_case(app):
     assert opened(app)["whatif"]["chosen_scenario"] == saved
     body = _texts(app)
     assert "Expected impact: Seed results" in body
-    assert "+$812.8K a year (P10" in body
+    assert "+$587.5K a year (P10" in body  # $4.1M capacity - $3,512,500, the books' year
     assert "do not add up" in body
-    assert {"Investment", "Return", "ROI", "Payback"} <= {m.label for m in app.metric}
+    assert {"Investment", "Return", "ROI (programme)", "Payback (programme)"} <= {m.label for m in app.metric}
 
 
 def _stored_with_its_export(at, db_path, only: Assessment, data: bytes) -> None:
