@@ -3,6 +3,7 @@ charts (or the workshop volumes'), cohorts and losses, and opportunity scoring. 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -67,6 +68,37 @@ def settings(assessment: Assessment) -> None:
     )
 
 
+def as_of_setting(assessment: Assessment, shown: date | None) -> None:
+    """The one as-of date every figure of this assessment is taken at: the export's latest event
+    unless set here (every page, the plan and the command line use it)."""
+    if shown is None:
+        st.caption("As of: the export has no dates, so no figure is tied to a date.")
+        return
+    c1, c2 = st.columns([2, 3], vertical_alignment="bottom")
+    c1.date_input(
+        "As of",
+        value=shown,
+        key="funnel.as_of",
+        on_change=_on_as_of,
+        help="The date every figure is taken at (the last 12 months end on it; the dashboards' today). By "
+        "default the latest created date, won or lost close date or stage change in the export.",
+    )
+    if assessment.funnel.as_of is not None:
+        c2.button("Use the export's latest date", key="funnel.as_of_reset", on_click=_reset_as_of)
+    else:
+        c2.caption("The export's latest event (a created date, a won or lost close date or a stage change).")
+
+
+def _on_as_of() -> None:
+    value = st.session_state.get("funnel.as_of")
+    state.update_section("funnel", as_of=value if isinstance(value, date) else None)
+
+
+def _reset_as_of() -> None:
+    st.session_state.pop("funnel.as_of", None)
+    state.update_section("funnel", as_of=None)
+
+
 def _basis_label(basis: str) -> str:
     return "won / (won + lost)" if basis == "closed" else "won / all created"
 
@@ -100,6 +132,7 @@ def figures_panel(assessment: Assessment, result: Result | None, problem: str | 
     a = result.analysis
     from ui.widgets import figures
 
+    as_of_setting(assessment, a.as_of)
     figures(funnel_figures(a, assessment.currency, benchmark(assessment)))
     st.subheader("Funnel")
     widgets.chart(lambda: charts.funnel(a.stages), ("funnel",), result)

@@ -55,6 +55,7 @@ def current_result(assessment: Assessment) -> tuple[Result | None, str | None]:
             f.win_rate_basis,
             f.benchmark_id,
             tuple(sorted(crm.stage_probabilities.items())),
+            f.as_of,
             _owner=assessment.id,
         )
     except NoStageColumn:

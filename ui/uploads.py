@@ -12,6 +12,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from datetime import date
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import streamlit as st
@@ -229,6 +230,7 @@ def evaluated(
     basis: WinRateBasis,
     benchmark_id: str | None,
     probabilities: tuple[tuple[str, float], ...] = (),
+    as_of: date | None = None,
     *,
     _owner: str,
 ) -> Result:
@@ -248,4 +250,5 @@ def evaluated(
         basis=basis,
         benchmark=bench,
         category_weights=category_weights(catalog()) or None,
+        as_of=as_of,
     )

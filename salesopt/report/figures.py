@@ -144,6 +144,16 @@ def funnel_figures(a: Analysis, currency: str = "USD", benchmark: BenchmarkSet |
     return [
         Figure("Opportunities", fmt.number(a.opportunities), f"{a.won:,} won, {a.lost:,} lost, {a.open:,} open."),
         Figure(
+            "Won revenue, last 12 months",
+            fmt.money(a.won_revenue_last_12_months, currency, compact=True),
+            (
+                r["won_revenue_last_12_months"]
+                if r.get("won_revenue_last_12_months")
+                else f"Won amounts closed in the 365 days to the as-of date, {fmt.day(a.as_of)}."
+            )
+            + _rests(a, "won_revenue_last_12_months"),
+        ),
+        Figure(
             "Win rate",
             fmt.percent(a.win_rate),
             f"{basis}."

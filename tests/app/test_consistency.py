@@ -105,3 +105,27 @@ def test_each_real_export_shows_one_value_per_label(app, db_path, name):
     seen = _figures(app)
     _check(seen)
     _against_the_command_line(seen, _cli(path))
+
+
+def test_setting_the_as_of_date_moves_every_surface_alike(app, tmp_path):
+    from datetime import date
+
+    open_demo(app)
+    app.switch_page("app_pages/funnel.py").run()
+    tab(app, "Funnel")
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["Won revenue, last 12 months"] == "$3.5M"  # as of 2026-09-30, the export's latest event
+    app.date_input(key="funnel.as_of").set_value(date(2026, 3, 31)).run()
+    assert not app.exception, app.exception
+    assert app.session_state["so.held"].assessment["funnel"]["as_of"] == "2026-03-31"
+    csv = tmp_path / "demo.csv"
+    csv.write_bytes(demo_crm_csv())
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["analyze", str(csv), "--json", "--as-of", "2026-03-31"]) == 0
+    data = json.loads(out.getvalue())
+    assert data["as_of"] == "2026-03-31"
+    seen = _figures(app)
+    _check(seen)
+    assert set(seen["Won revenue, last 12 months"]) == {fmt.money(data["won_revenue_last_12_months"], compact=True)}
+    assert set(seen["Won revenue, last 12 months"]) != {"$3.5M"}
