@@ -24,9 +24,9 @@ def test_stage_one_figures_of_the_demo():
     assert implied_quota(demo) == 5_000_000  # $3M / 60%
     assert revenue_per_rep(demo) == 300_000  # $3M / 10 reps
     shown = {f.label: f.value for f in context_figures(demo)}
-    assert shown["Average deal size"] == "$50K"
-    assert shown["Sales cycle"] == "270 days"
-    assert shown["Win rate (stated)"] == "20%"
+    assert shown["Average deal size (reported)"] == "$50K"
+    assert shown["Sales cycle (reported)"] == "270 days"
+    assert shown["Win rate (reported)"] == "20%"
     assert shown["Implied team quota"] == "$5M"
 
 

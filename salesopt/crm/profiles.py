@@ -43,7 +43,8 @@ def profiles(directory: Path | None = None) -> tuple[CrmProfile, ...]:
     out: dict[str, CrmProfile] = {}
     for path in sorted(((directory or FRAMEWORKS_DIR) / "crm").glob("*.y*ml")):
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
+            text = path.read_text(encoding="utf-8")
+            data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
             profile = CrmProfile.model_validate(data)
         except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError):
             continue

@@ -72,12 +72,12 @@ def context_figures(assessment: Assessment, benchmark: BenchmarkSet | None = Non
     cur = assessment.currency
     return [
         Figure(
-            "Average deal size (stated)",
+            "Average deal size (reported)",
             fmt.money(_num(assessment, c.AVG_DEAL_SIZE), cur, compact=True),
             "Stage 1 answer: average value of a won deal.",
         ),
         Figure(
-            "Sales cycle (stated)",
+            "Sales cycle (reported)",
             fmt.days(_num(assessment, c.SALES_CYCLE), months=False),
             "Stage 1 answer: typical days from qualified conversation to signature (30 days a month).",
         ),
@@ -87,17 +87,17 @@ def context_figures(assessment: Assessment, benchmark: BenchmarkSet | None = Non
             "Stage 1 answer: account executives with a closing quota.",
         ),
         Figure(
-            "Win rate (stated)",
+            "Win rate (reported)",
             fmt.percent(_num(assessment, c.WIN_RATE)),
             "Stage 1 answer: Closed-Won / (Closed-Won + Closed-Lost)." + benchmark_note(benchmark, "win_rate"),
         ),
         Figure(
-            "Quota attainment (stated)",
+            "Quota attainment (reported)",
             fmt.percent(_num(assessment, c.QUOTA_ATTAINMENT)),
             "Stage 1 answer: bookings / quota, team average; below 80% is the struggling tier.",
         ),
         Figure(
-            "Revenue, last 12 months (stated)",
+            "Revenue, last 12 months (reported)",
             fmt.money(_num(assessment, c.ANNUAL_REVENUE), cur, compact=True),
             "Stage 1 answer: bookings over the last 12 months.",
         ),
@@ -107,7 +107,7 @@ def context_figures(assessment: Assessment, benchmark: BenchmarkSet | None = Non
             "Revenue / quota attainment: the number the team is measured against.",
         ),
         Figure(
-            "Revenue per rep (stated)",
+            "Revenue per rep (reported)",
             fmt.money(revenue_per_rep(assessment), cur, compact=True),
             "Revenue / quota-carrying reps.",
         ),

@@ -1,7 +1,7 @@
 """One figure, one value: every page and tab rendered under AppTest for the demo and each real export
 in ../shared/data/real, each headline figure collected by its label, and one value per label; the
 Stage 2 figures the command line prints (analyze --json) read the same as on the page. A figure on
-another basis must say so in its label ("Win rate (stated)", "Won revenue, 2026Q3")."""
+another basis must say so in its label ("Win rate (reported)", "Won revenue, 2026Q3")."""
 
 from __future__ import annotations
 

@@ -45,10 +45,10 @@ def test_every_page_renders_the_demo(app, page):
 def test_demo_opens_on_the_stage_one_summary_with_its_figures(app):
     open_demo(app)
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Average deal size"] == "$50K"
-    assert metrics["Win rate (stated)"] == "20%"
-    assert metrics["Quota attainment (stated)"] == "60%"
-    assert metrics["Sales cycle"] == "270 days"
+    assert metrics["Average deal size (reported)"] == "$50K"
+    assert metrics["Win rate (reported)"] == "20%"
+    assert metrics["Quota attainment (reported)"] == "60%"
+    assert metrics["Sales cycle (reported)"] == "270 days"
     assert "What's the #1 sales problem" in app.text_area(key="q.context.closing").label
 
 

@@ -57,9 +57,9 @@ def test_plan_has_every_seed_section_in_order():
 
 def test_demo_plan_carries_the_demo_figures():
     md = render_markdown(demo_assessment(), load_catalog())
-    assert "- **Average deal size:** $50K" in md
-    assert "- **Win rate:** 20%" in md
-    assert "- **Quota attainment:** 60%" in md
+    assert "- **Average deal size (reported):** $50K" in md
+    assert "- **Win rate (reported):** 20%" in md
+    assert "- **Quota attainment (reported):** 60%" in md
     assert "What's the #1 sales problem" in md
 
 

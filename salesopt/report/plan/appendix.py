@@ -68,7 +68,7 @@ def evidence(inputs: Inputs) -> list[str]:
     lines = ["| Figure | Value | Formula and source |", "|---|---|---|"]
     for f in context_figures(inputs.assessment):
         if f.value != fmt.DASH:
-            lines.append(f"| {f.label} (reported) | {f.value} | {f.help} |")
+            lines.append(f"| {f.label} | {f.value} | {f.help} |")
     if inputs.funnel is not None:
         for f in funnel_figures(inputs.funnel, inputs.currency):
             if f.value != fmt.DASH:

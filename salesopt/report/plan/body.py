@@ -87,7 +87,7 @@ def _section_body(
     if section.figures:
         shown = [f for f in context_figures(assessment) if f.value != "—"]
         cycle = assessment.context.answers.get("sales_cycle")
-        days = {"Sales cycle (stated)": days_months(float(cycle))} if isinstance(cycle, (int, float)) else {}
+        days = {"Sales cycle (reported)": days_months(float(cycle))} if isinstance(cycle, (int, float)) else {}
         measured = lines
         lines = [f"- **{f.label}:** {days.get(f.label, f.value)}" for f in shown]
         if not shown and funnel is None:
