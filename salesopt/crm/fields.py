@@ -3,35 +3,12 @@ them, and the stage names CRMs use for won and lost. Plain data, no behaviour.""
 
 from __future__ import annotations
 
-FIELDS: tuple[str, ...] = (
-    "opportunity_id",
-    "name",
-    "owner",
-    "stage",
-    "amount",
-    "currency",
-    "created_date",
-    "close_date",
-    "actual_close_date",
-    "won_time",
-    "lost_time",
-    "lost_at_stage",
-    "loss_reason",
-    "competitor",
-    "segment",
-    "region",
-    "product",
-    "lead_source",
-    "team",
-    "probability",
-    "forecast_category",
-    "status",
-    "is_won",
-    "is_closed",
-    "entered_at",
-    "next_step",
-    "active",
-)
+# the opportunity table's fields: the one list lives with the CRM profiles' schema (the content
+# layer, below this one), which names the fields a profile may map
+from salesopt.content.schemas.crm import ROLE_FIELDS
+
+FIELDS: tuple[str, ...] = ROLE_FIELDS
+
 DATE_FIELDS = ("created_date", "close_date", "actual_close_date", "won_time", "lost_time", "entered_at")
 BOOL_FIELDS = ("is_won", "is_closed", "active")
 NUMBER_FIELDS = ("amount", "probability")

@@ -12,8 +12,7 @@ from pydantic import Field, field_validator, model_validator
 
 from salesopt.content.schemas.base import ContentModel
 
-# the opportunity table's fields a profile may name (salesopt.crm.fields.FIELDS; a leaf module here
-# would import the importer, so the list is checked against it by a test)
+# the opportunity table's fields (METRICS.md §1), the one list: salesopt.crm.fields reads it from here
 ROLE_FIELDS: tuple[str, ...] = (
     "opportunity_id",
     "name",
