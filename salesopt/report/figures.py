@@ -144,16 +144,6 @@ def funnel_figures(a: Analysis, currency: str = "USD", benchmark: BenchmarkSet |
     return [
         Figure("Opportunities", fmt.number(a.opportunities), f"{a.won:,} won, {a.lost:,} lost, {a.open:,} open."),
         Figure(
-            "Won revenue, last 12 months",
-            fmt.money(a.won_revenue_last_12_months, currency, compact=True),
-            (
-                r["won_revenue_last_12_months"]
-                if r.get("won_revenue_last_12_months")
-                else f"Won amounts closed in the 365 days to the as-of date, {fmt.day(a.as_of)}."
-            )
-            + _rests(a, "won_revenue_last_12_months"),
-        ),
-        Figure(
             "Win rate",
             fmt.percent(a.win_rate),
             f"{basis}."
@@ -164,6 +154,16 @@ def funnel_figures(a: Analysis, currency: str = "USD", benchmark: BenchmarkSet |
             "Win rate by value",
             fmt.percent(a.win_rate_value),
             (r.get("win_rate_value") or "Won amount / closed amount.") + _rests(a, "win_rate_value"),
+        ),
+        Figure(
+            "Won revenue, last 12 months",
+            fmt.money(a.won_revenue_last_12_months, currency, compact=True),
+            (
+                r["won_revenue_last_12_months"]
+                if r.get("won_revenue_last_12_months")
+                else f"Won amounts closed in the 365 days to the as-of date, {fmt.day(a.as_of)}."
+            )
+            + _rests(a, "won_revenue_last_12_months"),
         ),
         Figure(
             "Average deal size",
