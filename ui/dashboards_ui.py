@@ -110,10 +110,16 @@ def executive_view(
     team = team_attainment(reps) if not reps.empty else None
     year = cached(result, ctx, "quota_year", lambda: quota_year(people, period, target, team))
     c = st.columns(4)
+    quota_basis = team is not None and bool(team.due)
     c[0].metric(
-        "Won in the quota year",
+        "Team actual" if quota_basis else "Won in the quota year",
         fmt.money(year.won, cur, compact=True),
-        help=f"Won revenue closed in the quota's year ({period_note(period)}), {year.basis}.",
+        help=(
+            "The quota table's typed actuals, else won revenue in the quota's year "
+            f"({period_note(period)}), of {year.basis} (the Manager view's team actual)."
+            if quota_basis
+            else f"Won revenue closed in the quota's year ({period_note(period)}), {year.basis}."
+        ),
     )
     c[1].metric(
         "Attainment of quota" if team is not None and team.due else "Attainment of target",

@@ -105,7 +105,7 @@ def test_risk_flags_click_through_to_a_reps_deals_and_the_rep_view_lists_age_and
     listed = [f.value for f in at.dataframe if "Risk" in f.value.columns and "Owner" in f.value.columns]
     assert listed and set(listed[-1]["Owner"]) == {rep} and len(listed[-1]) == count
     m = metrics(at)
-    assert {"Won in the quota year", "Pipeline coverage", "Attainment of quota", "Tier"} <= set(m)
+    assert {"Team actual", "Pipeline coverage", "Attainment of quota", "Tier"} <= set(m)
     assert any(label.startswith("Revenue per rep, ") for label in m)
     rep_deals = [f.value for f in at.dataframe if "Age" in f.value.columns]
     assert rep_deals and rep_deals[0]["Age"].str.endswith(" days").all()
