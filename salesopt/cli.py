@@ -72,7 +72,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         import hashlib
 
         crm, f = assessment.funnel.crm, assessment.funnel
-        digest = hashlib.sha256(_read(args.crm)).hexdigest()
+        raw_crm = _read(args.crm)
+        digest = hashlib.sha256(raw_crm).hexdigest()
         if crm is not None and crm.sha256 != digest and not args.other_crm:
             raise UsageError(
                 f"{args.crm}: not the export this assessment analysed ({crm.name}, SHA-256 {crm.sha256[:12]}…); "
@@ -91,6 +92,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             basis=f.win_rate_basis,
             benchmark=load_catalog().benchmarks().get(f.benchmark_id or ""),
             as_of=_as_of(args.as_of) or f.as_of,
+            raw=raw_crm,
         )
     from salesopt.report.export import render
     from salesopt.report.plan import build_plan
@@ -124,11 +126,13 @@ def _evaluate(
     benchmark: BenchmarkSet | None,
     as_of: date | None,
     probabilities: dict[str, float] | None = None,
+    raw: bytes = b"",
     path: str | None = None,
     fields: Sequence[str] | None = None,
 ) -> Result:
-    """A CRM export to its Stage 2 figures, the way the app does it (salesopt.funnel.stage2: the
-    same import, stage map and evaluation, the frameworks' forecast weights)."""
+    """A CRM export (``raw``, the bytes of ``args.crm``, or read in place from ``path``) to its Stage 2
+    figures, the way the app does it (salesopt.funnel.stage2: the same import, stage map and
+    evaluation, the frameworks' forecast weights)."""
     from salesopt.crm import CrmError, NoStageColumn
     from salesopt.funnel.stage2 import evaluate, load, stage_map_for
 
@@ -136,7 +140,7 @@ def _evaluate(
     history = (_read(args.history), args.history) if args.history else None
     try:
         imported = load(
-            b"" if path else _read(source),  # a path is read in place: the head and tail here, the rest by DuckDB
+            raw,  # empty with a path: read in place, the head and tail here, the rest by DuckDB
             source,
             overrides=overrides,
             dayfirst=dayfirst,

@@ -271,9 +271,9 @@ def tiers_panel(assessment: Assessment, kit: PerformanceKit, result: Result | No
         st.info("Type the quota table (Dashboards tab) to see performance tiers.", icon=":material/info:")
         return
     table, period = quota_table(
-        [(r.rep, r.quota, r.actual) for r in q],
+        q,
         result.deals if result is not None else None,
-        as_of_day(result) if result is not None else None,
+        result.analysis.as_of if result is not None else None,
         kit.tier_thresholds,
     )
     if result is not None:

@@ -71,7 +71,6 @@ class Analysis:
     warnings: list[str] = field(default_factory=list)
     rests_on: dict[str, str] = field(default_factory=dict)
     currency: str | None = None
-    won_span_days: float | None = None  # first to last won close date, in calendar days
     as_of: date | None = None  # the date the figures are taken at (one per assessment)
     won_revenue_last_12_months: float | None = None  # won amounts closed in the 365 days to as_of
     won_last_12_months: int | None = None  # won deals closed in them

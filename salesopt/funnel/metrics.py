@@ -21,7 +21,6 @@ if TYPE_CHECKING:  # the engine and the content schemas are loaded by the caller
     from salesopt.content.frameworks import BenchmarkSet
 
 YEAR_DAYS = 365  # "the last 12 months" are the 365 days ending on the as-of date
-MIN_WINDOW_DAYS = 30  # an export covering fewer days than this does not say what a year holds
 
 
 @lru_cache(maxsize=1)
@@ -163,9 +162,6 @@ def analyze_sql(
     cyc_n, cyc_neg = total("won", 9) or 0, total("won", 10) or 0
     weighted_sum, weighted_n = total("open", 11), total("open", 12) or 0
     unknown_lost = sum(g[3] for g in by_status["lost"] if g[1] is None)
-    first = [_day(g[13]) for g in won if g[13] is not None]
-    last_ = [_day(g[14]) for g in won if g[14] is not None]
-    span_days = (max(last_) - min(first)).days if first and last_ else None  # calendar days, as date_diff counts
     closed_groups = [*won, *by_status["lost"]]
     events = [_day(g[14]) for g in closed_groups if g[14] is not None] + [_day(g[16]) for g in groups if g[16]]
     starts = [_day(g[13]) for g in closed_groups if g[13] is not None] + [_day(g[15]) for g in groups if g[15]]
@@ -381,7 +377,6 @@ def analyze_sql(
         reasons=reasons,
         warnings=warnings,
         rests_on=rests,
-        won_span_days=None if span_days is None else float(span_days),
         as_of=as_of,
         won_revenue_last_12_months=twelve.revenue,
         won_last_12_months=twelve.wins,

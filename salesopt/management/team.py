@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -25,7 +26,7 @@ from salesopt.content import contract
 from salesopt.management.attainment import Team, table, team
 from salesopt.management.dashboards import coverage
 from salesopt.management.performance import QuotaPeriod, forecast_categories, quota_period, won_by_owner
-from salesopt.model.assessment import Assessment
+from salesopt.model.assessment import Assessment, QuotaRow
 
 TIERS = ("High", "Core", "Struggling")
 
@@ -90,20 +91,22 @@ def team_attainment(reps: pd.DataFrame) -> Team:
 
 
 def quota_table(
-    quotas: Sequence[tuple[str, float, float | None]],
+    quotas: Sequence[QuotaRow],
     deals: pd.DataFrame | None,
-    as_of: pd.Timestamp | None,
+    as_of: date | None,
     thresholds: Mapping[str, float] | None = None,
 ) -> tuple[pd.DataFrame, QuotaPeriod | None]:
     """The quota table's attainment and tiers (the Tiers tab, the plan and the rules read this):
-    each rep's typed actual, else the export's won revenue in the quota year to ``as_of``."""
+    each rep's typed actual, else the export's won revenue (``deals``, the whole book) in the quota
+    year to ``as_of``."""
+    rows = [(r.rep, r.quota, r.actual) for r in quotas]
     if deals is None:
-        return table(quotas, None, 1.0, thresholds), None
-    period = quota_period(deals, as_of)
+        return table(rows, None, 1.0, thresholds), None
+    period = quota_period(deals, None if as_of is None else pd.Timestamp(as_of))
     won = None
     if "owner" in deals:
         won = {str(o): 0.0 for o in deals["owner"].dropna().unique()} | won_by_owner(deals, period)
-    return table(quotas, won, period.share if period is not None else 1.0, thresholds), period
+    return table(rows, won, period.share if period is not None else 1.0, thresholds), period
 
 
 @dataclass(frozen=True)

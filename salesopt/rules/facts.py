@@ -85,8 +85,8 @@ def _benchmark(facts: dict[str, Any], bench: BenchmarkSet | None) -> None:
 def gather(assessment: Assessment, catalog: Catalog, result: Result | None = None) -> dict[str, Any]:
     from salesopt.enablement import gap_scores, leak_content, onboarding_weeks
     from salesopt.management.performance import accuracy
+    from salesopt.management.team import quota_table
     from salesopt.qualification.methodology import recommend
-    from salesopt.report.plan.tools import rep_tiers
 
     ctx, q = assessment.context.answers, assessment.qualification
     e, p = assessment.enablement, assessment.performance
@@ -154,7 +154,8 @@ def gather(assessment: Assessment, catalog: Catalog, result: Result | None = Non
     cadence = [str(p.answers.get(k) or "").strip() for k in c.CADENCES]
     facts["cadence_defined"] = any(cadence) if any(str(v).strip() for v in p.answers.values()) else None
     if p.quotas:
-        table = rep_tiers(assessment, perf.tier_thresholds if perf else {}, result)
+        deals, as_of = (result.deals, result.analysis.as_of) if result is not None else (None, None)
+        table, _ = quota_table(p.quotas, deals, as_of, perf.tier_thresholds if perf else {})
         rated = table["tier"].dropna()
         facts["struggling_share"] = float((rated == "Struggling").mean()) if len(rated) else None
     return facts

@@ -15,8 +15,6 @@ from salesopt.report.figures import funnel_figures, stage_table
 from salesopt.report.plan.text import days_months, plural, quote
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from salesopt.funnel.stage2 import Result
 
 
@@ -206,22 +204,13 @@ def stage45_lines(kind: str, assessment: Assessment, catalog: Catalog, result: R
     if kind == "metrics_tiers":
         return stage45_lines("metrics", assessment, catalog) + stage45_lines("tiers", assessment, catalog, result)
     if kind == "tiers" and p.quotas and perf is not None:
-        table = rep_tiers(assessment, perf.tier_thresholds, result)
+        from salesopt.management.team import quota_table
+
+        deals, as_of = (result.deals, result.analysis.as_of) if result is not None else (None, None)
+        table, _ = quota_table(p.quotas, deals, as_of, perf.tier_thresholds)
         counts = table["tier"].value_counts()
         return [
             f"- **{t} performers:** {int(counts.get(t, 0))}; {perf.tier_actions[t]}"
             for t in ("High", "Core", "Struggling")
         ]
     return []
-
-
-def rep_tiers(assessment: Assessment, thresholds: Mapping[str, float], result: Result | None) -> pd.DataFrame:
-    """The quota table's attainment and tiers as Stage 5's Tiers tab shows them (the typed actual,
-    else the export's won revenue in the quota year)."""
-    import pandas as pd
-
-    from salesopt.management.team import quota_table
-
-    as_of = None if result is None or result.analysis.as_of is None else pd.Timestamp(result.analysis.as_of)
-    rows = [(r.rep, r.quota, r.actual) for r in assessment.performance.quotas]
-    return quota_table(rows, result.deals if result is not None else None, as_of, thresholds)[0]
